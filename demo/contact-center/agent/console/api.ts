@@ -1,0 +1,56 @@
+// The agent console talks only to the emulator's agent API (same origin).
+export interface InteractionView {
+  id: string;
+  source: 'customer-chat' | 'chat-gateway';
+  state: 'queued' | 'active' | 'ended';
+  queueId: string;
+  queueName: string;
+  position: number | null;
+  customer: Record<string, string>;
+  userData: Record<string, string | number | boolean>;
+  history: { authorType: 'user' | 'bot'; text: string }[];
+  agentId: string | null;
+  agentName: string | null;
+  customerTyping: boolean;
+  createdAt: number;
+  endedAt: number | null;
+  endedReason: string | null;
+  startedByApi: boolean;
+}
+
+export interface Entry {
+  index: number;
+  type: 'ParticipantJoined' | 'ParticipantLeft' | 'Text' | 'TypingStarted' | 'TypingStopped' | 'Notice';
+  from: { nickname: string; participantId: string; type: 'Customer' | 'Agent' | 'External' };
+  text?: string;
+  utcTime: number;
+}
+
+export interface Queue {
+  id: string;
+  name: string;
+}
+
+export class ApiError extends Error {}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`/agent/api${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = (await response.json().catch(() => ({}))) as T & { error?: string };
+  if (!response.ok) throw new ApiError(data.error ?? `${method} ${path} failed (${response.status})`);
+  return data;
+}
+
+export const api = {
+  interactions: () => call<{ interactions: InteractionView[] }>('GET', '/interactions').then((r) => r.interactions),
+  queues: () => call<{ queues: Queue[] }>('GET', '/queues').then((r) => r.queues),
+  transcript: (id: string) => call<{ messages: Entry[] }>('GET', `/interactions/${id}/transcript`).then((r) => r.messages),
+  accept: (id: string, agentId: string, agentName: string) => call('POST', `/interactions/${id}/accept`, { agentId, agentName }),
+  send: (id: string, text: string) => call('POST', `/interactions/${id}/messages`, { text }),
+  typing: (id: string, typing: boolean) => call('POST', `/interactions/${id}/typing`, { typing }),
+  transfer: (id: string, queueId: string) => call('POST', `/interactions/${id}/transfer`, { queueId }),
+  leave: (id: string) => call('POST', `/interactions/${id}/leave`),
+};

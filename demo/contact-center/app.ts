@@ -1,0 +1,126 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { agentApi } from './agent/routes';
+import { defaultConfig, type EmulatorConfig } from './config';
+import { controlApi } from './control/routes';
+import { installFaults } from './control/faults';
+import { installRequestLog } from './control/request-log';
+import { Availability } from './core/availability';
+import { ContactCenter } from './core/contact-center';
+import type { Schedule } from './core/schedule';
+import type { Queue } from './core/types';
+import { Chats } from './customer-chat/chats';
+import { customerChatApi, type ChatScript, type OfflineMessage } from './customer-chat/routes';
+import { WebhookDelivery } from './gateway/delivery';
+import { Gateway } from './gateway/gateway';
+import { chatGatewayApi } from './gateway/routes';
+import { WebhookSigner } from './gateway/signer';
+import { statsApi } from './stats/routes';
+
+interface SiteConfig {
+  queues: Queue[];
+  defaultQueue: string;
+  defaultAgentsAvailable: number;
+  schedule: Schedule;
+}
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const readJson = <T>(file: string): T => JSON.parse(readFileSync(here(file), 'utf8')) as T;
+
+export const CONSOLE_DIR = here('./agent/console/dist');
+
+export interface Emulator {
+  app: FastifyInstance;
+  config: EmulatorConfig;
+  cc: ContactCenter;
+  availability: Availability;
+  gateway: Gateway;
+  delivery: WebhookDelivery;
+  signer: WebhookSigner;
+}
+
+/** Builds the emulated contact center (not listening yet: call app.listen, or app.inject in tests). */
+export async function buildEmulator(overrides: Partial<EmulatorConfig> = {}): Promise<Emulator> {
+  const config: EmulatorConfig = { ...defaultConfig, ...overrides };
+  const site = readJson<SiteConfig>('./contact-center.json');
+  const chatScript = readJson<ChatScript>('./chat-script.json');
+
+  const app = Fastify({ logger: { level: process.env.LOG_LEVEL ?? 'warn' }, bodyLimit: 1024 * 1024 });
+  const cc = new ContactCenter(new Map(site.queues.map((q) => [q.id, q])));
+  const availability = new Availability(site.schedule, site.defaultAgentsAvailable);
+  const chats = new Chats(cc);
+  const signer = new WebhookSigner();
+  const delivery = new WebhookDelivery({
+    signer,
+    tenantId: config.rtsTenant,
+    customerId: config.gatewayCustomerId,
+    retryBaseMs: config.webhookRetryBaseMs,
+    timeoutMs: config.webhookTimeoutMs,
+    maxAttempts: config.webhookMaxAttempts,
+  });
+  const gateway = new Gateway(cc, delivery);
+  const offlineMessages: OfflineMessage[] = [];
+
+  const faults = installFaults(app);
+  const requests = installRequestLog(app);
+
+  await app.register(customerChatApi, {
+    prefix: '/api/v2',
+    cc,
+    chats,
+    availability,
+    contactCenterIds: config.contactCenterIds,
+    defaultQueue: site.defaultQueue,
+    chatScript,
+    offlineMessages,
+  });
+  await app.register(chatGatewayApi, { prefix: '/chat-gateway/v1', cc, gateway, delivery, signer, apiKey: config.gatewayApiKey });
+  await app.register(statsApi, { cc, availability, tenant: config.rtsTenant, token: config.rtsToken });
+  await app.register(agentApi, { prefix: '/agent', cc, offlineMessages, consoleDir: CONSOLE_DIR });
+  await app.register(controlApi, {
+    prefix: '/emulator/api',
+    cc,
+    availability,
+    delivery,
+    faults,
+    requests,
+    reset: () => {
+      gateway.clear();
+      cc.clear();
+      chats.clear();
+      availability.reset();
+      delivery.clearLog();
+      faults.length = 0;
+      requests.length = 0;
+      offlineMessages.length = 0;
+    },
+  });
+
+  app.get('/', async () => ({
+    name: 'Parley contact-center emulator',
+    contactCenterIds: config.contactCenterIds,
+    endpoints: {
+      customerChat: '/api/v2',
+      chatGateway: '/chat-gateway/v1',
+      realTimeStatistics: '/api/rtstats/stats',
+      schedules: '/api/provisioning/schedules',
+      agentConsole: '/agent',
+      agentApi: '/agent/api/interactions',
+      control: '/emulator/api/control',
+    },
+  }));
+  app.get('/healthz', async () => ({ ok: true }));
+
+  // Chats whose client stopped polling end, as on a real contact center.
+  const idleMs = config.chatIdleTimeoutS * 1000;
+  const sweep = setInterval(() => chats.expire(idleMs), Math.min(5000, Math.max(250, idleMs / 4)));
+  sweep.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(sweep);
+    delivery.close();
+    gateway.clear();
+  });
+
+  return { app, config, cc, availability, gateway, delivery, signer };
+}

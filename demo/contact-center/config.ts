@@ -1,0 +1,77 @@
+// The emulator's configuration, parsed once from the environment with clear errors.
+export interface EmulatorConfig {
+  port: number;
+  host: string;
+  /** Contact center ids this emulator serves; the first is the default one. */
+  contactCenterIds: string[];
+  gatewayApiKey: string;
+  rtsTenant: string;
+  rtsToken: string;
+  /** A chat whose client has not polled for this long ends (seconds). */
+  chatIdleTimeoutS: number;
+  /** Webhook delivery: first retry after this many ms, doubling each time. */
+  webhookRetryBaseMs: number;
+  /** Webhook delivery: an attempt that takes longer than this fails (ms). */
+  webhookTimeoutMs: number;
+  /** Webhook delivery: attempts in all, the first included. */
+  webhookMaxAttempts: number;
+  /** Value of the x-8x8-customer-id header on webhooks. */
+  gatewayCustomerId: string;
+}
+
+export const DEFAULT_CONTACT_CENTER_ID = '3f6c1d2e-8b7a-4c59-9e21-5d4b3a2f1e0c';
+
+export const defaultConfig: EmulatorConfig = {
+  port: 4010,
+  host: '127.0.0.1',
+  contactCenterIds: [DEFAULT_CONTACT_CENTER_ID],
+  gatewayApiKey: 'emulator-key',
+  rtsTenant: 'demo',
+  rtsToken: 'demo-token',
+  chatIdleTimeoutS: 120,
+  webhookRetryBaseMs: 1000,
+  webhookTimeoutMs: 5000,
+  webhookMaxAttempts: 6,
+  gatewayCustomerId: 'emulator-customer',
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function text(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw.trim() !== raw || /\s/.test(raw)) throw new ConfigError(`${name} must not contain spaces`);
+  return raw;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EmulatorConfig {
+  const ids = text(env, 'CONTACT_CENTER_ID', DEFAULT_CONTACT_CENTER_ID)
+    .split(',')
+    .filter(Boolean);
+  if (ids.length === 0) throw new ConfigError('CONTACT_CENTER_ID must name at least one contact center');
+  return {
+    port: integer(env, 'EMULATOR_PORT', defaultConfig.port, 0, 65535),
+    host: text(env, 'EMULATOR_HOST', defaultConfig.host),
+    contactCenterIds: ids,
+    gatewayApiKey: text(env, 'GATEWAY_API_KEY', defaultConfig.gatewayApiKey),
+    rtsTenant: text(env, 'RTS_TENANT', defaultConfig.rtsTenant),
+    rtsToken: text(env, 'RTS_TOKEN', defaultConfig.rtsToken),
+    chatIdleTimeoutS: integer(env, 'CHAT_IDLE_TIMEOUT_S', defaultConfig.chatIdleTimeoutS, 1, 86_400),
+    webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', defaultConfig.webhookRetryBaseMs, 1, 600_000),
+    webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', defaultConfig.webhookTimeoutMs, 10, 600_000),
+    webhookMaxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', defaultConfig.webhookMaxAttempts, 1, 20),
+    gatewayCustomerId: text(env, 'GATEWAY_CUSTOMER_ID', defaultConfig.gatewayCustomerId),
+  };
+}

@@ -1,0 +1,93 @@
+// Starts a real emulator on a free port for a test file, and speaks its APIs.
+import { buildEmulator, type Emulator } from '../../demo/contact-center/app';
+import { DEFAULT_CONTACT_CENTER_ID, type EmulatorConfig } from '../../demo/contact-center/config';
+
+export const CC_ID = DEFAULT_CONTACT_CENTER_ID;
+export const OTHER_CC_ID = '9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d';
+export const API_KEY = 'emulator-key';
+
+export interface RunningEmulator extends Emulator {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startEmulator(overrides: Partial<EmulatorConfig> = {}): Promise<RunningEmulator> {
+  const emulator = await buildEmulator({ contactCenterIds: [CC_ID, OTHER_CC_ID], webhookRetryBaseMs: 50, webhookTimeoutMs: 2000, ...overrides });
+  await emulator.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = emulator.app.server.address();
+  if (!address || typeof address === 'string') throw new Error('emulator did not bind a TCP port');
+  return { ...emulator, url: `http://127.0.0.1:${address.port}`, close: () => emulator.app.close() };
+}
+
+export interface JsonResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export async function http<T = any>(url: string, init: RequestInit & { json?: unknown } = {}): Promise<JsonResponse<T>> {
+  const { json, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (json !== undefined) headers.set('content-type', 'application/json');
+  const response = await fetch(url, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body });
+  const text = await response.text();
+  let body: any = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: response.status, headers: response.headers, body };
+}
+
+/** A Customer Chat API client with the ContactCenterId header, as a widget would send it. */
+export function chatClient(base: string, contactCenterId = CC_ID) {
+  const headers = { ContactCenterId: contactCenterId };
+  return {
+    request: (body: unknown) => http(`${base}/api/v2/chats`, { method: 'POST', headers, json: body }),
+    requestChat: async (extra: Record<string, unknown> = {}) => {
+      const r = await http(`${base}/api/v2/chats`, { method: 'POST', headers, json: { operationName: 'RequestChat', nickname: 'Chris', ...extra } });
+      if (r.status !== 200) throw new Error(`RequestChat failed: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body.id as string;
+    },
+    operation: (id: string, body: unknown) => http(`${base}/api/v2/chats/${id}`, { method: 'POST', headers, json: body }),
+    send: (id: string, text: string, clientMessageId?: string) =>
+      http(`${base}/api/v2/chats/${id}`, { method: 'POST', headers, json: { operationName: 'SendMessage', text, clientMessageId } }),
+    chat: (id: string, family: 'me' | 'chats' = 'me') => http(`${base}/api/v2/${family === 'me' ? 'me/chat' : 'chats'}/${id}`, { headers }),
+    messages: (id: string, index?: number | string, family: 'me' | 'chats' = 'me') =>
+      http(`${base}/api/v2/${family === 'me' ? 'me/chat' : 'chats'}/${id}/messages${index === undefined ? '' : `?index=${index}`}`, { headers }),
+  };
+}
+
+/** The emulator's agent API, as the agent console uses it. */
+export function agentClient(base: string) {
+  const post = (path: string, json?: unknown) => http(`${base}/agent/api${path}`, { method: 'POST', json: json ?? {} });
+  return {
+    list: async () => (await http(`${base}/agent/api/interactions`)).body.interactions as any[],
+    accept: (id: string, agentId = 'agent-kristi', agentName = 'Kristi') => post(`/interactions/${id}/accept`, { agentId, agentName }),
+    say: (id: string, text: string) => post(`/interactions/${id}/messages`, { text }),
+    typing: (id: string, typing: boolean) => post(`/interactions/${id}/typing`, { typing }),
+    transfer: (id: string, queueId: string) => post(`/interactions/${id}/transfer`, { queueId }),
+    leave: (id: string) => post(`/interactions/${id}/leave`),
+    transcript: async (id: string) => (await http(`${base}/agent/api/interactions/${id}/transcript`)).body,
+    post,
+  };
+}
+
+export function control(base: string, settings: unknown) {
+  return http(`${base}/emulator/api/control`, { method: 'POST', json: settings });
+}
+
+export async function eventually<T>(check: () => Promise<T> | T, { timeoutMs = 5000, intervalMs = 25 } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      return await check();
+    } catch (error) {
+      lastError = error;
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  }
+  throw lastError;
+}
