@@ -111,6 +111,7 @@ export async function buildEmulator(overrides: Partial<EmulatorConfig> = {}): Pr
     },
   }));
   app.get('/healthz', async () => ({ ok: true }));
+  app.get('/favicon.ico', async (_request, reply) => reply.code(204).send());
 
   // Chats whose client stopped polling end, as on a real contact center.
   const idleMs = config.chatIdleTimeoutS * 1000;

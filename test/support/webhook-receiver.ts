@@ -13,6 +13,7 @@ export async function startReceiver() {
   /** Status to answer for each next request (then 200). */
   const plan: number[] = [];
   let always: number | null = null;
+  const rules: { match: (body: any) => boolean; statuses: number[] }[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -25,7 +26,8 @@ export async function startReceiver() {
         /* keep null */
       }
       deliveries.push({ headers: req.headers, raw, body, at: Date.now() });
-      res.statusCode = always ?? plan.shift() ?? 200;
+      const rule = rules.find((r) => r.statuses.length > 0 && r.match(body));
+      res.statusCode = always ?? rule?.statuses.shift() ?? plan.shift() ?? 200;
       res.end();
     });
   });
@@ -38,8 +40,16 @@ export async function startReceiver() {
     /** Events (not the verification ping), in arrival order. */
     events: () => deliveries.filter((d) => d.body?.eventType !== 'WEB_HOOK_VERIFY').map((d) => d.body),
     failNext: (...statuses: number[]) => plan.push(...statuses),
+    /** The next deliveries whose body matches answer these statuses, in turn. */
+    failWhen: (match: (body: any) => boolean, ...statuses: number[]) => rules.push({ match, statuses }),
     failAlways: (status: number | null) => {
       always = status;
+    },
+    reset: () => {
+      deliveries.length = 0;
+      plan.length = 0;
+      rules.length = 0;
+      always = null;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

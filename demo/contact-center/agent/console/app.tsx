@@ -17,13 +17,15 @@ export function App({ model }: { model: ConsoleModel }) {
           </button>
         </span>
       </header>
-      {model.error.value && (
-        <p class="error" role="alert">
-          {model.error.value}
-        </p>
-      )}
       <InteractionList model={model} />
-      <main class="detail">{model.selected.value ? <Detail model={model} interaction={model.selected.value} /> : <p class="hint">Select an interaction.</p>}</main>
+      <main class="detail">
+        {model.error.value && (
+          <p class="error" role="alert">
+            {model.error.value}
+          </p>
+        )}
+        {model.selected.value ? <Detail model={model} interaction={model.selected.value} /> : <p class="hint">Select an interaction.</p>}
+      </main>
     </div>
   );
 }
