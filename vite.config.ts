@@ -18,10 +18,51 @@ const agentConsole: UserConfig = {
   },
 };
 
+/**
+ * The widget's app chunk (dist/app.js) and the chunks it loads: ES modules that import each other by
+ * relative URL, so dist/ works from any origin and path. No module-preload links: they would be
+ * added to the host page's <head>.
+ */
+const widgetApp: UserConfig = {
+  oxc: jsx,
+  base: './',
+  publicDir: false,
+  build: {
+    outDir: path('./dist'),
+    emptyOutDir: true,
+    target: 'es2022',
+    modulePreload: false,
+    cssCodeSplit: false,
+    sourcemap: true,
+    rolldownOptions: {
+      input: { app: path('./src/app/index.tsx') },
+      preserveEntrySignatures: 'exports-only',
+      output: {
+        format: 'es',
+        entryFileNames: '[name].js',
+        chunkFileNames: 'chunks/[name]-[hash].js',
+      },
+    },
+  },
+};
+
+/** The loader (dist/chat.js): a classic script, so `<script src=… async>` works anywhere. */
+const widgetLoader: UserConfig = {
+  publicDir: false,
+  build: {
+    outDir: path('./dist'),
+    emptyOutDir: false,
+    target: 'es2020',
+    sourcemap: true,
+    lib: { entry: path('./src/loader/index.ts'), formats: ['iife'], name: 'ParleyLoader', fileName: () => 'chat.js' },
+  },
+};
+
 export default defineConfig(({ mode }) => {
   if (mode === 'agent-console') return agentConsole;
+  if (mode === 'loader') return widgetLoader;
   return {
-    oxc: jsx,
+    ...widgetApp,
     test: {
       globalSetup: [path('./test/support/global-setup.ts')],
       projects: [

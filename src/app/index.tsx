@@ -1,0 +1,90 @@
+// The app chunk (dist/app.js): the composition root. The loader calls mount() with the host it
+// created; everything the widget holds is built here and torn down by unmount().
+import { render } from 'preact';
+import type { AppContext, MountedApp } from '../loader/index';
+import { createClient } from '../core/client';
+import { createConversation } from '../core/conversation';
+import { createCustomer } from '../core/customer';
+import { createShared, type TabMessage } from '../core/shared';
+import { openStore } from '../core/store';
+import { createTabs } from '../core/tabs';
+import type { SharedState } from '../core/types';
+import { App } from '../ui/App';
+import { WidgetContext } from '../ui/context';
+import css from '../ui/styles.css?inline';
+import { chime, closeSound } from './sound';
+import { createWidget } from './widget';
+
+/** A short stable name for this visitor's chat with this contact center (store key, lock, channel). */
+function scopeOf(domain: string, contactCenterId: string): string {
+  let hash = 5381;
+  for (const ch of `${domain}|${contactCenterId}`) hash = ((hash * 33) ^ ch.charCodeAt(0)) >>> 0;
+  return hash.toString(36);
+}
+
+export function mount(ctx: AppContext): MountedApp {
+  const { config, root } = ctx;
+  const scope = scopeOf(config.domain, config.contactCenterId);
+  const log = {
+    warn: (message: string) => console.warn(message),
+    error: (message: string, detail?: unknown) => console.error(`Parley: ${message}`, detail),
+  };
+
+  const tabs = createTabs<TabMessage>(scope);
+  const shared = createShared(openStore<SharedState>(`chat:${scope}`), tabs);
+  const client = createClient({ domain: config.domain, contactCenterId: config.contactCenterId });
+  const customer = createCustomer(log);
+  const visibilityListeners = new Set<() => void>();
+  const onVisibility = () => visibilityListeners.forEach((fn) => fn());
+  document.addEventListener('visibilitychange', onVisibility);
+  const conversation = createConversation({
+    client,
+    shared,
+    tabs,
+    isVisible: () => document.visibilityState === 'visible',
+    onVisibilityChange: (fn) => {
+      visibilityListeners.add(fn);
+      return () => visibilityListeners.delete(fn);
+    },
+    notify: chime,
+  });
+  const widget = createWidget({ config, client, shared, conversation, customer, emit: ctx.emit, log });
+
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  root.adoptedStyleSheets = [sheet];
+  const loaderLauncher = root.querySelector<HTMLButtonElement>('.launcher');
+  const hadFocus = !!loaderLauncher && root.activeElement === loaderLauncher;
+  const container = document.createElement('div');
+  root.append(container);
+  loaderLauncher?.remove();
+  render(
+    <WidgetContext.Provider value={widget}>
+      <App webview={config.mode === 'webview'} />
+    </WidgetContext.Provider>,
+    container,
+  );
+  if (hadFocus) root.querySelector<HTMLButtonElement>('.launcher')?.focus();
+
+  let gone = false;
+  void shared.hydrate().then(async () => {
+    if (gone) return;
+    // Commands the page published before the app loaded run now, in order.
+    ctx.attach((topic, data) => widget.command(topic, data));
+    await widget.start();
+    if (ctx.reason === 'open' && !gone) await widget.open();
+  });
+
+  return {
+    unmount() {
+      gone = true;
+      render(null, container);
+      widget.destroy();
+      conversation.destroy();
+      tabs.close();
+      document.removeEventListener('visibilitychange', onVisibility);
+      closeSound();
+      container.remove();
+    },
+  };
+}

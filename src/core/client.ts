@@ -1,0 +1,95 @@
+// The Customer Chat API client (protocols/customer-chat-api.md): ky, the ContactCenterId header on
+// every request, never an Authorization header. Retries are the callers' business (the poller, the
+// outbox), so ky itself never retries.
+import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky';
+import type { ChatScript, WireChat, WireEntry } from './types';
+
+export type FailureKind = 'network' | 'timeout' | 'server' | 'invalid' | 'state' | 'forbidden' | 'not-found';
+
+/** Every failure of the client: what kind, and what the server said when it said something. */
+export class ChatApiError extends Error {
+  override name = 'ChatApiError';
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    readonly httpStatus?: number,
+    readonly statusCode?: number,
+  ) {
+    super(message);
+  }
+  /** Worth trying again later with the same request. */
+  get transient(): boolean {
+    return this.kind === 'network' || this.kind === 'timeout' || this.kind === 'server';
+  }
+}
+
+export const isChatApiError = (error: unknown): error is ChatApiError => error instanceof Error && error.name === 'ChatApiError';
+
+const KIND_BY_STATUS_CODE: Record<number, FailureKind> = { 1: 'invalid', 2: 'state', 3: 'forbidden', 4: 'server', 6: 'not-found' };
+
+export interface ClientOptions {
+  domain: string;
+  contactCenterId: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+export interface ChatApiClient {
+  chatScript(query: Record<string, string | undefined>): Promise<ChatScript>;
+  requestChat(body: { nickname: string; subject?: string; endpoint?: string; userData: Record<string, unknown> }): Promise<{ id: string }>;
+  sendMessage(chatId: string, text: string, clientMessageId: string): Promise<void>;
+  typing(chatId: string, typing: boolean): Promise<void>;
+  complete(chatId: string): Promise<void>;
+  getChat(chatId: string): Promise<WireChat>;
+  getMessages(chatId: string, index: number): Promise<WireEntry[]>;
+  offlineMessage(body: { fields: Record<string, string>; userData: Record<string, unknown> }): Promise<{ id: string }>;
+}
+
+export function createClient(options: ClientOptions): ChatApiClient {
+  const api: KyInstance = ky.create({
+    prefixUrl: `${options.domain}/api/v2/`,
+    headers: { ContactCenterId: options.contactCenterId },
+    timeout: options.timeoutMs ?? 10_000,
+    retry: 0,
+    credentials: 'omit',
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+
+  async function call<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      const body = (await work()) as T & { statusCode?: number; statusMessage?: string };
+      if (body && typeof body.statusCode === 'number' && body.statusCode !== 0) {
+        throw new ChatApiError(KIND_BY_STATUS_CODE[body.statusCode] ?? 'server', body.statusMessage ?? 'The server refused', 200, body.statusCode);
+      }
+      return body;
+    } catch (error) {
+      if (isChatApiError(error)) throw error;
+      if (error instanceof HTTPError) {
+        const status = error.response.status;
+        const data = (await error.response.json().catch(() => ({}))) as { statusCode?: number; statusMessage?: string };
+        const kind = (data.statusCode !== undefined && KIND_BY_STATUS_CODE[data.statusCode]) || (status >= 500 || status === 429 ? 'server' : status === 404 ? 'not-found' : status === 403 ? 'forbidden' : 'invalid');
+        throw new ChatApiError(kind, data.statusMessage ?? `HTTP ${status}`, status, data.statusCode);
+      }
+      if (error instanceof TimeoutError) throw new ChatApiError('timeout', 'The server did not answer in time');
+      throw new ChatApiError('network', (error as Error)?.message || 'Network error');
+    }
+  }
+
+  const operation = (chatId: string, json: Record<string, unknown>) => call(() => api.post(`chats/${encodeURIComponent(chatId)}`, { json }).json()).then(() => undefined);
+
+  return {
+    chatScript: (query) => {
+      const searchParams: Record<string, string> = {};
+      for (const [k, v] of Object.entries(query)) if (v) searchParams[k] = v;
+      return call(() => api.get('chat-script', { searchParams }).json<ChatScript>());
+    },
+    requestChat: (body) => call(() => api.post('chats', { json: { operationName: 'RequestChat', ...body } }).json<{ id: string }>()),
+    sendMessage: (chatId, text, clientMessageId) => operation(chatId, { operationName: 'SendMessage', text, clientMessageId }),
+    typing: (chatId, typing) => operation(chatId, { operationName: typing ? 'SendStartTypingNotification' : 'SendStopTypingNotification' }),
+    complete: (chatId) => operation(chatId, { operationName: 'Complete' }),
+    getChat: (chatId) => call(() => api.get(`me/chat/${encodeURIComponent(chatId)}`).json<{ chat: WireChat }>()).then((r) => r.chat),
+    getMessages: (chatId, index) =>
+      call(() => api.get(`me/chat/${encodeURIComponent(chatId)}/messages`, { searchParams: { index } }).json<{ messages: WireEntry[] }>()).then((r) => r.messages ?? []),
+    offlineMessage: (body) => call(() => api.post('offline-messages', { json: body }).json<{ id: string }>()),
+  };
+}

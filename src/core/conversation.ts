@@ -1,0 +1,325 @@
+// The chat with the contact center: the chat request, polling and the outbox (leader only), typing,
+// and ending. Every change goes through the shared state, so all tabs show the same chat.
+import { effect } from '@preact/signals';
+import { isChatApiError, type ChatApiClient } from './client';
+import { createPoller, backoffDelay } from './poller';
+import type { Shared, TabMessage } from './shared';
+import type { Tabs } from './tabs';
+import { afterAgentLeft, applyEntries } from './transcript';
+import { isActive, type EndReason, type Item, type SharedState } from './types';
+
+export const MAX_TEXT = 4000;
+/** Polls between two GetChat checks (a chat can end with nothing in its messages). */
+const CHECK_EVERY = 30;
+/** Consecutive failures before the customer is told the connection is lost. */
+const LOST_AFTER = 3;
+const PRESENCE_TTL_MS = 15_000;
+
+export interface Intervals {
+  /** A tab shows the open chat window. */
+  watching: number;
+  /** A tab is visible but the window is minimized. */
+  visible: number;
+  /** Every tab is hidden. */
+  hidden: number;
+}
+
+export interface ConversationDeps {
+  client: ChatApiClient;
+  shared: Shared;
+  tabs: Tabs<TabMessage>;
+  isVisible(): boolean;
+  onVisibilityChange(listener: () => void): () => void;
+  /** Plays the notification sound (the leader calls it, so it plays once across tabs). */
+  notify(): void;
+  intervals?: Partial<Intervals>;
+  random?: () => number;
+  newId?: () => string;
+}
+
+export interface ChatRequest {
+  nickname: string;
+  subject?: string;
+  endpoint?: string;
+  userData: Record<string, unknown>;
+  startedBy: 'user' | 'chat-api';
+}
+
+const DEFAULT_INTERVALS: Intervals = { watching: 2000, visible: 5000, hidden: 15_000 };
+
+const system = (key: string, extra: Partial<Extract<Item, { kind: 'system' }>> = {}): Item => ({ kind: 'system', key, at: Date.now(), ...extra });
+const uuid = () => (typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
+
+export function createConversation(deps: ConversationDeps) {
+  const { client, shared, tabs } = deps;
+  const intervals = { ...DEFAULT_INTERVALS, ...deps.intervals };
+  const random = deps.random ?? Math.random;
+  const newId = deps.newId ?? uuid;
+  const presence = new Map<string, { visible: boolean; at: number }>();
+  let soundOn = true;
+  let destroyed = false;
+  let sending = false;
+  let polls = 0;
+  const cleanups: (() => void)[] = [];
+  const state = () => shared.state.value;
+  const leader = () => tabs.isLeader.value;
+
+  const someoneSees = () => deps.isVisible() || [...presence.values()].some((p) => p.visible && Date.now() - p.at < PRESENCE_TTL_MS);
+  const watching = () => someoneSees() && state().open && state().phase === 'chatWindow';
+
+  // ---- presence: the leader needs to know whether any tab is looking ----
+  const announce = () => tabs.post({ type: 'presence', tab: tabs.id, visible: deps.isVisible() });
+  cleanups.push(
+    tabs.onMessage((message) => {
+      if (message.type === 'presence') {
+        presence.set(message.tab, { visible: message.visible, at: Date.now() });
+        poller.kick(50);
+      }
+    }),
+  );
+  cleanups.push(deps.onVisibilityChange(() => {
+    announce();
+    if (deps.isVisible()) void markRead();
+    poller.kick(50);
+  }));
+  const heartbeat = setInterval(announce, 5000);
+  cleanups.push(() => clearInterval(heartbeat));
+  announce();
+
+  // ---- polling (leader) ----
+  const interval = (): number | null => {
+    const chat = state().chat;
+    if (destroyed || !leader() || !isActive(chat) || !chat.id) return null;
+    if (!someoneSees()) return intervals.hidden;
+    return watching() ? intervals.watching : intervals.visible;
+  };
+
+  const poller = createPoller({
+    interval,
+    random,
+    tick: poll,
+    onResult(failures) {
+      const lost = failures >= LOST_AFTER;
+      if ((state().connection === 'lost') !== lost && (lost || failures === 0)) {
+        void shared.commit((s) => ({ ...s, connection: lost ? 'lost' : 'ok' }));
+      }
+    },
+  });
+
+  async function poll(): Promise<void> {
+    const chat = state().chat;
+    if (!isActive(chat) || !chat.id) return;
+    const id = chat.id;
+    let entries;
+    try {
+      entries = await client.getMessages(id, chat.lastIndex + 1);
+    } catch (error) {
+      if (isChatApiError(error) && (error.kind === 'not-found' || error.kind === 'forbidden')) {
+        // The server no longer knows the chat (it ended long ago, or the contact center changed).
+        await endLocally('timeout', 'sessionDisconnected');
+        return;
+      }
+      throw error;
+    }
+    if (entries.length) {
+      let applied!: ReturnType<typeof applyEntries>;
+      await shared.commit((s) => {
+        applied = applyEntries(s, entries);
+        let next = applied.state;
+        if (applied.typing) next = { ...next, typing: applied.typing.on ? applied.typing.name : null };
+        if (applied.incoming.length && !watching()) next = { ...next, unread: next.unread + applied.incoming.length };
+        return next;
+      });
+      if (applied.incoming.length && !watching() && soundOn) deps.notify();
+      if (applied.agentLeft) await checkChat(id);
+      if (state().outbox.some((o) => o.status !== 'sent' && o.status !== 'failed')) void flush();
+    }
+    if (++polls % CHECK_EVERY === 0) await checkChat(id);
+  }
+
+  /** GetChat: tells a transfer from the end after the agent left, and catches ends the messages missed. */
+  async function checkChat(id: string): Promise<void> {
+    const view = await client.getChat(id);
+    const chat = state().chat;
+    if (!isActive(chat) || chat.id !== id) return;
+    if (!chat.agent && chat.agentsSeen > 0) {
+      await shared.commit((s) => afterAgentLeft(s, view.state).state);
+    } else if (view.state === 'Idle') {
+      await endLocally(chat.agent ? 'agent' : 'timeout', chat.agent ? 'agentDisconnected' : 'sessionDisconnected');
+    }
+  }
+
+  // ---- the outbox (leader): one message in flight, in order, retried with the same id ----
+  async function flush(): Promise<void> {
+    if (sending || destroyed) return;
+    sending = true;
+    try {
+      for (;;) {
+        const chat = state().chat;
+        if (!leader() || !isActive(chat) || !chat.id) return;
+        const next = state().outbox.find((o) => o.status === 'sending' || o.status === 'retrying');
+        if (!next) return;
+        try {
+          await client.sendMessage(chat.id, next.text, next.id);
+          await shared.commit((s) => ({ ...s, outbox: s.outbox.map((o) => (o.id === next.id && o.status !== 'failed' ? { ...o, status: 'sent' } : o)) }));
+          poller.kick(300);
+        } catch (error) {
+          if (isChatApiError(error) && !error.transient) {
+            await shared.commit((s) => ({
+              ...s,
+              outbox: s.outbox.map((o) => (o.id === next.id ? { ...o, status: 'failed' } : o)),
+              transcript: [...s.transcript, system('errorGenericMessage')],
+            }));
+            if (error.kind === 'state' || error.kind === 'not-found') await endLocally('timeout', 'sessionDisconnected');
+            continue;
+          }
+          const attempts = next.attempts + 1;
+          await shared.commit((s) => ({ ...s, outbox: s.outbox.map((o) => (o.id === next.id ? { ...o, status: 'retrying', attempts } : o)) }));
+          await sleep(backoffDelay(1000, attempts, 30_000, random));
+        }
+      }
+    } finally {
+      sending = false;
+    }
+  }
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      cleanups.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+
+  // Leadership and state decide what this tab does.
+  cleanups.push(
+    effect(() => {
+      const chat = shared.state.value.chat;
+      const lead = tabs.isLeader.value;
+      if (lead && isActive(chat) && chat.id) {
+        if (!poller.running) poller.start();
+        else poller.kick(100);
+        if (shared.state.value.outbox.some((o) => o.status === 'sending' || o.status === 'retrying')) void flush();
+      } else {
+        poller.stop();
+      }
+    }),
+  );
+
+  async function endLocally(reason: EndReason, key: string): Promise<void> {
+    await shared.commit((s) =>
+      isActive(s.chat) ? { ...s, chat: { ...s.chat, status: 'ended', endReason: reason, agent: null }, typing: null, transcript: [...s.transcript, system(key)] } : s,
+    );
+  }
+
+  async function markRead(): Promise<void> {
+    if (state().unread > 0 && watching()) await shared.commit((s) => ({ ...s, unread: 0 }));
+  }
+
+  return {
+    /** Asks for a chat; resolves with its id, or null when another tab or request got there first. */
+    async request(request: ChatRequest): Promise<string | null> {
+      const requestId = newId();
+      await shared.allowPersist();
+      const claimed = await shared.commit((s) =>
+        isActive(s.chat)
+          ? s
+          : {
+              ...s,
+              chat: {
+                id: null,
+                requestId,
+                status: 'requesting',
+                lastIndex: 0,
+                agent: null,
+                agentsSeen: 0,
+                queuePosition: null,
+                startedAt: Date.now(),
+                startedBy: request.startedBy,
+                ending: null,
+                endReason: null,
+              },
+              transcript: [],
+              typing: null,
+              connection: 'ok',
+            },
+      );
+      if (claimed.chat?.requestId !== requestId) return null;
+      try {
+        const { id } = await client.requestChat({ nickname: request.nickname, subject: request.subject, endpoint: request.endpoint, userData: request.userData });
+        const after = await shared.commit((s) =>
+          s.chat?.requestId === requestId ? { ...s, chat: { ...s.chat, id, status: 'queued' }, transcript: [...s.transcript, system('chatQueued')] } : s,
+        );
+        // Ended while the request was on its way: end it on the server too.
+        if (after.chat?.requestId === requestId && after.chat.ending) await this.end(after.chat.ending);
+        return id;
+      } catch (error) {
+        await shared.commit((s) =>
+          s.chat?.requestId === requestId
+            ? {
+                ...s,
+                chat: { ...s.chat, status: 'ended', endReason: 'timeout' },
+                transcript: [...s.transcript, system(isChatApiError(error) && error.transient ? 'errorServerUnavailable' : 'errorInvalidLogin')],
+              }
+            : s,
+        );
+        throw error;
+      }
+    },
+
+    /** Queues a customer message; it reaches the server once, whatever happens to the network or the tab. */
+    async send(raw: string): Promise<void> {
+      const text = raw.trim();
+      if (!text) return;
+      const cut = text.length > MAX_TEXT;
+      const entry = { id: newId(), text: cut ? text.slice(0, MAX_TEXT) : text, at: Date.now(), status: 'sending' as const, attempts: 0 };
+      await shared.commit((s) => ({
+        ...s,
+        outbox: [...s.outbox, entry],
+        transcript: cut ? [...s.transcript, system('chatMsgTooLong')] : s.transcript,
+      }));
+      if (leader()) void flush();
+    },
+
+    /** Typing goes from the tab the customer types in; it is best effort and never retried. */
+    typing(on: boolean): void {
+      const chat = state().chat;
+      if (isActive(chat) && chat.id) void client.typing(chat.id, on).catch(() => undefined);
+    },
+
+    /** Ends the chat on the server (Complete), then shows it as ended. */
+    async end(reason: EndReason): Promise<void> {
+      const chat = state().chat;
+      if (!isActive(chat)) return;
+      await shared.commit((s) => (isActive(s.chat) ? { ...s, chat: { ...s.chat, ending: reason } } : s));
+      if (!chat.id) return; // still requesting: request() completes it when the id arrives
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          await client.complete(chat.id);
+          break;
+        } catch (error) {
+          if (!isChatApiError(error) || !error.transient) break; // already over on the server
+          await sleep(backoffDelay(1000, attempt, 8000, random));
+        }
+      }
+      await endLocally(reason, 'chatEnded');
+    },
+
+    setSound(on: boolean): void {
+      soundOn = on;
+    },
+
+    markRead,
+    watching,
+
+    destroy(): void {
+      destroyed = true;
+      poller.stop();
+      cleanups.splice(0).forEach((fn) => fn());
+    },
+  };
+}
+
+export type Conversation = ReturnType<typeof createConversation>;
+export type { SharedState };

@@ -1,0 +1,89 @@
+// Where the shared chat state is kept: IndexedDB through idb-keyval (one small store named for the
+// project), or memory when the browser blocks storage (private modes, storage denied).
+import { createStore, get, set, del, update, type UseStore } from 'idb-keyval';
+
+export interface Store<T> {
+  readonly kind: 'indexeddb' | 'memory';
+  read(): Promise<T | undefined>;
+  /** Atomic read-modify-write: across tabs, IndexedDB runs these one after another. */
+  update(fn: (current: T | undefined) => T): Promise<T>;
+  write(value: T): Promise<void>;
+  clear(): Promise<void>;
+}
+
+export const DB_NAME = 'parley';
+const STORE_NAME = 'chat';
+
+export function memoryStore<T>(): Store<T> {
+  let value: T | undefined;
+  return {
+    kind: 'memory',
+    read: async () => value,
+    update: async (fn) => (value = fn(value)),
+    write: async (v) => {
+      value = v;
+    },
+    clear: async () => {
+      value = undefined;
+    },
+  };
+}
+
+/** Whether the database exists already, without creating it (nothing is written before it is needed). */
+async function databaseExists(): Promise<boolean> {
+  if (typeof indexedDB.databases !== 'function') return true;
+  const list = await indexedDB.databases();
+  return list.some((db) => db.name === DB_NAME);
+}
+
+/**
+ * An IndexedDB-backed store for one key, opened lazily: reading a database that does not exist yet
+ * answers "nothing" without creating it. Falls back to memory if IndexedDB fails at any point.
+ */
+export function openStore<T>(key: string): Store<T> {
+  let idb: UseStore | null = null;
+  let fallback: Store<T> | null = null;
+
+  const db = (): UseStore => (idb ??= createStore(DB_NAME, STORE_NAME));
+  const guard = async <R>(work: () => Promise<R>, onMemory: (memory: Store<T>) => Promise<R>): Promise<R> => {
+    if (fallback) return onMemory(fallback);
+    try {
+      return await work();
+    } catch {
+      // Blocked or broken storage must not break the chat: keep going in memory.
+      fallback = memoryStore<T>();
+      return onMemory(fallback);
+    }
+  };
+
+  const store: Store<T> = {
+    get kind() {
+      return fallback ? 'memory' : 'indexeddb';
+    },
+    read: () =>
+      guard(
+        async () => ((await databaseExists()) ? get<T>(key, db()) : undefined),
+        (m) => m.read(),
+      ),
+    update: (fn) =>
+      guard(
+        async () => {
+          let next!: T;
+          await update<T>(key, (current) => (next = fn(current)), db());
+          return next;
+        },
+        (m) => m.update(fn),
+      ),
+    write: (value) =>
+      guard(
+        () => set(key, value, db()),
+        (m) => m.write(value),
+      ),
+    clear: () =>
+      guard(
+        async () => ((await databaseExists()) ? del(key, db()) : undefined),
+        (m) => m.clear(),
+      ),
+  };
+  return store;
+}

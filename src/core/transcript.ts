@@ -1,0 +1,119 @@
+// Turns the server's transcript entries into the chat's state, purely: what the customer sees,
+// who is connected, which of the customer's own messages the server now holds.
+import type { ChatSession, EndReason, Item, SharedState, WireEntry } from './types';
+
+export interface Applied {
+  state: SharedState;
+  /** New messages from the agent or the bot (for events, unread, sound). */
+  incoming: Extract<Item, { kind: 'message' }>[];
+  /** The latest typing state of the agent or bot in this batch, if it changed. */
+  typing: { on: boolean; name: string } | null;
+  /** The agent left: only GetChat can tell a transfer from the end. */
+  agentLeft: boolean;
+  /** The chat ended in this batch, and why. */
+  ended: EndReason | null;
+}
+
+const system = (key: string, at: number, extra: Partial<Extract<Item, { kind: 'system' }>> = {}): Item => ({ kind: 'system', key, at, ...extra });
+
+export function applyEntries(state: SharedState, entries: WireEntry[], now = Date.now()): Applied {
+  const result: Applied = { state, incoming: [], typing: null, agentLeft: false, ended: null };
+  if (!state.chat || state.chat.status === 'ended') return result;
+  let chat: ChatSession = { ...state.chat };
+  const transcript = [...state.transcript];
+  let outbox = [...state.outbox];
+
+  for (const entry of [...entries].sort((a, b) => a.index - b.index)) {
+    if (!Number.isInteger(entry.index) || entry.index <= chat.lastIndex) continue;
+    chat.lastIndex = entry.index;
+    const at = entry.utcTime ?? now;
+    const who = entry.from?.type;
+    const name = entry.from?.nickname ?? '';
+    switch (entry.type) {
+      case 'ParticipantJoined':
+        if (who === 'Agent') {
+          const key = chat.agentsSeen > 0 ? 'chatEstablishedAgentNew' : name ? 'chatEstablishedName' : 'chatEstablishedAgent';
+          chat = { ...chat, status: 'chatting', agent: { name }, agentsSeen: chat.agentsSeen + 1, queuePosition: null };
+          transcript.push(system(key, at, { index: entry.index, agent: name }));
+        } else if (who === 'External') {
+          chat = { ...chat, status: 'chatting', queuePosition: null };
+          transcript.push(system('chatEstablished', at, { index: entry.index, agent: name }));
+        }
+        break;
+      case 'ParticipantLeft':
+        if (who === 'Agent') {
+          chat = { ...chat, agent: null };
+          result.agentLeft = true;
+          result.typing = { on: false, name };
+        } else if (who === 'Customer') {
+          const reason: EndReason = chat.ending ?? 'timeout';
+          chat = { ...chat, status: 'ended', endReason: reason, agent: null };
+          transcript.push(system(reason === 'timeout' ? 'sessionDisconnected' : 'chatEnded', at, { index: entry.index }));
+          result.ended = reason;
+        }
+        break;
+      case 'Text': {
+        const text = entry.text ?? '';
+        if (who === 'Customer') {
+          // Ours, from this visitor: the server records sends in order, so the oldest
+          // unconfirmed outgoing message with this text is the one it now holds.
+          const mine = outbox.findIndex((o) => o.text === text);
+          if (mine >= 0) outbox = outbox.filter((_, i) => i !== mine);
+          transcript.push({ kind: 'message', index: entry.index, from: 'customer', name, text, at });
+        } else {
+          const message = {
+            kind: 'message' as const,
+            index: entry.index,
+            from: who === 'Agent' ? ('agent' as const) : ('bot' as const),
+            name,
+            text,
+            at,
+            ...(Array.isArray(entry.quickReplies) && entry.quickReplies.length ? { quickReplies: entry.quickReplies } : {}),
+          };
+          transcript.push(message);
+          result.incoming.push(message);
+          result.typing = { on: false, name };
+        }
+        break;
+      }
+      case 'TypingStarted':
+      case 'TypingStopped':
+        if (who !== 'Customer') result.typing = { on: entry.type === 'TypingStarted', name };
+        break;
+      case 'Notice': {
+        const position = entry.notice?.queuePosition;
+        if (typeof position === 'number') {
+          chat = { ...chat, queuePosition: position };
+          if (chat.status === 'chatting' && !chat.agent) chat.status = 'queued';
+        } else if (entry.text) {
+          transcript.push(system('notice', at, { index: entry.index, text: entry.text }));
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  result.state = { ...state, chat, transcript, outbox };
+  return result;
+}
+
+/** After the agent left: GetChat says whether the chat goes on (a transfer) or is over. */
+export function afterAgentLeft(state: SharedState, chatState: string, now = Date.now()): { state: SharedState; ended: boolean } {
+  if (!state.chat || state.chat.status === 'ended' || state.chat.agent) return { state, ended: false };
+  if (chatState === 'Idle') {
+    return {
+      state: {
+        ...state,
+        chat: { ...state.chat, status: 'ended', endReason: 'agent' },
+        transcript: [...state.transcript, system('agentDisconnected', now)],
+      },
+      ended: true,
+    };
+  }
+  if (state.transcript.at(-1)?.kind === 'system' && (state.transcript.at(-1) as { key: string }).key === 'chatForwarded') return { state, ended: false };
+  return {
+    state: { ...state, chat: { ...state.chat, status: 'queued' }, transcript: [...state.transcript, system('chatForwarded', now)] },
+    ended: false,
+  };
+}

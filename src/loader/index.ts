@@ -1,0 +1,102 @@
+// dist/chat.js: the tiny loader. It reads the configuration, creates the widget's one host element
+// with a launcher, hands the page its bus, and loads the app chunk (relative to its own URL) on the
+// first intent or when the browser is idle. No framework, nothing heavy up front.
+import { INTENTS, createBus, createChatApp } from './bus';
+import { PREFIX, readConfig } from './config';
+import { LAUNCHER_CSS, launcherButton } from './launcher';
+
+declare global {
+  interface Window {
+    __8x8Chat?: unknown;
+  }
+}
+
+export interface AppContext {
+  config: ReturnType<typeof readConfig> & object;
+  host: HTMLElement;
+  root: ShadowRoot;
+  base: string;
+  emit(topic: string, data: unknown): void;
+  attach(app: (topic: string, data: unknown) => void): void;
+  /** What made the app load: "idle", "intent" (hover/focus), "open" (a click on the launcher) or a command. */
+  reason: string;
+}
+
+export interface MountedApp {
+  unmount(): void;
+}
+
+const TAG = 'parley-chat';
+
+function start(): void {
+  const script = document.currentScript as HTMLScriptElement | null;
+  if (document.querySelector(TAG)) {
+    console.warn(`${PREFIX} the chat is already on this page; this second copy of chat.js does nothing`);
+    return;
+  }
+  const config = readConfig(window.__8x8Chat, script?.dataset);
+  if (!config) return;
+  const base = new URL('.', script?.src || location.href).href;
+
+  const host = document.createElement(TAG);
+  const root = host.attachShadow({ mode: 'open' });
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(LAUNCHER_CSS);
+  root.adoptedStyleSheets = [sheet];
+  host.setAttribute('data-align', config.align ?? 'right');
+  host.setAttribute('data-mode', config.mode ?? 'embedded');
+
+  let app: MountedApp | null = null;
+  let loading: Promise<void> | null = null;
+  let gone = false;
+  const core = createBus((topic) => {
+    if (INTENTS.has(topic)) void load(topic);
+  });
+
+  const load = (reason: string): Promise<void> =>
+    (loading ??= import(/* @vite-ignore */ new URL('app.js', base).href)
+      .then((module: { mount(ctx: AppContext): MountedApp }) => {
+        if (gone) return;
+        app = module.mount({ config, host, root, base, emit: core.emit, attach: core.attach, reason });
+      })
+      .catch((error) => {
+        loading = null;
+        console.error(`${PREFIX} the chat could not load from ${base}`, error);
+      }));
+
+  const unmount = () => {
+    if (gone) return;
+    gone = true;
+    app?.unmount();
+    core.detach();
+    host.remove();
+  };
+
+  if (config.mode !== 'webview') {
+    const button = launcherButton();
+    button.addEventListener('pointerenter', () => void load('intent'), { once: true });
+    button.addEventListener('focus', () => void load('intent'), { once: true });
+    button.addEventListener('click', () => void load('open'));
+    root.append(button);
+  }
+  (document.body ?? document.documentElement).append(host);
+
+  const chatApp = createChatApp(core.bus, unmount);
+  if (config.onInit) {
+    try {
+      config.onInit(core.bus, chatApp);
+    } catch (error) {
+      console.error(`${PREFIX} onInit threw`, error);
+    }
+  }
+
+  if (config.mode === 'webview') {
+    void load('open');
+  } else {
+    const idle = () => ('requestIdleCallback' in window ? requestIdleCallback(() => void load('idle'), { timeout: 4000 }) : setTimeout(() => void load('idle'), 1500));
+    if (document.readyState === 'complete') idle();
+    else addEventListener('load', idle, { once: true });
+  }
+}
+
+start();

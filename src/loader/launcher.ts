@@ -1,0 +1,27 @@
+// The launcher the loader shows before the app arrives; the app renders the same button itself.
+export const LAUNCHER_CSS = `
+:host{all:initial!important;position:fixed!important;z-index:2147483000!important;display:block!important;inset:auto 20px 20px auto!important;contain:layout style}
+:host([data-align=left]){inset:auto auto 20px 20px!important}
+:host([data-mode=webview]){inset:0!important}
+.launcher{all:initial;box-sizing:border-box;display:grid;place-items:center;width:56px;height:56px;border-radius:50%;cursor:pointer;background:var(--parley-button-bg,#1b4fa8);color:var(--parley-button-fg,#fff);box-shadow:0 4px 14px rgba(0,0,0,.25)}
+.launcher:focus-visible{outline:3px solid #f5a623;outline-offset:3px}
+.launcher svg{width:28px;height:28px;fill:currentColor}
+`;
+
+export const CHAT_ICON_PATH = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z';
+
+export function launcherButton(): HTMLButtonElement {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'launcher';
+  button.setAttribute('aria-label', 'Open chat');
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', CHAT_ICON_PATH);
+  svg.append(path);
+  button.append(svg);
+  return button;
+}

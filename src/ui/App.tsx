@@ -1,0 +1,102 @@
+import { useEffect, useRef } from 'preact/hooks';
+import { CHAT_ICON_PATH } from '../loader/launcher';
+import { RTL } from '../i18n/languages';
+import { ChatWindow } from './ChatWindow';
+import { useT, useWidget } from './context';
+import { Invitation, OfflineForm, PreChat } from './Panels';
+import type { Phase } from '../core/types';
+
+const TITLE_KEYS: Record<Phase, string> = {
+  closed: 'chatTitle',
+  invitation: 'chatTitle',
+  preChat: 'chatTitle',
+  chatWindow: 'chatTitle',
+  offlineForm: 'offlineTitle',
+};
+
+function Icon({ path }: { path: string }) {
+  return (
+    <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d={path} />
+    </svg>
+  );
+}
+
+export function App({ webview }: { webview: boolean }) {
+  const widget = useWidget();
+  const t = useT();
+  const { phase, open, unread, chat } = widget.state.value;
+  const language = widget.language.value;
+  const shown = phase !== 'closed' && (open || webview);
+  const panel = useRef<HTMLElement>(null);
+  const launcher = useRef<HTMLButtonElement>(null);
+  const wasShown = useRef(shown);
+
+  // Focus moves into the window when it opens, and back to the launcher when it closes.
+  useEffect(() => {
+    if (shown && !wasShown.current) panel.current?.querySelector<HTMLElement>('input, textarea, select, button.primary')?.focus();
+    if (!shown && wasShown.current) launcher.current?.focus();
+    wasShown.current = shown;
+  }, [shown, phase]);
+
+  const active = !!chat && chat.status !== 'ended';
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || webview) return;
+    event.stopPropagation();
+    if (widget.confirmingEnd.value) void widget.confirmEnd(false);
+    else if (phase === 'chatWindow' && active) void widget.minimize();
+    else void widget.end('user');
+  };
+
+  return (
+    <div class={`parley ${webview ? 'webview' : ''}`} dir={RTL.has(language) ? 'rtl' : 'ltr'} lang={language}>
+      {!webview && (
+        <button
+          type="button"
+          class="launcher"
+          ref={launcher}
+          aria-expanded={shown}
+          aria-label={unread ? `${t('openChat')} (${t('unreadLabel', { count: unread })})` : t('openChat')}
+          onClick={() => void (shown ? widget.minimize() : widget.open())}
+        >
+          <Icon path={CHAT_ICON_PATH} />
+          {unread > 0 && (
+            <span class="badge" aria-hidden="true">
+              {unread > 99 ? '99+' : unread}
+            </span>
+          )}
+        </button>
+      )}
+      {shown && (
+        <section class="container" role="dialog" aria-label={t(TITLE_KEYS[phase])} ref={panel} onKeyDown={onKeyDown}>
+          <header class="header">
+            <h2 class="title">{t(TITLE_KEYS[phase])}</h2>
+            {phase === 'chatWindow' && active && (
+              <button type="button" class="control end" onClick={() => void widget.end('user')}>
+                {t('endChatButton')}
+              </button>
+            )}
+            {!webview && (
+              <button
+                type="button"
+                class="control close"
+                aria-label={phase === 'chatWindow' && active ? t('minimizeButton') : t('closeChatButton')}
+                title={phase === 'chatWindow' && active ? t('minimizeButton') : t('closeChatButton')}
+                onClick={() => void (phase === 'chatWindow' && active ? widget.minimize() : widget.end('user'))}
+              >
+                <Icon path={phase === 'chatWindow' && active ? 'M5 11h14v2H5z' : 'M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12 19 6.4 17.6 5 12 10.6z'} />
+              </button>
+            )}
+          </header>
+          <div class="inner-container">
+            {widget.scriptError.value && phase !== 'chatWindow' && <p class="chat-error-msg">{t('errorServerUnavailable')}</p>}
+            {phase === 'invitation' && <Invitation />}
+            {phase === 'preChat' && <PreChat />}
+            {phase === 'chatWindow' && <ChatWindow />}
+            {phase === 'offlineForm' && <OfflineForm />}
+          </div>
+        </section>
+      )}
+    </div>
+  );
+}

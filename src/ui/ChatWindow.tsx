@@ -1,0 +1,80 @@
+import { useT, useWidget } from './context';
+import { Composer } from './Composer';
+import { Messages } from './Messages';
+import type { Item } from '../core/types';
+
+function logText(transcript: Item[], outbox: { text: string }[], t: (key: string, vars?: Record<string, string | undefined>) => string): string {
+  const lines = transcript.map((item) => {
+    const at = new Date(item.at).toISOString().replace('T', ' ').slice(0, 19);
+    if (item.kind === 'message') return `[${at}] ${item.from === 'customer' ? t('youLabel') : item.name || t('agent')}: ${item.text}`;
+    return `[${at}] ${item.key === 'notice' ? item.text : t(item.key, { agent: item.agent })}`;
+  });
+  for (const o of outbox) lines.push(`${t('youLabel')}: ${o.text} (${t('statusFailed')})`);
+  return `${t('chatLogTitle')}\n${t('chatLogDescription')}\n\n${lines.join('\n')}\n`;
+}
+
+/** Saves the log as a text file, from inside the shadow root (the host page is not touched). */
+function save(text: string, from: HTMLElement) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `chat-${new Date().toISOString().slice(0, 10)}.txt`;
+  link.hidden = true;
+  from.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function ChatWindow() {
+  const widget = useWidget();
+  const t = useT();
+  const { chat, typing, connection, transcript, outbox } = widget.state.value;
+  const ended = !chat || chat.status === 'ended';
+  const confirming = widget.confirmingEnd.value;
+
+  return (
+    <div class="chat-window">
+      {connection === 'lost' && !ended && (
+        <p class="connection chat-error-msg" role="status">
+          {t('chatDisconnected')}
+        </p>
+      )}
+      {ended && chat && (
+        <div class="chat-log-header">
+          <h3>{t('chatLogTitle')}</h3>
+          <p>{t('chatLogDescription')}</p>
+        </div>
+      )}
+      <Messages />
+      <div class="status-line" aria-live="polite">
+        {chat?.status === 'queued' && chat.queuePosition ? t('queuePosition', { position: chat.queuePosition }) : ''}
+        {typing !== null && !ended ? (typing ? t('agentTypingName', { agent: typing }) : t('agentTyping')) : ''}
+      </div>
+      {confirming ? (
+        <div class="confirm-close" role="alertdialog" aria-labelledby="parley-confirm-text">
+          <p id="parley-confirm-text">{t('endChatConfirmation')}</p>
+          <div class="actions">
+            <button type="button" class="primary" onClick={() => void widget.confirmEnd(true)}>
+              {t('yesButton')}
+            </button>
+            <button type="button" onClick={() => void widget.confirmEnd(false)} autoFocus>
+              {t('noButton')}
+            </button>
+          </div>
+        </div>
+      ) : ended ? (
+        <div class="actions log-actions">
+          <button type="button" onClick={(e) => save(logText(transcript, outbox, t), e.currentTarget as HTMLElement)}>
+            {t('saveButton')}
+          </button>
+          <button type="button" class="primary" onClick={() => void widget.close('user')}>
+            {t('closeChatButton')}
+          </button>
+        </div>
+      ) : (
+        <Composer />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Item, Outgoing } from '../core/types';
+import { useT, useWidget } from './context';
+import { linkify } from './linkify';
+
+function Text({ text }: { text: string }) {
+  return (
+    <>
+      {linkify(text).map((part, i) =>
+        typeof part === 'string' ? (
+          part
+        ) : (
+          <a key={i} href={part.href} target="_blank" rel="noopener noreferrer nofollow">
+            {part.text}
+          </a>
+        ),
+      )}
+    </>
+  );
+}
+
+const time = (at: number, language: string) => {
+  try {
+    return new Intl.DateTimeFormat(language, { hour: 'numeric', minute: '2-digit' }).format(at);
+  } catch {
+    return '';
+  }
+};
+
+function SystemLine({ item }: { item: Extract<Item, { kind: 'system' }> }) {
+  const t = useT();
+  const text = item.key === 'notice' ? (item.text ?? '') : t(item.key, { agent: item.agent });
+  const error = item.key.startsWith('error');
+  return <li class={error ? 'chat-error-msg' : 'chat-info-msg'}>{text}</li>;
+}
+
+/** The conversation: a log region that grows, with the customer's unconfirmed messages at the end. */
+export function Messages() {
+  const widget = useWidget();
+  const t = useT();
+  const { transcript, outbox, chat } = widget.state.value;
+  const language = widget.language.value;
+  const list = useRef<HTMLOListElement>(null);
+  const [stuck, setStuck] = useState(true);
+  const count = transcript.length + outbox.length;
+
+  useEffect(() => {
+    const el = list.current;
+    if (el && stuck) el.scrollTop = el.scrollHeight;
+  }, [count, stuck]);
+
+  const onScroll = () => {
+    const el = list.current;
+    if (el) setStuck(el.scrollHeight - el.scrollTop - el.clientHeight < 40);
+  };
+  const last = transcript.at(-1);
+  const replies = chat?.status !== 'ended' && last?.kind === 'message' && last.from !== 'customer' ? last.quickReplies : undefined;
+
+  return (
+    <div class="message-history-wrapper">
+      <ol class="message-history" role="log" aria-label={t('chatLogTitle')} ref={list} onScroll={onScroll} tabIndex={0}>
+        {transcript.map((item, i) =>
+          item.kind === 'system' ? (
+            <SystemLine key={`s${i}`} item={item} />
+          ) : (
+            <li key={`m${item.index}`} class={`message-wrapper ${item.from === 'customer' ? 'outgoing' : 'incoming'}`}>
+              <div class={item.from === 'customer' ? 'chat-outgoing-msg' : 'chat-incoming-msg'}>
+                <span class="author">{item.from === 'customer' ? t('youLabel') : item.name || t('agent')}</span>
+                <p class="message-content">
+                  <Text text={item.text} />
+                </p>
+                <time class="timestamp" dateTime={new Date(item.at).toISOString()}>
+                  {time(item.at, language)}
+                </time>
+              </div>
+            </li>
+          ),
+        )}
+        {outbox.map((o: Outgoing) => (
+          <li key={o.id} class={`message-wrapper outgoing pending status-${o.status}`}>
+            <div class="chat-outgoing-msg">
+              <span class="author">{t('youLabel')}</span>
+              <p class="message-content">
+                <Text text={o.text} />
+              </p>
+              <span class="delivery">
+                {t(o.status === 'sending' ? 'statusSending' : o.status === 'sent' ? 'statusSent' : o.status === 'retrying' ? 'statusRetrying' : 'statusFailed')}
+              </span>
+            </div>
+          </li>
+        ))}
+      </ol>
+      {!stuck && (
+        <button
+          type="button"
+          class="jump"
+          onClick={() => {
+            setStuck(true);
+          }}
+        >
+          {t('newMessages')} ↓
+        </button>
+      )}
+      {replies && (
+        <div class="quick-replies">
+          {replies.map((reply) => (
+            <button type="button" key={reply.payload + reply.title} onClick={() => void widget.send(reply.payload || reply.title)}>
+              {reply.title}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,17 @@
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { Widget } from '../app/widget';
+
+export const WidgetContext = createContext<Widget | null>(null);
+
+export function useWidget(): Widget {
+  const widget = useContext(WidgetContext);
+  if (!widget) throw new Error('Parley UI rendered outside its widget');
+  return widget;
+}
+
+/** The translate function of the current chat language. */
+export function useT() {
+  const widget = useWidget();
+  return widget.translator.value.t;
+}
