@@ -61,6 +61,8 @@ export async function buildEmulator(overrides: Partial<EmulatorConfig> = {}): Pr
   });
   const gateway = new Gateway(cc, delivery);
   const offlineMessages: OfflineMessage[] = [];
+  const scriptChanges: Partial<ChatScript> = {};
+  const currentScript = (): ChatScript => ({ ...chatScript, ...scriptChanges });
 
   const faults = installFaults(app);
   const requests = installRequestLog(app);
@@ -73,6 +75,7 @@ export async function buildEmulator(overrides: Partial<EmulatorConfig> = {}): Pr
     contactCenterIds: config.contactCenterIds,
     defaultQueue: site.defaultQueue,
     chatScript,
+    scriptOverride: currentScript,
     offlineMessages,
   });
   await app.register(chatGatewayApi, { prefix: '/chat-gateway/v1', cc, gateway, delivery, signer, apiKey: config.gatewayApiKey });
@@ -85,7 +88,9 @@ export async function buildEmulator(overrides: Partial<EmulatorConfig> = {}): Pr
     delivery,
     faults,
     requests,
+    scriptChanges,
     reset: () => {
+      for (const key of Object.keys(scriptChanges)) delete scriptChanges[key as keyof ChatScript];
       gateway.clear();
       cc.clear();
       chats.clear();

@@ -11,7 +11,7 @@ export interface Logger {
 
 const show = (value: unknown): string => {
   try {
-    return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+    return typeof value === 'string' ? value : (JSON.stringify(value, (_k, v: unknown) => (typeof v === 'function' ? '[function]' : v)) ?? String(value));
   } catch {
     return String(value);
   }

@@ -11,6 +11,8 @@ export interface ControlOptions {
   delivery: WebhookDelivery;
   faults: Fault[];
   requests: LoggedRequest[];
+  /** Parts of the chat script that replace the configured ones until reset. */
+  scriptChanges: Record<string, unknown>;
   /** Forgets every chat, conversation, webhook, channel, setting and log. */
   reset: () => void;
 }
@@ -21,6 +23,7 @@ export async function controlApi(app: FastifyInstance, opts: ControlOptions): Pr
 
   const settings = () => ({
     scheduleOpen: availability.scheduleOverride,
+    chatScript: opts.scriptChanges,
     agentsAvailable: Object.fromEntries([...cc.queues.keys()].map((q) => [q, availability.agentsAvailable(q)])),
     faults,
   });
@@ -32,7 +35,14 @@ export async function controlApi(app: FastifyInstance, opts: ControlOptions): Pr
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       return reply.code(400).send({ error: 'The request body must be a JSON object' });
     }
-    const unknown = Object.keys(body).filter((k) => !['scheduleOpen', 'agentsAvailable', 'faults'].includes(k));
+    const unknown = Object.keys(body).filter((k) => !['scheduleOpen', 'agentsAvailable', 'faults', 'chatScript'].includes(k));
+    const script = body.chatScript;
+    const parts = ['invitation', 'preChat', 'chatWindow', 'offlineForm'];
+    if (script !== undefined) {
+      if (typeof script !== 'object' || script === null || Array.isArray(script)) return reply.code(400).send({ error: '"chatScript" must be an object' });
+      const bad = Object.entries(script).find(([k, v]) => !parts.includes(k) || typeof v !== 'object' || v === null || typeof (v as { enabled?: unknown }).enabled !== 'boolean');
+      if (bad) return reply.code(400).send({ error: `chatScript.${bad[0]} must be one of ${parts.join(', ')}, an object with "enabled"` });
+    }
     if (unknown.length) return reply.code(400).send({ error: `Unknown settings: ${unknown.join(', ')}` });
     const { scheduleOpen, agentsAvailable } = body;
     if (scheduleOpen !== undefined && scheduleOpen !== null && typeof scheduleOpen !== 'boolean') {
@@ -63,6 +73,7 @@ export async function controlApi(app: FastifyInstance, opts: ControlOptions): Pr
     if (scheduleOpen !== undefined) availability.scheduleOverride = scheduleOpen as boolean | null;
     for (const [queueId, value] of counts) availability.setAgentsAvailable(queueId, value);
     faults.push(...newFaults);
+    if (script) Object.assign(opts.scriptChanges, script);
     return settings();
   });
 

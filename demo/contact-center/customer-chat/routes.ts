@@ -30,6 +30,8 @@ export interface CustomerChatOptions {
   contactCenterIds: string[];
   defaultQueue: string;
   chatScript: ChatScript;
+  /** The chat script as served now (tests may change parts of it through the control API). */
+  scriptOverride: () => ChatScript;
   offlineMessages: OfflineMessage[];
 }
 
@@ -37,7 +39,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The Customer Chat API (protocols/customer-chat-api.md), mounted under /api/v2. */
 export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOptions): Promise<void> {
-  const { cc, chats, availability, chatScript, offlineMessages } = opts;
+  const { cc, chats, availability, offlineMessages } = opts;
   const known = new Set(opts.contactCenterIds);
 
   // Browsers send a text/plain body to skip a preflight; we need one anyway for ContactCenterId,
@@ -183,7 +185,8 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
         throw badParameter(`"${key}" must be a string of at most 200 characters`);
       }
     }
-    return { statusCode: 0, ...chatScript, availability: availability.forQueue(chatScript.chatWindow.endpoint) };
+    const current = opts.scriptOverride();
+    return { statusCode: 0, ...current, availability: availability.forQueue(current.chatWindow.endpoint) };
   });
 
   app.post('/offline-messages', async (request) => {
@@ -197,7 +200,7 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
       if (value.length > MAX_TEXT) throw badParameter(`"fields.${key}" must be at most ${MAX_TEXT} characters`);
       fields[key] = value;
     }
-    for (const field of chatScript.offlineForm.fields) {
+    for (const field of opts.scriptOverride().offlineForm.fields) {
       const value = fields[field.id]?.trim();
       if (field.required && !value) throw badParameter(`"fields.${field.id}" is required`);
       if (value && field.type === 'email' && !EMAIL.test(value)) throw badParameter(`"fields.${field.id}" is not an e-mail address`);

@@ -108,13 +108,23 @@ describe('control API', () => {
       { agentsAvailable: -1 },
       { agentsAvailable: { nowhere: 1 } },
       { scheduleOpen: 'yes' },
+      { chatScript: { invitation: true } },
+      { chatScript: { nonsense: { enabled: true } } },
       { surprise: true },
       [1],
     ]) {
       const r = await ctl(body);
       expect(r.status, JSON.stringify(body)).toBe(400);
     }
-    expect((await http(`${emu.url}/emulator/api/control`)).body).toEqual({ scheduleOpen: null, agentsAvailable: { support: 2, billing: 2 }, faults: [] });
+    expect((await http(`${emu.url}/emulator/api/control`)).body).toEqual({ scheduleOpen: null, chatScript: {}, agentsAvailable: { support: 2, billing: 2 }, faults: [] });
+  });
+
+  it('replaces parts of the chat script until reset', async () => {
+    const script = () => http(`${emu.url}/api/v2/chat-script`, { headers: { ContactCenterId: emu.config.contactCenterIds[0]! } });
+    await ctl({ chatScript: { invitation: { enabled: false }, preChat: { enabled: true, fields: [] } } });
+    expect((await script()).body).toMatchObject({ invitation: { enabled: false }, preChat: { enabled: true, fields: [] }, chatWindow: { enabled: true } });
+    await http(`${emu.url}/emulator/api/reset`, { method: 'POST' });
+    expect((await script()).body.invitation.enabled).toBe(true);
   });
 
   it('counts the requests it served', async () => {
