@@ -90,7 +90,7 @@ export function createWidget(deps: WidgetDeps) {
   async function open(byApi = false): Promise<void> {
     await shared.allowPersist();
     const current = state.value;
-    if (current.phase !== 'closed') {
+    if (current.phase !== 'closed' && current.phase !== 'invitation') {
       await commit((s) => ({ ...s, open: true }));
       await conversation.markRead();
       return;
@@ -190,7 +190,7 @@ export function createWidget(deps: WidgetDeps) {
 
   async function acceptInvitation(reply?: string): Promise<void> {
     firstMessage = reply ?? null;
-    await commit((s) => ({ ...s, invitationDismissed: true, phase: 'closed' }));
+    await commit((s) => ({ ...s, invitationDismissed: true }));
     await open(startedByApi);
   }
 

@@ -72,8 +72,10 @@ export function createConversation(deps: ConversationDeps) {
   cleanups.push(
     tabs.onMessage((message) => {
       if (message.type === 'presence') {
+        const before = presence.get(message.tab);
         presence.set(message.tab, { visible: message.visible, at: Date.now() });
-        poller.kick(50);
+        // A heartbeat that changes nothing must not cost a request.
+        if (before?.visible !== message.visible) poller.kick(50);
       }
     }),
   );

@@ -49,6 +49,8 @@ function start(): void {
   let app: MountedApp | null = null;
   let loading: Promise<void> | null = null;
   let gone = false;
+  // A click while the chunk is on its way still opens the chat when it arrives.
+  let clicked = false;
   const core = createBus((topic) => {
     if (INTENTS.has(topic)) void load(topic);
   });
@@ -57,7 +59,7 @@ function start(): void {
     (loading ??= import(/* @vite-ignore */ new URL('app.js', base).href)
       .then((module: { mount(ctx: AppContext): MountedApp }) => {
         if (gone) return;
-        app = module.mount({ config, host, root, base, emit: core.emit, attach: core.attach, reason });
+        app = module.mount({ config, host, root, base, emit: core.emit, attach: core.attach, reason: clicked ? 'open' : reason });
       })
       .catch((error) => {
         loading = null;
@@ -76,7 +78,10 @@ function start(): void {
     const button = launcherButton();
     button.addEventListener('pointerenter', () => void load('intent'), { once: true });
     button.addEventListener('focus', () => void load('intent'), { once: true });
-    button.addEventListener('click', () => void load('open'));
+    button.addEventListener('click', () => {
+      clicked = true;
+      void load('open');
+    });
     root.append(button);
   }
   (document.body ?? document.documentElement).append(host);

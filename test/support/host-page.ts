@@ -31,7 +31,8 @@ export async function startHostSite(widgetPath = '/static/parley/'): Promise<Hos
     if (path.startsWith(widgetPath)) {
       const file = join(DIST, normalize(path.slice(widgetPath.length)).replace(/^(\.\.[/\\])+/, ''));
       if (file.startsWith(DIST) && existsSync(file) && statSync(file).isFile()) {
-        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+        // Module chunks from another origin are CORS requests: a CDN must allow them.
+        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', 'access-control-allow-origin': '*' });
         res.end(readFileSync(file));
         return;
       }

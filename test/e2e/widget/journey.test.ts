@@ -88,7 +88,7 @@ it('takes a customer from the snippet to an agent and back, losing and duplicati
   await context.setOffline(false);
   await eventually(
     async () => expect((await agent.transcript(interaction.id)).messages.filter((m: any) => m.text === 'Are you still there?')).toHaveLength(1),
-    { timeout: 40_000, intervalMs: 250 },
+    { timeoutMs: 40_000, intervalMs: 250 },
   );
   await expect.poll(() => widget.lines(), { timeout: 10_000 }).toContain('You: Are you still there?');
   await new Promise((r) => setTimeout(r, 3000));

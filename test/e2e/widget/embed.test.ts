@@ -1,0 +1,219 @@
+// The embed as a site owner meets it: relocatable dist/, lazy app chunk, one host element and
+// nothing else touched, config errors, a second copy, unmount, storage only after interaction.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { CC_ID, agentClient, eventually, http, startEmulator, type RunningEmulator } from '../../support/emulator';
+import { launchBrowser } from '../../support/browser';
+import { snippetPage, startHostSite, type HostSite } from '../../support/host-page';
+import { WidgetPage } from './widget-page';
+
+let emu: RunningEmulator;
+let site: HostSite;
+let cdn: HostSite;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let consoleLines: { type: string; text: string }[];
+
+beforeAll(async () => {
+  emu = await startEmulator();
+  site = await startHostSite();
+  cdn = await startHostSite('/assets/chat/v1/');
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  await cdn?.close();
+  await emu?.close();
+});
+beforeEach(async () => {
+  await http(`${emu.url}/emulator/api/reset`, { method: 'POST' });
+  context = await browser.newContext();
+  page = await context.newPage();
+  consoleLines = [];
+  page.on('console', (m) => consoleLines.push({ type: m.type(), text: m.text() }));
+  page.on('pageerror', (e) => consoleLines.push({ type: 'pageerror', text: e.message }));
+});
+afterEach(async () => {
+  await context?.close();
+});
+
+const config = { domain: '', contactCenterId: CC_ID };
+const emulatorRequests = async (since: number) => (await http(`${emu.url}/emulator/api/requests?since=${since}`)).body.requests as { method: string; path: string }[];
+
+it('loads its chunks relative to the loader, from another origin and path, after the page has loaded', async () => {
+  site.pages.set('/cdn', { body: snippetPage({ ...config, domain: emu.url }, { widgetPath: `${cdn.url}/assets/chat/v1/` }) });
+  const loadedAt: Record<string, number> = {};
+  page.on('request', (r) => {
+    const name = r.url().split('/').pop()!;
+    if (name === 'chat.js' || name === 'app.js') loadedAt[name] ??= Date.now();
+  });
+  await page.goto(`${site.url}/cdn`, { waitUntil: 'load' });
+  const loadEvent = Date.now();
+  const widget = new WidgetPage(page);
+  await expect.poll(() => widget.launcher.count()).toBe(1);
+  await expect.poll(() => loadedAt['app.js'], { timeout: 8000 }).toBeDefined();
+  expect(loadedAt['chat.js']).toBeLessThan(loadedAt['app.js']!);
+  expect(loadedAt['app.js']).toBeGreaterThanOrEqual(loadEvent - 50);
+  expect(cdn.served).toEqual(expect.arrayContaining(['/assets/chat/v1/chat.js', '/assets/chat/v1/app.js']));
+  expect(site.served.filter((p) => p.includes('app.js'))).toEqual([]);
+  await widget.launcher.click();
+  await expect.poll(() => widget.window.count()).toBe(1);
+});
+
+it('shows the launcher before the app arrives, and opens on the click that loaded it', async () => {
+  site.pages.set('/', { body: snippetPage({ ...config, domain: emu.url }) });
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route('**/app.js', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`${site.url}/`);
+  const widget = new WidgetPage(page);
+  await expect.poll(() => widget.launcher.isVisible()).toBe(true);
+  await widget.launcher.click();
+  release();
+  await expect.poll(() => widget.window.count(), { timeout: 8000 }).toBe(1);
+  await expect.poll(() => page.getByLabel(/^Name/).count()).toBe(1);
+});
+
+it('adds one host element and changes nothing else of the page', async () => {
+  site.pages.set('/', { body: snippetPage({ ...config, domain: emu.url }, { body: '<div id="content" class="page" style="margin: 3px">x</div>' }) });
+  await page.goto(`${site.url}/`);
+  const snapshot = () =>
+    page.evaluate(() => ({
+      bodyChildren: [...document.body.children].map((e) => e.tagName.toLowerCase()),
+      bodyAttrs: [...document.body.attributes].map((a) => `${a.name}=${a.value}`),
+      htmlAttrs: [...document.documentElement.attributes].map((a) => `${a.name}=${a.value}`),
+      headChildren: document.head.children.length,
+      styles: document.querySelectorAll('style, link[rel=stylesheet], link[rel=modulepreload]').length,
+      sheets: document.styleSheets.length + document.adoptedStyleSheets.length,
+      globals: Object.keys(window).filter((k) => !['bus', 'chatApp', 'events'].includes(k)).sort(),
+      scroll: [scrollX, scrollY, getComputedStyle(document.body).overflow, getComputedStyle(document.documentElement).overflow],
+    }));
+  await page.waitForFunction(() => (window as any).bus);
+  const before = await snapshot();
+  const widget = new WidgetPage(page);
+  await widget.launcher.click();
+  await page.getByLabel(/^Name/).fill('Chris');
+  await page.getByRole('button', { name: 'Start chat' }).click();
+  await expect.poll(() => widget.lines()).toContain('We will be with you shortly.');
+  const after = await snapshot();
+  expect(after).toEqual({ ...before, bodyChildren: [...before.bodyChildren.filter((t) => t !== 'parley-chat'), 'parley-chat'] });
+  expect(before.bodyChildren.filter((t) => t === 'parley-chat')).toHaveLength(1);
+  expect(await page.evaluate(() => document.querySelector('parley-chat')!.shadowRoot!.adoptedStyleSheets.length)).toBeGreaterThan(0);
+  expect(consoleLines.filter((l) => l.type === 'error' || l.type === 'pageerror')).toEqual([]);
+});
+
+it('refuses a second copy of the script with a warning', async () => {
+  site.pages.set('/twice', {
+    body: snippetPage({ ...config, domain: emu.url }).replace('</body>', '<script src="/static/parley/chat.js" async></script></body>'),
+  });
+  await page.goto(`${site.url}/twice`);
+  await expect.poll(() => consoleLines.filter((l) => l.type === 'warning').map((l) => l.text)).toContain(
+    'Parley: the chat is already on this page; this second copy of chat.js does nothing',
+  );
+  expect(await page.locator('parley-chat').count()).toBe(1);
+});
+
+it.each([
+  [{ contactCenterId: CC_ID }, ['Parley: configuration: "domain" is required: the base URL of the Customer Chat API, e.g. "https://cc.example.com"']],
+  [{ domain: 'EMU' }, ['Parley: configuration: "contactCenterId" is required: it is sent as the ContactCenterId header']],
+  [{ domain: 'EMU', contactCenterId: 42, align: 'middle' }, ['Parley: configuration: "contactCenterId" must be a string, got number', 'Parley: configuration: "align" must be one of "left", "right"']],
+])('reports a bad configuration %j clearly and makes no network call', async (bad, messages) => {
+  const resolved = Object.fromEntries(Object.entries(bad).map(([k, v]) => [k, v === 'EMU' ? emu.url : v]));
+  site.pages.set('/bad', { body: snippetPage(resolved) });
+  const since = Date.now();
+  const requested: string[] = [];
+  page.on('request', (r) => requested.push(r.url()));
+  await page.goto(`${site.url}/bad`, { waitUntil: 'load' });
+  await page.waitForTimeout(2500);
+  expect(consoleLines.filter((l) => l.type === 'error').map((l) => l.text)).toEqual(messages);
+  expect(await emulatorRequests(since)).toEqual([]);
+  expect(requested.filter((u) => !u.endsWith('/bad') && !u.endsWith('chat.js') && !u.endsWith('favicon.ico'))).toEqual([]);
+  expect(await page.locator('parley-chat').count()).toBe(0);
+});
+
+it('unmounts: the host element goes, polling stops, the page is as before', async () => {
+  await emu.app.inject({ method: 'POST', url: '/emulator/api/control', payload: { chatScript: { preChat: { enabled: false, fields: [] } } } });
+  site.pages.set('/', { body: snippetPage({ ...config, domain: emu.url }) });
+  await page.goto(`${site.url}/`);
+  const widget = new WidgetPage(page);
+  await widget.launcher.click();
+  await expect.poll(() => widget.lines()).toContain('We will be with you shortly.');
+  await page.evaluate(() => (window as any).chatApp.unmount());
+  expect(await page.locator('parley-chat').count()).toBe(0);
+  await page.waitForTimeout(500);
+  const since = Date.now();
+  await page.waitForTimeout(5000);
+  expect(await emulatorRequests(since)).toEqual([]);
+});
+
+it('writes nothing to storage before the visitor interacts, and remembers the chat after', async () => {
+  site.pages.set('/', { body: snippetPage({ ...config, domain: emu.url }) });
+  await page.goto(`${site.url}/`);
+  const widget = new WidgetPage(page);
+  await page.waitForFunction(() => (window as any).bus);
+  await page.waitForTimeout(3000); // the app has loaded on idle by now
+  const databases = () => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+  expect(await databases()).toEqual([]);
+  expect(await page.evaluate(() => [document.cookie, localStorage.length, sessionStorage.length])).toEqual(['', 0, 0]);
+  await widget.launcher.click();
+  await expect.poll(databases).toEqual(['parley']);
+  expect(await page.evaluate(() => document.cookie)).toBe('');
+});
+
+it('works in memory when IndexedDB is blocked', async () => {
+  await context.addInitScript(() => {
+    Object.defineProperty(window, 'indexedDB', {
+      get() {
+        throw new DOMException('The user denied permission to access the database.', 'SecurityError');
+      },
+    });
+  });
+  await emu.app.inject({ method: 'POST', url: '/emulator/api/control', payload: { chatScript: { preChat: { enabled: false, fields: [] } } } });
+  site.pages.set('/', { body: snippetPage({ ...config, domain: emu.url }) });
+  await page.goto(`${site.url}/`);
+  const widget = new WidgetPage(page);
+  await widget.launcher.click();
+  await expect.poll(() => widget.lines()).toContain('We will be with you shortly.');
+  await widget.send('No storage here');
+  const agent = agentClient(emu.url);
+  await eventually(async () => {
+    const [chat] = await agent.list();
+    expect((await agent.transcript(chat.id)).messages.map((m: any) => m.text)).toContain('No storage here');
+  });
+  expect(consoleLines.filter((l) => l.type === 'pageerror')).toEqual([]);
+});
+
+it('calls onInit once with the bus and the chatApp, and survives a throwing subscriber', async () => {
+  site.pages.set('/init', {
+    body: snippetPage(
+      { ...config, domain: emu.url },
+      {
+        onInit: `function (bus, chatApp) {
+          window.initCalls = (window.initCalls || 0) + 1;
+          window.bus = bus; window.chatApp = chatApp;
+          window.facade = Object.keys(chatApp).sort();
+          bus.subscribe('chat:phase-changed', function () { throw new Error('page bug'); });
+          window.phases = [];
+          bus.subscribe('chat:phase-changed', function (d) { window.phases.push(d.to); });
+        }`,
+      },
+    ),
+  });
+  await page.goto(`${site.url}/init`);
+  await page.waitForFunction(() => (window as any).bus);
+  await new WidgetPage(page).launcher.click();
+  await expect.poll(() => page.evaluate(() => (window as any).phases)).toEqual(['preChat']);
+  expect(await page.evaluate(() => [(window as any).initCalls, (window as any).facade])).toEqual([
+    1,
+    ['endChat', 'resetCustomerInfo', 'setCustomerInfo', 'setCustomerLanguage', 'setInvitationQuickReplies', 'setNotificationSoundToggle', 'setProxy', 'setVariables', 'startChat', 'unmount'],
+  ]);
+  expect(consoleLines.some((l) => l.type === 'error' && l.text.includes('a subscriber of "chat:phase-changed" threw'))).toBe(true);
+  await page.getByLabel(/^Name/).fill('Still works');
+  await page.getByRole('button', { name: 'Start chat' }).click();
+  await eventually(async () => expect((await agentClient(emu.url).list())[0]?.customer.name).toBe('Still works'));
+});
