@@ -1,5 +1,5 @@
 // `npm run bench [-- name…]`: runs the benchmarks, prints one table, writes test/bench/results.json.
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Bench, Row } from './lib';
@@ -30,9 +30,14 @@ async function main(): Promise<void> {
     note: r.note ?? '',
   }));
   console.table(table);
-  const results = { generatedAt: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, rows };
-  writeFileSync(`${here}/results.json`, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`bench: wrote test/bench/results.json (${rows.length} rows)`);
+  // A partial run (`npm run bench -- name`) replaces only the rows of the benchmarks it ran.
+  const file = `${here}/results.json`;
+  const ran = new Set(rows.map((r) => r.bench));
+  const previous: Row[] = existsSync(file) ? ((JSON.parse(readFileSync(file, 'utf8')) as { rows?: Row[] }).rows ?? []) : [];
+  const merged = [...previous.filter((r) => !ran.has(r.bench)), ...rows];
+  const results = { generatedAt: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, rows: merged };
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`bench: wrote test/bench/results.json (${rows.length} rows from this run, ${merged.length} in all)`);
   if (failures.length) {
     console.error(`bench: ${failures.length} benchmark(s) failed to run:\n${failures.join('\n')}`);
     process.exit(1);

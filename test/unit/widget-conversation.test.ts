@@ -218,3 +218,34 @@ describe('conversation', () => {
     expect(a.notify).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('polling pace', () => {
+  it('slows down when no tab is visible', async () => {
+    const server = fakeServer();
+    const tabs = tabGroup().make(true);
+    const shared = createShared(memoryStore<SharedState>(), tabs);
+    let visible = true;
+    const listeners = new Set<() => void>();
+    const conversation = createConversation({
+      client: server.client,
+      shared,
+      tabs,
+      isVisible: () => visible,
+      onVisibilityChange: (fn) => (listeners.add(fn), () => listeners.delete(fn)),
+      notify: () => {},
+      intervals: { watching: 40, visible: 40, hidden: 400 },
+    });
+    cleanups.push(conversation.destroy);
+    await conversation.request({ nickname: 'Chris', userData: {}, startedBy: 'user' });
+    await wait(450);
+    const fast = server.calls.filter((c) => c === 'poll').length;
+    visible = false;
+    listeners.forEach((fn) => fn());
+    await wait(100);
+    const mark = server.calls.filter((c) => c === 'poll').length;
+    await wait(900);
+    const slow = server.calls.filter((c) => c === 'poll').length - mark;
+    expect(fast).toBeGreaterThanOrEqual(6);
+    expect(slow).toBeLessThanOrEqual(3);
+  });
+});

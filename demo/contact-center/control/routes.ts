@@ -72,7 +72,7 @@ export async function controlApi(app: FastifyInstance, opts: ControlOptions): Pr
     // Validated as a whole first: a bad request changes nothing.
     if (scheduleOpen !== undefined) availability.scheduleOverride = scheduleOpen as boolean | null;
     for (const [queueId, value] of counts) availability.setAgentsAvailable(queueId, value);
-    faults.push(...newFaults);
+    if (body.faults !== undefined) faults.splice(0, faults.length, ...newFaults); // replaces: [] clears
     if (script) Object.assign(opts.scriptChanges, script);
     return settings();
   });
