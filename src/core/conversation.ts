@@ -305,7 +305,7 @@ export function createConversation(deps: ConversationDeps) {
           await sleep(backoffDelay(1000, attempt, 8000, random));
         }
       }
-      await endLocally(reason, 'chatEnded');
+      await endLocally(reason, reason === 'chat-api' ? 'endChatNotification' : 'chatEnded');
     },
 
     setSound(on: boolean): void {

@@ -48,7 +48,8 @@ export function applyEntries(state: SharedState, entries: WireEntry[], now = Dat
         } else if (who === 'Customer') {
           const reason: EndReason = chat.ending ?? 'timeout';
           chat = { ...chat, status: 'ended', endReason: reason, agent: null };
-          transcript.push(system(reason === 'timeout' ? 'sessionDisconnected' : 'chatEnded', at, { index: entry.index }));
+          const key = reason === 'timeout' ? 'sessionDisconnected' : reason === 'chat-api' ? 'endChatNotification' : 'chatEnded';
+          transcript.push(system(key, at, { index: entry.index }));
           result.ended = reason;
         }
         break;

@@ -154,7 +154,7 @@ describe('applyEntries', () => {
     expect(timedOut.state.transcript.at(-1)).toMatchObject({ key: 'sessionDisconnected' });
     const asked = applyEntries(chatState({ chat: { ...chatState().chat!, ending: 'chat-api' } }), [entry(3, 'ParticipantLeft', 'Customer')]);
     expect(asked.ended).toBe('chat-api');
-    expect(asked.state.transcript.at(-1)).toMatchObject({ key: 'chatEnded' });
+    expect(asked.state.transcript.at(-1)).toMatchObject({ key: 'endChatNotification' });
   });
 
   it('after the agent left: Idle means the end, anything else a transfer', () => {

@@ -99,7 +99,7 @@ it('takes a customer from the snippet to an agent and back, losing and duplicati
   await widget.publish('chat:end');
   await page.getByRole('button', { name: 'Yes' }).click();
   await eventually(async () => expect((await agent.list())[0]).toMatchObject({ state: 'ended', endedReason: 'customer' }));
-  await expect.poll(() => widget.lines()).toContain('You have ended your chat session.');
+  await expect.poll(() => widget.lines()).toContain('Chat session has been ended.');
   await expect.poll(() => widget.events()).toEqual([{ topic: 'chat:ended', data: { reason: 'chat-api' } }]);
   await expect.poll(() => page.getByRole('heading', { name: 'Chat Log' }).count()).toBe(1);
   expect(errors).toEqual([]);
