@@ -12,7 +12,11 @@ import type { SharedState } from '../core/types';
 import { App } from '../ui/App';
 import { WidgetContext } from '../ui/context';
 import css from '../ui/styles.css?inline';
+import hostCss from '../ui/host.css?inline';
+import { loadStylesheet } from '../ui/stylesheet';
+import { themeCss } from '../ui/theme';
 import { chime, closeSound } from './sound';
+import { createProxy } from './proxy';
 import { createWidget } from './widget';
 
 /** A short stable name for this visitor's chat with this contact center (store key, lock, channel). */
@@ -48,29 +52,44 @@ export function mount(ctx: AppContext): MountedApp {
     },
     notify: chime,
   });
-  const widget = createWidget({ config, client, shared, conversation, customer, emit: ctx.emit, log });
+  const proxy = createProxy(log);
+  const emit = (topic: string, data: unknown) => {
+    ctx.emit(topic, data);
+    proxy.notify(topic, data);
+  };
+  const widget = createWidget({ config, client, shared, conversation, customer, emit, log });
 
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(css);
-  root.adoptedStyleSheets = [sheet];
-  const loaderLauncher = root.querySelector<HTMLButtonElement>('.launcher');
-  const hadFocus = !!loaderLauncher && root.activeElement === loaderLauncher;
+  // Constructable stylesheets: no <style> element, nothing a strict CSP refuses.
+  const sheet = (text: string) => {
+    const s = new CSSStyleSheet();
+    s.replaceSync(text);
+    return s;
+  };
+  root.adoptedStyleSheets = [sheet(hostCss), sheet(css), sheet(themeCss(config.themeCustom, log.warn))];
   const container = document.createElement('div');
   root.append(container);
-  loaderLauncher?.remove();
-  render(
-    <WidgetContext.Provider value={widget}>
-      <App webview={config.mode === 'webview'} />
-    </WidgetContext.Provider>,
-    container,
-  );
-  if (hadFocus) root.querySelector<HTMLButtonElement>('.launcher')?.focus();
 
   let gone = false;
-  void shared.hydrate().then(async () => {
+  // The custom stylesheet is in place before the widget shows anything of its own.
+  const styled = config.stylesheetURL ? loadStylesheet(root, config.stylesheetURL, config.nonce, log) : Promise.resolve();
+  void styled.then(() => {
+    if (gone) return;
+    const loaderLauncher = root.querySelector<HTMLButtonElement>('.launcher');
+    const hadFocus = !!loaderLauncher && root.activeElement === loaderLauncher;
+    loaderLauncher?.remove();
+    render(
+      <WidgetContext.Provider value={widget}>
+        <App webview={config.mode === 'webview'} />
+      </WidgetContext.Provider>,
+      container,
+    );
+    if (hadFocus) root.querySelector<HTMLButtonElement>('.launcher')?.focus();
+  });
+
+  void Promise.all([shared.hydrate(), styled]).then(async () => {
     if (gone) return;
     // Commands the page published before the app loaded run now, in order.
-    ctx.attach((topic, data) => widget.command(topic, data));
+    ctx.attach((topic, data) => (topic === 'chat:set-proxy' ? proxy.set(data) : widget.command(topic, data)));
     await widget.start();
     if (ctx.reason === 'open' && !gone) await widget.open();
   });
@@ -85,6 +104,7 @@ export function mount(ctx: AppContext): MountedApp {
       document.removeEventListener('visibilitychange', onVisibility);
       closeSound();
       container.remove();
+      root.querySelector('link[data-parley-stylesheet]')?.remove();
     },
   };
 }

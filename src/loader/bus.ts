@@ -24,6 +24,7 @@ export const COMMANDS = new Set([
   'chat:trigger-chat-window',
   'chat:set-invitation-quick-replies',
   'chat:set-notification-sound',
+  'chat:set-proxy',
 ]);
 
 /** Commands that mean "the customer is about to see the chat": load the app now. */
@@ -97,22 +98,6 @@ export function createBus(onCommand: (topic: string) => void): BusCore {
   };
 }
 
-type Callbacks = Record<string, (...args: unknown[]) => void>;
-
-/** Proxy callback → the bus event it follows, and how to read its argument. */
-const PROXY: [string, string, ((data: any) => unknown[])?][] = [
-  ['onAppStart', 'chat:ready'],
-  ['onAppEnd', 'chat:closed', (d) => [d?.reason]],
-  ['onOpenInvitation', 'chat:phase-changed:invitation'],
-  ['onOpenOnlineForm', 'chat:phase-changed:preChat'],
-  ['onOpenChat', 'chat:phase-changed:chatWindow'],
-  ['onOpenOfflineForm', 'chat:phase-changed:offlineForm'],
-  ['onCustomerInfoSent', 'customer:info-sent', (d) => [d]],
-  ['onSessionCreated', 'chat:session-created', (d) => [d]],
-  ['onSessionEnd', 'chat:ended', (d) => [d?.reason]],
-  ['onSessionError', 'chat:error', (d) => [d]],
-];
-
 /** The v2 `chatApp`: every method publishes on the bus and returns the facade, so calls chain. */
 export function createChatApp(bus: Bus, unmount: () => void): ChatApp {
   const send = (topic: string, data?: unknown) => () => {
@@ -128,20 +113,8 @@ export function createChatApp(bus: Bus, unmount: () => void): ChatApp {
     setVariables: (variables: unknown) => send('chat:set-variables', variables)(),
     setInvitationQuickReplies: (replies: unknown) => send('chat:set-invitation-quick-replies', replies)(),
     setNotificationSoundToggle: (on: unknown) => send('chat:set-notification-sound', on)(),
-    setProxy(callbacks: unknown) {
-      if (typeof callbacks !== 'object' || callbacks === null) {
-        console.error('Parley: setProxy(callbacks) needs an object of functions');
-        return app;
-      }
-      for (const [name, topic, args] of PROXY) {
-        const fn = (callbacks as Callbacks)[name];
-        if (typeof fn !== 'function') continue;
-        const [base, phase] = topic.split(':phase-changed:');
-        if (phase) bus.subscribe('chat:phase-changed', (d: any) => d?.to === phase && fn());
-        else bus.subscribe(base!, (d) => fn(...(args ? args(d) : [])));
-      }
-      return app;
-    },
+    // The app connects the callbacks to its events (src/app/proxy.ts).
+    setProxy: (callbacks: unknown) => send('chat:set-proxy', callbacks)(),
     unmount() {
       unmount();
       return app;

@@ -14,6 +14,7 @@ export interface ChatConfig {
   themeCustom?: Record<string, string>;
   mode?: 'embedded' | 'webview';
   align?: 'left' | 'right';
+  colorScheme?: 'auto' | 'light' | 'dark';
   nonce?: string;
   /** The app's initial open state: "launcher" (default) or "open". */
   [key: string]: unknown;
@@ -21,7 +22,7 @@ export interface ChatConfig {
 
 const STRINGS = ['uuid', 'tenant', 'channel', 'stylesheetURL', 'nonce'];
 const MAPS = ['customSystemMessages', 'themeCustom'];
-const ENUMS: Record<string, string[]> = { mode: ['embedded', 'webview'], align: ['left', 'right'] };
+const ENUMS: Record<string, string[]> = { mode: ['embedded', 'webview'], align: ['left', 'right'], colorScheme: ['auto', 'light', 'dark'] };
 const KNOWN = new Set(['domain', 'contactCenterId', 'onInit', ...STRINGS, ...MAPS, ...Object.keys(ENUMS)]);
 
 export const PREFIX = 'Parley:';

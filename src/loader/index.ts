@@ -45,6 +45,17 @@ function start(): void {
   root.adoptedStyleSheets = [sheet];
   host.setAttribute('data-align', config.align ?? 'right');
   host.setAttribute('data-mode', config.mode ?? 'embedded');
+  if (config.colorScheme && config.colorScheme !== 'auto') host.setAttribute('data-scheme', config.colorScheme);
+  // The brand's launcher colours from the first paint (the app applies the whole theme).
+  const brand = config.themeCustom ?? {};
+  const colours = ['buttonPrimaryBackgroundColor', 'buttonPrimaryTextColor']
+    .filter((k) => /^[#\w(),.% -]+$/.test(brand[k] ?? '') && !/url/i.test(brand[k]!))
+    .map((k) => `--parley-${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}:${brand[k]}`);
+  if (colours.length) {
+    const theme = new CSSStyleSheet();
+    theme.replaceSync(`:host{${colours.join(';')}}`);
+    root.adoptedStyleSheets = [sheet, theme];
+  }
 
   let app: MountedApp | null = null;
   let loading: Promise<void> | null = null;

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createBus, createChatApp } from '../../src/loader/bus';
+import { createProxy } from '../../src/app/proxy';
 
 describe('the bus', () => {
   it('delivers data, or null when none was given', () => {
@@ -110,12 +111,14 @@ describe('the chatApp facade', () => {
     expect(unmount).toHaveBeenCalledOnce();
   });
 
-  it('setProxy calls the callbacks from the events', () => {
+  it('setProxy hands the callbacks to the app, which calls them from its events', () => {
     const core = createBus(() => {});
+    const proxy = createProxy({ error: () => {} });
+    core.attach((topic, data) => topic === 'chat:set-proxy' && proxy.set(data));
     const app = createChatApp(core.bus, () => {});
     const calls: unknown[][] = [];
     const record = (name: string) => (...args: unknown[]) => calls.push([name, ...args]);
-    app.setProxy!({
+    expect(app.setProxy!({
       onAppStart: record('start'),
       onAppEnd: record('end'),
       onOpenInvitation: record('invitation'),
@@ -126,17 +129,19 @@ describe('the chatApp facade', () => {
       onSessionCreated: record('session'),
       onSessionEnd: record('sessionEnd'),
       onSessionError: record('error'),
-    });
-    core.emit('chat:ready', null);
-    core.emit('chat:phase-changed', { from: 'closed', to: 'invitation' });
-    core.emit('chat:phase-changed', { from: 'invitation', to: 'preChat' });
-    core.emit('chat:phase-changed', { from: 'preChat', to: 'chatWindow' });
-    core.emit('chat:phase-changed', { from: 'closed', to: 'offlineForm' });
-    core.emit('customer:info-sent', { info: { a: 1 }, phase: 'chatWindow' });
-    core.emit('chat:session-created', { chatId: 'c1' });
-    core.emit('chat:ended', { reason: 'agent' });
-    core.emit('chat:error', { code: 'x', message: 'y' });
-    core.emit('chat:closed', { reason: 'chat-api' });
+      onAppStartTypo: record('never'),
+    })).toBe(app);
+    const emit = (topic: string, data: unknown) => proxy.notify(topic, data);
+    emit('chat:ready', null);
+    emit('chat:phase-changed', { from: 'closed', to: 'invitation' });
+    emit('chat:phase-changed', { from: 'invitation', to: 'preChat' });
+    emit('chat:phase-changed', { from: 'preChat', to: 'chatWindow' });
+    emit('chat:phase-changed', { from: 'closed', to: 'offlineForm' });
+    emit('customer:info-sent', { info: { a: 1 }, phase: 'chatWindow' });
+    emit('chat:session-created', { chatId: 'c1' });
+    emit('chat:ended', { reason: 'agent' });
+    emit('chat:error', { code: 'x', message: 'y' });
+    emit('chat:closed', { reason: 'chat-api' });
     expect(calls).toEqual([
       ['start'],
       ['invitation'],
@@ -149,5 +154,16 @@ describe('the chatApp facade', () => {
       ['error', { code: 'x', message: 'y' }],
       ['end', 'chat-api'],
     ]);
+  });
+
+  it('a throwing callback does not break the others', () => {
+    const errors: string[] = [];
+    const proxy = createProxy({ error: (m) => errors.push(m) });
+    const seen: string[] = [];
+    proxy.set({ onAppStart: () => { throw new Error('page bug'); }, onSessionEnd: (r: unknown) => seen.push(String(r)) });
+    proxy.notify('chat:ready', null);
+    proxy.notify('chat:ended', { reason: 'user' });
+    expect(seen).toEqual(['user']);
+    expect(errors).toEqual(['the onAppStart callback threw; the chat goes on']);
   });
 });
