@@ -31,7 +31,7 @@ export function mount(ctx: AppContext): MountedApp {
   const scope = scopeOf(config.domain, config.contactCenterId);
   const log = {
     warn: (message: string) => console.warn(message),
-    error: (message: string, detail?: unknown) => console.error(`Parley: ${message}`, detail),
+    error: (message: string, detail?: unknown) => (detail === undefined ? console.error(`Parley: ${message}`) : console.error(`Parley: ${message}`, detail)),
   };
 
   const tabs = createTabs<TabMessage>(scope);

@@ -8,7 +8,7 @@ import { checkForm, formUserData, type FieldErrors } from '../core/forms';
 import { MISSING_STEP, entryPhase, stepExists, triggerAllowed, triggerTarget, type Trigger } from '../core/phases';
 import type { Shared } from '../core/shared';
 import { isActive, type ChatScript, type EndReason, type Item, type Phase, type SharedState } from '../core/types';
-import { createTranslator } from '../i18n';
+import { createTranslator, loadMessages } from '../i18n';
 import { isLanguage } from '../i18n/languages';
 
 export interface WidgetDeps {
@@ -37,8 +37,19 @@ export function createWidget(deps: WidgetDeps) {
   let firstMessage: string | null = null;
   let invitationTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const language = computed(() => (isActive(state.value.chat) || state.value.chat ? state.value.language : null) ?? customer.language.value);
-  const translator = computed(() => createTranslator(language.value, deps.config.customSystemMessages));
+  const language = computed(() => (state.value.chat ? state.value.language : null) ?? customer.language.value);
+  const table = signal<{ language: string; messages: Record<string, string> }>({ language: 'en', messages: {} });
+  const stopLoading = effect(() => {
+    const wanted = language.value;
+    if (table.peek().language === wanted) return;
+    void loadMessages(wanted).then((messages) => {
+      if (language.peek() === wanted) table.value = { language: wanted, messages: messages as Record<string, string> };
+    });
+  });
+  // Until a language's messages arrive, its texts show in English.
+  const translator = computed(() =>
+    createTranslator(language.value, deps.config.customSystemMessages, table.value.language === language.value ? table.value.messages : {}),
+  );
 
   function loadScript(force = false): Promise<ChatScript | null> {
     if (!force && script.value && Date.now() - scriptAt < SCRIPT_TTL_MS) return Promise.resolve(script.value);
@@ -310,6 +321,7 @@ export function createWidget(deps: WidgetDeps) {
     destroy() {
       clearTimeout(invitationTimer);
       stopEvents();
+      stopLoading();
     },
   };
 }

@@ -32,3 +32,24 @@ export function createTranslator(language: Language, custom: Record<string, stri
     },
   };
 }
+
+const tables = new Map<Language, Promise<Partial<Messages>>>();
+
+/**
+ * The messages of a language, loaded on demand (one small chunk per language) and kept for the
+ * page's lifetime. English ships in the app chunk; a language that fails to load falls back to it.
+ */
+export function loadMessages(language: Language): Promise<Partial<Messages>> {
+  if (language === 'en') return Promise.resolve({});
+  let table = tables.get(language);
+  if (!table) {
+    table = import(`./locales/${language}.ts`)
+      .then((module: { default: Messages }) => module.default)
+      .catch(() => {
+        tables.delete(language);
+        return {};
+      });
+    tables.set(language, table);
+  }
+  return table;
+}

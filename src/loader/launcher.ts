@@ -1,6 +1,6 @@
 // The launcher the loader shows before the app arrives; the app renders the same button itself.
 export const LAUNCHER_CSS = `
-:host{all:initial!important;position:fixed!important;z-index:2147483000!important;display:block!important;inset:auto var(--parley-offset-x,20px) var(--parley-offset-y,20px) auto!important;contain:layout style!important}
+:host{all:initial!important;position:fixed!important;z-index:2147483000!important;display:block!important;inset:auto var(--parley-offset-x,20px) var(--parley-offset-y,20px) auto!important}
 :host([data-align=left]){inset:auto auto var(--parley-offset-y,20px) var(--parley-offset-x,20px)!important}
 :host([data-mode=webview]){inset:0!important}
 .launcher{all:initial;box-sizing:border-box;display:grid;place-items:center;width:56px;height:56px;border-radius:50%;cursor:pointer;background:var(--parley-button-primary-background-color,#1b4fa8);color:var(--parley-button-primary-text-color,#fff);box-shadow:0 4px 14px rgba(0,0,0,.25)}

@@ -32,11 +32,15 @@ export function App({ webview }: { webview: boolean }) {
   const launcher = useRef<HTMLButtonElement>(null);
   const wasShown = useRef(shown);
 
-  // Focus moves into the window when it opens, and back to the launcher when it closes.
+  // Focus moves into the window when it opens or changes step, and back to the launcher when it closes.
+  const wasPhase = useRef(phase);
   useEffect(() => {
-    if (shown && !wasShown.current) panel.current?.querySelector<HTMLElement>('input, textarea, select, button.primary')?.focus();
+    const opened = shown && !wasShown.current;
+    const stepped = shown && wasPhase.current !== phase;
+    if (opened || stepped) panel.current?.querySelector<HTMLElement>('input, textarea, select, button.primary')?.focus();
     if (!shown && wasShown.current) launcher.current?.focus();
     wasShown.current = shown;
+    wasPhase.current = phase;
   }, [shown, phase]);
 
   const active = !!chat && chat.status !== 'ended';

@@ -43,10 +43,15 @@ export function Messages() {
   const list = useRef<HTMLOListElement>(null);
   const [stuck, setStuck] = useState(true);
   const count = transcript.length + outbox.length;
+  // How many lines there were when the customer scrolled up: more than that means news below.
+  const seenCount = useRef(count);
 
   useEffect(() => {
     const el = list.current;
-    if (el && stuck) el.scrollTop = el.scrollHeight;
+    if (el && stuck) {
+      el.scrollTop = el.scrollHeight;
+      seenCount.current = count;
+    }
   }, [count, stuck]);
 
   const onScroll = () => {
@@ -90,14 +95,8 @@ export function Messages() {
           </li>
         ))}
       </ol>
-      {!stuck && (
-        <button
-          type="button"
-          class="jump"
-          onClick={() => {
-            setStuck(true);
-          }}
-        >
+      {!stuck && count > seenCount.current && (
+        <button type="button" class="jump" onClick={() => setStuck(true)}>
           {t('newMessages')} ↓
         </button>
       )}

@@ -70,16 +70,26 @@ export async function startHostSite(widgetPath = '/static/parley/'): Promise<Hos
   };
 }
 
-/** The documented snippet: a config object, then the loader with async. */
-export function snippetPage(config: Record<string, unknown>, options: { extraHead?: string; body?: string; onInit?: string; widgetPath?: string } = {}): string {
-  const json = JSON.stringify(config);
-  const onInit = options.onInit ?? 'function (bus, chatApp) { window.bus = bus; window.chatApp = chatApp; window.events = []; }';
+const DEFAULT_ON_INIT = 'function (bus, chatApp) { window.bus = bus; window.chatApp = chatApp; window.events = []; }';
+
+/** The page's configuration script: window.__8x8Chat with an onInit that keeps the bus. */
+export function configScript(config: Record<string, unknown>, onInit = DEFAULT_ON_INIT): string {
+  return `window.__8x8Chat = Object.assign(${JSON.stringify(config)}, { onInit: ${onInit} });`;
+}
+
+/**
+ * The documented snippet: a config object, then the loader with async. With `configSrc`, the
+ * configuration comes from that (same-origin) script instead of an inline one, for strict CSP pages.
+ */
+export function snippetPage(
+  config: Record<string, unknown>,
+  options: { extraHead?: string; body?: string; onInit?: string; widgetPath?: string; configSrc?: string } = {},
+): string {
+  const configTag = options.configSrc ? `<script src="${options.configSrc}"></script>` : `<script>\n  ${configScript(config, options.onInit)}\n</script>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title>${options.extraHead ?? ''}</head>
 <body><main><h1>Shop</h1><p>Products.</p>${options.body ?? ''}</main>
-<script>
-  window.__8x8Chat = Object.assign(${json}, { onInit: ${onInit} });
-</script>
+${configTag}
 <script src="${options.widgetPath ?? '/static/parley/'}chat.js" async></script>
 </body></html>`;
 }

@@ -1,0 +1,152 @@
+// The host page is not ours: a strict CSP page, a hostile stylesheet, no layout shift, no long task,
+// and custom stylesheets only from https (or local http).
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { CC_ID, control, http, startEmulator, type RunningEmulator } from '../../support/emulator';
+import { launchBrowser } from '../../support/browser';
+import { configScript, snippetPage, startHostSite, type HostSite } from '../../support/host-page';
+import { WidgetPage } from './widget-page';
+
+let emu: RunningEmulator;
+let site: HostSite;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let consoleLines: { type: string; text: string }[];
+
+beforeAll(async () => {
+  emu = await startEmulator();
+  site = await startHostSite();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  await emu?.close();
+});
+beforeEach(async () => {
+  await http(`${emu.url}/emulator/api/reset`, { method: 'POST' });
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
+  consoleLines = [];
+  page.on('console', (m) => consoleLines.push({ type: m.type(), text: m.text() }));
+  page.on('pageerror', (e) => consoleLines.push({ type: 'pageerror', text: e.message }));
+});
+afterEach(() => context?.close());
+
+const recordViolations = `window.violations = []; document.addEventListener('securitypolicyviolation', function (e) { window.violations.push(e.violatedDirective + ' ' + e.blockedURI); });`;
+
+async function startChat(widget: WidgetPage) {
+  await widget.launcher.click();
+  await page.getByLabel(/^Name/).fill('Chris');
+  await page.getByRole('button', { name: 'Start chat' }).click();
+  await expect.poll(() => widget.lines()).toContain('We will be with you shortly.');
+}
+
+it('works under a strict Content-Security-Policy with no violation', async () => {
+  const csp = `default-src 'self'; script-src 'self'; style-src 'self'; connect-src ${emu.url}`;
+  site.pages.set('/strict-config.js', { body: `${recordViolations}\n${configScript({ domain: emu.url, contactCenterId: CC_ID, stylesheetURL: `${site.url}/theme.css` })}`, headers: { 'content-type': 'text/javascript' } });
+  site.pages.set('/theme.css', { body: '.header { background: rgb(1, 2, 3); }', headers: { 'content-type': 'text/css' } });
+  site.pages.set('/strict', { body: snippetPage({}, { configSrc: '/strict-config.js' }), headers: { 'content-security-policy': csp } });
+  await page.goto(`${site.url}/strict`);
+  const widget = new WidgetPage(page);
+  await startChat(widget);
+  await widget.send('Hello under CSP');
+  await expect.poll(() => widget.lines()).toContain('You: Hello under CSP');
+  expect(await page.evaluate(() => (window as any).violations)).toEqual([]);
+  expect(consoleLines.filter((l) => l.type === 'error' || l.type === 'pageerror')).toEqual([]);
+  // The custom stylesheet applied inside the shadow root, over the widget's own styles, without !important.
+  expect(await page.locator('parley-chat .header').evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(1, 2, 3)');
+});
+
+it('honours a nonce for the custom stylesheet under a nonce-based style-src', async () => {
+  const csp = `default-src 'self'; script-src 'self'; style-src 'nonce-n0nc3'; connect-src ${emu.url}`;
+  site.pages.set('/nonce-config.js', { body: `${recordViolations}\n${configScript({ domain: emu.url, contactCenterId: CC_ID, stylesheetURL: `${site.url}/theme.css`, nonce: 'n0nc3' })}`, headers: { 'content-type': 'text/javascript' } });
+  site.pages.set('/theme.css', { body: '.header { background: rgb(4, 5, 6); }', headers: { 'content-type': 'text/css' } });
+  site.pages.set('/nonce', { body: snippetPage({}, { configSrc: '/nonce-config.js' }), headers: { 'content-security-policy': csp } });
+  await page.goto(`${site.url}/nonce`);
+  const widget = new WidgetPage(page);
+  await widget.launcher.click();
+  await expect.poll(() => page.locator('parley-chat .header').evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(4, 5, 6)');
+  expect(await page.evaluate(() => (window as any).violations)).toEqual([]);
+});
+
+it('refuses a stylesheet that is not https (or local http), with a clear error', async () => {
+  const requested: string[] = [];
+  page.on('request', (r) => requested.push(r.url()));
+  site.pages.set('/http-theme', { body: snippetPage({ domain: emu.url, contactCenterId: CC_ID, stylesheetURL: 'http://cdn.example.test/theme.css' }) });
+  await page.goto(`${site.url}/http-theme`);
+  const widget = new WidgetPage(page);
+  await widget.launcher.click();
+  await expect.poll(() => widget.window.count()).toBe(1);
+  expect(consoleLines.filter((l) => l.type === 'error').map((l) => l.text)).toEqual([
+    'Parley: stylesheetURL must be an https URL (http is allowed for localhost and 127.0.0.1 only): "http://cdn.example.test/theme.css" will not be loaded',
+  ]);
+  expect(requested.filter((u) => u.includes('example.test'))).toEqual([]);
+});
+
+it('is not changed by a hostile host stylesheet, and does not change the host', async () => {
+  const hostile = `<style>
+    * { all: unset !important; }
+    div, section, button, ol, li, p { display: none !important; }
+    html { font-size: 48px !important; }
+    parley-chat { position: static !important; display: none !important; transform: scale(3) !important; }
+    button { background: red !important; color: yellow !important; font-size: 40px !important; }
+  </style>`;
+  site.pages.set('/plain', { body: snippetPage({ domain: emu.url, contactCenterId: CC_ID }) });
+  site.pages.set('/hostile', { body: snippetPage({ domain: emu.url, contactCenterId: CC_ID }, { extraHead: hostile }) });
+  const measure = async (path: string) => {
+    // A context each: tabs of one context share the chat (and its open window).
+    const own = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+    const p = await own.newPage();
+    await p.goto(`${site.url}${path}`);
+    const w = new WidgetPage(p);
+    await w.launcher.click();
+    await p.getByLabel(/^Name/).waitFor();
+    const result = await p.evaluate(() => {
+      const root = document.querySelector('parley-chat')!.shadowRoot!;
+      const box = (sel: string) => {
+        const r = root.querySelector(sel)!.getBoundingClientRect();
+        return [Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)];
+      };
+      const style = (sel: string, prop: string) => getComputedStyle(root.querySelector(sel)!).getPropertyValue(prop);
+      return {
+        launcher: box('.launcher'),
+        window: box('.container'),
+        title: [style('.title', 'font-size'), style('.title', 'color'), style('.header', 'background-color')],
+        button: [style('button.primary', 'background-color'), style('button.primary', 'font-size')],
+      };
+    });
+    await own.close();
+    return result;
+  };
+  const plain = await measure('/plain');
+  const hostilePage = await measure('/hostile');
+  expect(hostilePage).toEqual(plain);
+});
+
+it('causes no layout shift and no long task on the host page', async () => {
+  await control(emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
+  site.pages.set('/perf', {
+    body: snippetPage(
+      { domain: emu.url, contactCenterId: CC_ID },
+      {
+        extraHead: `<script>
+          window.shifts = 0; window.longTasks = [];
+          new PerformanceObserver(function (l) { l.getEntries().forEach(function (e) { if (!e.hadRecentInput) window.shifts += e.value; }); }).observe({ type: 'layout-shift', buffered: true });
+          new PerformanceObserver(function (l) { l.getEntries().forEach(function (e) { window.longTasks.push(Math.round(e.duration)); }); }).observe({ type: 'longtask', buffered: true });
+        </script>`,
+        body: '<p>'.concat('Lorem ipsum dolor sit amet. '.repeat(200), '</p>'),
+      },
+    ),
+  });
+  await page.goto(`${site.url}/perf`, { waitUntil: 'load' });
+  await page.waitForFunction(() => (window as any).bus);
+  await page.waitForTimeout(3000); // the app loads on idle meanwhile
+  const widget = new WidgetPage(page);
+  await widget.launcher.click();
+  await expect.poll(() => widget.lines()).toContain('We will be with you shortly.');
+  const { shifts, longTasks } = await page.evaluate(() => ({ shifts: (window as any).shifts, longTasks: (window as any).longTasks }));
+  expect(shifts).toBe(0);
+  expect(longTasks.filter((d: number) => d > 50)).toEqual([]);
+});
