@@ -62,7 +62,7 @@ const messages: Messages = {
   statusSent: 'Poslano',
   statusRetrying: 'Još nije poslano, ponovni pokušaj…',
   statusFailed: 'Nije poslano',
-  invitationAccept: 'Razgovaraj sada',
+  invitationAccept: 'Razgovarajmo',
   invitationDecline: 'Ne, hvala',
   startChatButton: 'Započni razgovor',
   requiredField: 'obavezno',

@@ -46,7 +46,7 @@ const messages: Messages = {
   coBrowsingInviteReject: 'Нет',
   coBrowsingInviteAccepted: 'Вы приняли запрос.',
   coBrowsingInviteRejected: 'Вы отклонили запрос.',
-  coBrowsingSessionStarted: 'Совместный просмотр начат.',
+  coBrowsingSessionStarted: 'Совместный просмотр начался.',
   coBrowsingSessionEnded: 'Совместный просмотр завершён.',
   coBrowsingSessionRestored: 'Совместный просмотр восстановлен.',
   sessionDisconnected: 'Ваш чат завершён.',
