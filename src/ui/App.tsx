@@ -43,7 +43,8 @@ export function App({ webview }: { webview: boolean }) {
     wasPhase.current = phase;
   }, [shown, phase]);
 
-  const active = !!chat && chat.status !== 'ended';
+  // In the chat window, a chat not yet created is about to be: it counts as active.
+  const active = chat?.status !== 'ended';
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key !== 'Escape' || webview) return;
     event.stopPropagation();

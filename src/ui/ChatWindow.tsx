@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'preact/hooks';
 import { useT, useWidget } from './context';
 import { Composer } from './Composer';
 import { Messages } from './Messages';
@@ -26,12 +27,44 @@ function save(text: string, from: HTMLElement) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** The end-of-chat question; "No" has the focus, so Enter or Escape keeps the chat. */
+function ConfirmEnd() {
+  const widget = useWidget();
+  const t = useT();
+  const no = useRef<HTMLButtonElement>(null);
+  useEffect(() => no.current?.focus(), []);
+  return (
+    <div class="confirm-close" role="alertdialog" aria-labelledby="parley-confirm-text">
+      <p id="parley-confirm-text">{t('endChatConfirmation')}</p>
+      <div class="actions">
+        <button type="button" class="primary" onClick={() => void widget.confirmEnd(true)}>
+          {t('yesButton')}
+        </button>
+        <button type="button" ref={no} onClick={() => void widget.confirmEnd(false)}>
+          {t('noButton')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
 export function ChatWindow() {
   const widget = useWidget();
   const t = useT();
   const { chat, typing, connection, transcript, outbox } = widget.state.value;
-  const ended = !chat || chat.status === 'ended';
+  // No chat yet means it is being requested: the customer may type already.
+  const ended = chat?.status === 'ended';
   const confirming = widget.confirmingEnd.value;
+  const closeButton = useRef<HTMLButtonElement>(null);
+  // When the chat ends, the control the customer used may be gone: give focus to "Close",
+  // unless the focus is somewhere on the page the customer went to.
+  useEffect(() => {
+    if (!ended) return;
+    const root = closeButton.current?.getRootNode() as ShadowRoot | undefined;
+    if (root && (root.activeElement === null || root.activeElement === document.body) && (document.activeElement === document.body || document.activeElement === root.host)) {
+      closeButton.current?.focus();
+    }
+  }, [ended]);
 
   return (
     <div class="chat-window">
@@ -40,7 +73,7 @@ export function ChatWindow() {
           {t('chatDisconnected')}
         </p>
       )}
-      {ended && chat && (
+      {ended && (
         <div class="chat-log-header">
           <h3>{t('chatLogTitle')}</h3>
           <p>{t('chatLogDescription')}</p>
@@ -52,23 +85,13 @@ export function ChatWindow() {
         {typing !== null && !ended ? (typing ? t('agentTypingName', { agent: typing }) : t('agentTyping')) : ''}
       </div>
       {confirming ? (
-        <div class="confirm-close" role="alertdialog" aria-labelledby="parley-confirm-text">
-          <p id="parley-confirm-text">{t('endChatConfirmation')}</p>
-          <div class="actions">
-            <button type="button" class="primary" onClick={() => void widget.confirmEnd(true)}>
-              {t('yesButton')}
-            </button>
-            <button type="button" onClick={() => void widget.confirmEnd(false)} autoFocus>
-              {t('noButton')}
-            </button>
-          </div>
-        </div>
+        <ConfirmEnd />
       ) : ended ? (
         <div class="actions log-actions">
           <button type="button" onClick={(e) => save(logText(transcript, outbox, t), e.currentTarget as HTMLElement)}>
             {t('saveButton')}
           </button>
-          <button type="button" class="primary" onClick={() => void widget.close('user')}>
+          <button type="button" class="primary" ref={closeButton} onClick={() => void widget.close('user')}>
             {t('closeChatButton')}
           </button>
         </div>

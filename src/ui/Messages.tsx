@@ -40,7 +40,7 @@ export function Messages() {
   const t = useT();
   const { transcript, outbox, chat } = widget.state.value;
   const language = widget.language.value;
-  const list = useRef<HTMLOListElement>(null);
+  const list = useRef<HTMLDivElement>(null);
   const [stuck, setStuck] = useState(true);
   const count = transcript.length + outbox.length;
   // How many lines there were when the customer scrolled up: more than that means news below.
@@ -63,7 +63,8 @@ export function Messages() {
 
   return (
     <div class="message-history-wrapper">
-      <ol class="message-history" role="log" aria-label={t('chatLogTitle')} ref={list} onScroll={onScroll} tabIndex={0}>
+      <div class="message-history" role="log" aria-label={t('chatLogTitle')} ref={list} onScroll={onScroll} tabIndex={0}>
+        <ol class="messages">
         {transcript.map((item, i) =>
           item.kind === 'system' ? (
             <SystemLine key={`s${i}`} item={item} />
@@ -94,7 +95,8 @@ export function Messages() {
             </div>
           </li>
         ))}
-      </ol>
+        </ol>
+      </div>
       {!stuck && count > seenCount.current && (
         <button type="button" class="jump" onClick={() => setStuck(true)}>
           {t('newMessages')} ↓

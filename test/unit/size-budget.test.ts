@@ -7,3 +7,22 @@ it('keeps the loader within 3 KB and the English chat window within 45 KB (gzip)
   expect(sizes.loader).toBeLessThanOrEqual(3 * 1024);
   expect(sizes.chatWindow).toBeLessThanOrEqual(45 * 1024);
 });
+
+it('keeps each extra language within 4 KB (gzip), one chunk per language', async () => {
+  const { readdirSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { DIST } = await import('../support/host-page');
+  const { gzipSize } = await import('../support/sizes');
+  const { LANGUAGES } = await import('../../src/i18n/languages');
+  const chunks = readdirSync(join(DIST, 'chunks')).filter((f) => f.endsWith('.js'));
+  const sizes = Object.fromEntries(
+    LANGUAGES.filter((l) => l !== 'en').map((language) => {
+      const file = chunks.find((f) => f.startsWith(`${language}-`));
+      return [language, file ? gzipSize(join(DIST, 'chunks', file)) : -1];
+    }),
+  );
+  for (const [language, size] of Object.entries(sizes)) {
+    expect(size, language).toBeGreaterThan(0);
+    expect(size, language).toBeLessThanOrEqual(4 * 1024);
+  }
+});

@@ -17,12 +17,12 @@ export class WidgetPage {
     return this.page.getByRole('log');
   }
   get messageField(): Locator {
-    return this.page.getByRole('textbox', { name: 'Type your message' });
+    return this.page.locator('parley-chat #message-field');
   }
 
   /** Texts of the messages and system lines, in order. */
   async lines(): Promise<string[]> {
-    return this.page.locator('parley-chat .message-history > li').evaluateAll((items) =>
+    return this.page.locator('parley-chat .message-history li').evaluateAll((items) =>
       items.map((li) => {
         const content = li.querySelector('.message-content');
         const status = li.querySelector('.delivery');
