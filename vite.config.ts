@@ -81,6 +81,8 @@ export default defineConfig(({ mode }) => {
             include: ['test/e2e/**/*.test.ts'],
             testTimeout: 60_000,
             hookTimeout: 120_000,
+            // What a browser shows follows polling (about every 2 s) on a busy 2-core machine.
+            expect: { poll: { timeout: 10_000, interval: 100 } },
           },
         },
       ],
