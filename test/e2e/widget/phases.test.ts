@@ -138,11 +138,12 @@ it('uses the page language as the pre-chat default, the customer choice over it,
   // The app may still be loading: the command waits for it, and so does the warning.
   await expect.poll(() => warnings).toContain('Chat language xx is not valid and will be discarded');
   await expect.poll(() => page.getByText('Hello there').count(), { timeout: 5000 }).toBe(1);
-  await page.getByRole('button', { name: 'Chat now' }).click();
+  // The page chose Portuguese: the invitation speaks it.
+  await page.locator('parley-chat .invitation button.primary').click();
   const language = page.getByLabel(/^Language/);
   expect(await language.inputValue()).toBe('pt');
   await language.selectOption('de');
   await page.getByLabel(/^Name/).fill('Lang');
-  await page.getByRole('button', { name: /.+/ }).filter({ hasText: /Start chat|Chat starten/ }).click();
+  await page.locator('parley-chat form button[type=submit]').click();
   await eventually(async () => expect((await agentClient(emu.url).list())[0]?.userData.$language).toBe('de'));
 });
