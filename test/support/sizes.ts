@@ -15,5 +15,6 @@ export function widgetSizes() {
   const imported = staticImports.reduce((sum, file) => sum + gzipSize(join(DIST, file)), 0);
   const dir = join(DIST, 'chunks');
   const chunks = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((d) => d.isFile() && d.name.endsWith('.js')) : [];
-  return { loader, app, imported, chatWindow: loader + app + imported, chunkCount: chunks.length };
+  const languages = chunks.filter((c) => /^[a-z]{2}(-[A-Z]{2})?-[\w-]+\.js$/.test(c.name)).map((c) => gzipSize(join(dir, c.name)));
+  return { loader, app, imported, chatWindow: loader + app + imported, chunkCount: chunks.length, largestLanguage: Math.max(0, ...languages) };
 }
