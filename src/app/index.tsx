@@ -17,6 +17,7 @@ import { loadStylesheet } from '../ui/stylesheet';
 import { themeCss } from '../ui/theme';
 import { chime, closeSound } from './sound';
 import { createProxy } from './proxy';
+import { createNativeBridge, followVisualViewport } from './webview';
 import { createWidget } from './widget';
 
 /** A short stable name for this visitor's chat with this contact center (store key, lock, channel). */
@@ -53,9 +54,14 @@ export function mount(ctx: AppContext): MountedApp {
     notify: chime,
   });
   const proxy = createProxy(log);
+  const webview = config.mode === 'webview';
+  const native = webview ? createNativeBridge(ctx.bus, log) : null;
   const emit = (topic: string, data: unknown) => {
     ctx.emit(topic, data);
     proxy.notify(topic, data);
+    native?.send(topic, data);
+    // In an app, a closed chat asks the app to close its screen.
+    if (webview && topic === 'chat:closed') emit('webview:close-requested', data);
   };
   const widget = createWidget({ config, client, shared, conversation, customer, emit, log });
 
@@ -65,7 +71,9 @@ export function mount(ctx: AppContext): MountedApp {
     s.replaceSync(text);
     return s;
   };
-  root.adoptedStyleSheets = [sheet(hostCss), sheet(css), sheet(themeCss(config.themeCustom, log.warn))];
+  const viewport = sheet('');
+  root.adoptedStyleSheets = [sheet(hostCss), sheet(css), sheet(themeCss(config.themeCustom, log.warn)), viewport];
+  const stopViewport = webview ? followVisualViewport(viewport) : () => {};
   const container = document.createElement('div');
   root.append(container);
 
@@ -79,7 +87,7 @@ export function mount(ctx: AppContext): MountedApp {
     loaderLauncher?.remove();
     render(
       <WidgetContext.Provider value={widget}>
-        <App webview={config.mode === 'webview'} />
+        <App webview={webview} onCloseRequest={() => emit('webview:close-requested', null)} />
       </WidgetContext.Provider>,
       container,
     );
@@ -92,6 +100,7 @@ export function mount(ctx: AppContext): MountedApp {
     ctx.attach((topic, data) => (topic === 'chat:set-proxy' ? proxy.set(data) : widget.command(topic, data)));
     await widget.start();
     if (ctx.reason === 'open' && !gone) await widget.open();
+    if (webview) emit('webview:ready', null);
   });
 
   return {
@@ -103,6 +112,8 @@ export function mount(ctx: AppContext): MountedApp {
       tabs.close();
       document.removeEventListener('visibilitychange', onVisibility);
       closeSound();
+      native?.dispose();
+      stopViewport();
       container.remove();
       root.querySelector('link[data-parley-stylesheet]')?.remove();
     },

@@ -215,6 +215,24 @@ export function createConversation(deps: ConversationDeps) {
     );
   }
 
+  /** Ends the chat on the server (Complete), then shows it as ended. */
+  async function end(reason: EndReason): Promise<void> {
+    const chat = state().chat;
+    if (!isActive(chat)) return;
+    await shared.commit((s) => (isActive(s.chat) ? { ...s, chat: { ...s.chat, ending: reason } } : s));
+    if (!chat.id) return; // still requesting: request() completes it when the id arrives
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await client.complete(chat.id);
+        break;
+      } catch (error) {
+        if (!isChatApiError(error) || !error.transient) break; // already over on the server
+        await sleep(backoffDelay(1000, attempt, 8000, random));
+      }
+    }
+    await endLocally(reason, reason === 'chat-api' ? 'endChatNotification' : 'chatEnded');
+  }
+
   async function markRead(): Promise<void> {
     if (state().unread > 0 && watching()) await shared.commit((s) => ({ ...s, unread: 0 }));
   }
@@ -254,7 +272,7 @@ export function createConversation(deps: ConversationDeps) {
           s.chat?.requestId === requestId ? { ...s, chat: { ...s.chat, id, status: 'queued' }, transcript: [...s.transcript, system('chatQueued')] } : s,
         );
         // Ended while the request was on its way: end it on the server too.
-        if (after.chat?.requestId === requestId && after.chat.ending) await this.end(after.chat.ending);
+        if (after.chat?.requestId === requestId && after.chat.ending) await end(after.chat.ending);
         return id;
       } catch (error) {
         await shared.commit((s) =>
@@ -290,23 +308,7 @@ export function createConversation(deps: ConversationDeps) {
       if (isActive(chat) && chat.id) void client.typing(chat.id, on).catch(() => undefined);
     },
 
-    /** Ends the chat on the server (Complete), then shows it as ended. */
-    async end(reason: EndReason): Promise<void> {
-      const chat = state().chat;
-      if (!isActive(chat)) return;
-      await shared.commit((s) => (isActive(s.chat) ? { ...s, chat: { ...s.chat, ending: reason } } : s));
-      if (!chat.id) return; // still requesting: request() completes it when the id arrives
-      for (let attempt = 0; attempt < 3; attempt++) {
-        try {
-          await client.complete(chat.id);
-          break;
-        } catch (error) {
-          if (!isChatApiError(error) || !error.transient) break; // already over on the server
-          await sleep(backoffDelay(1000, attempt, 8000, random));
-        }
-      }
-      await endLocally(reason, reason === 'chat-api' ? 'endChatNotification' : 'chatEnded');
-    },
+    end,
 
     setSound(on: boolean): void {
       soundOn = on;

@@ -1,7 +1,7 @@
 // dist/chat.js: the tiny loader. It reads the configuration, creates the widget's one host element
 // with a launcher, hands the page its bus, and loads the app chunk (relative to its own URL) on the
 // first intent or when the browser is idle. No framework, nothing heavy up front.
-import { INTENTS, createBus, createChatApp } from './bus';
+import { INTENTS, createBus, createChatApp, type Bus } from './bus';
 import { PREFIX, readConfig } from './config';
 import { LAUNCHER_CSS, launcherButton } from './launcher';
 
@@ -16,6 +16,8 @@ export interface AppContext {
   host: HTMLElement;
   root: ShadowRoot;
   base: string;
+  /** The page's bus (the webview bridge publishes the app's commands on it). */
+  bus: Bus;
   emit(topic: string, data: unknown): void;
   attach(app: (topic: string, data: unknown) => void): void;
   /** What made the app load: "idle", "intent" (hover/focus), "open" (a click on the launcher) or a command. */
@@ -70,7 +72,7 @@ function start(): void {
     (loading ??= import(/* @vite-ignore */ new URL('app.js', base).href)
       .then((module: { mount(ctx: AppContext): MountedApp }) => {
         if (gone) return;
-        app = module.mount({ config, host, root, base, emit: core.emit, attach: core.attach, reason: clicked ? 'open' : reason });
+        app = module.mount({ config, host, root, base, bus: core.bus, emit: core.emit, attach: core.attach, reason: clicked ? 'open' : reason });
       })
       .catch((error) => {
         loading = null;

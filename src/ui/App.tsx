@@ -14,6 +14,8 @@ const TITLE_KEYS: Record<Phase, string> = {
   offlineForm: 'offlineTitle',
 };
 
+const CLOSE_ICON = 'M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12 19 6.4 17.6 5 12 10.6z';
+
 function Icon({ path }: { path: string }) {
   return (
     <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
@@ -22,7 +24,7 @@ function Icon({ path }: { path: string }) {
   );
 }
 
-export function App({ webview }: { webview: boolean }) {
+export function App({ webview, onCloseRequest }: { webview: boolean; onCloseRequest?: () => void }) {
   const widget = useWidget();
   const t = useT();
   const { phase, open, unread, chat } = widget.state.value;
@@ -72,6 +74,14 @@ export function App({ webview }: { webview: boolean }) {
           )}
         </button>
       )}
+      {webview && phase === 'closed' && (
+        // The app normally closes its screen now; if it keeps it, the customer can start again.
+        <div class="restart">
+          <button type="button" class="primary" onClick={() => void widget.open()}>
+            {t('openChat')}
+          </button>
+        </div>
+      )}
       {shown && (
         <section class="container" role="dialog" aria-label={t(TITLE_KEYS[phase])} ref={panel} onKeyDown={onKeyDown}>
           <header class="header">
@@ -81,7 +91,12 @@ export function App({ webview }: { webview: boolean }) {
                 {t('endChatButton')}
               </button>
             )}
-            {!webview && (
+            {webview ? (
+              // In an app, closing is the app's business: the widget asks, the app closes its screen.
+              <button type="button" class="control close" aria-label={t('closeChatButton')} title={t('closeChatButton')} onClick={() => onCloseRequest?.()}>
+                <Icon path={CLOSE_ICON} />
+              </button>
+            ) : (
               <button
                 type="button"
                 class="control close"
@@ -89,7 +104,7 @@ export function App({ webview }: { webview: boolean }) {
                 title={phase === 'chatWindow' && active ? t('minimizeButton') : t('closeChatButton')}
                 onClick={() => void (phase === 'chatWindow' && active ? widget.minimize() : widget.end('user'))}
               >
-                <Icon path={phase === 'chatWindow' && active ? 'M5 11h14v2H5z' : 'M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12 19 6.4 17.6 5 12 10.6z'} />
+                <Icon path={phase === 'chatWindow' && active ? 'M5 11h14v2H5z' : CLOSE_ICON} />
               </button>
             )}
           </header>

@@ -24,7 +24,9 @@ function languageName(code: Language): string {
 /** A form of the chat script: labels, required markers, errors tied to their fields. */
 export function Form({ id, fields, submitLabel, defaults = {}, onSubmit }: Props) {
   const t = useT();
-  const [values, setValues] = useState<Record<string, string>>(() => ({ ...defaults }));
+  // Only what the customer typed or chose; untouched fields follow their (possibly changing) defaults.
+  const [touched, setValues] = useState<Record<string, string>>({});
+  const values = { ...defaults, ...touched };
   const [errors, setErrors] = useState<FieldErrors>({});
   const [failed, setFailed] = useState(false);
   const [busy, setBusy] = useState(false);
