@@ -20,6 +20,8 @@ import { createProxy } from './proxy';
 import { createNativeBridge, followVisualViewport } from './webview';
 import { createWidget } from './widget';
 
+const WEBVIEW_GRACE_MS = 500;
+
 /** A short stable name for this visitor's chat with this contact center (store key, lock, channel). */
 function scopeOf(domain: string, contactCenterId: string): string {
   let hash = 5381;
@@ -99,8 +101,13 @@ export function mount(ctx: AppContext): MountedApp {
     // Commands the page published before the app loaded run now, in order.
     ctx.attach((topic, data) => (topic === 'chat:set-proxy' ? proxy.set(data) : widget.command(topic, data)));
     await widget.start();
+    if (webview) {
+      // The app answers webview:ready with customer info and language: give it a moment, so they
+      // travel with a chat that starts at once (no pre-chat form).
+      emit('webview:ready', null);
+      await new Promise((resolve) => setTimeout(resolve, WEBVIEW_GRACE_MS));
+    }
     if (ctx.reason === 'open' && !gone) await widget.open();
-    if (webview) emit('webview:ready', null);
   });
 
   return {
