@@ -2,37 +2,25 @@
 // the native samples' messages as each sample would send them to a webview page.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CC_ID, agentClient, control, eventually, http, startEmulator, type RunningEmulator } from '../../support/emulator';
-import { launchBrowser } from '../../support/browser';
-import { snippetPage, startHostSite, type HostSite } from '../../support/host-page';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { widgetEnvironment } from '../../support/widget-env';
+import { CC_ID, agentClient, control, eventually, http } from '../../support/emulator';
+import { snippetPage } from '../../support/host-page';
 
 const read = (path: string) => readFileSync(fileURLToPath(new URL(`../../../${path}`, import.meta.url)), 'utf8');
 const blocks = (markdown: string, language: string) => [...markdown.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!);
 const DOCS = { 'README.md': read('README.md'), 'src/README.md': read('src/README.md') };
 
-let emu: RunningEmulator;
-let site: HostSite;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let errors: string[];
 
-beforeAll(async () => {
-  emu = await startEmulator();
-  site = await startHostSite();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  await emu?.close();
-});
+const env = widgetEnvironment();
 beforeEach(async () => {
-  await http(`${emu.url}/emulator/api/reset`, { method: 'POST' });
-  await control(emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
-  context = await browser.newContext();
+  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST' });
+  await control(env.emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
+  context = await env.browser.newContext();
   page = await context.newPage();
   errors = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -43,7 +31,7 @@ afterEach(() => context?.close());
 /** A doc's example URLs point at this test's emulator and widget. */
 const localise = (code: string) =>
   code
-    .replace(/https:\/\/cc\.example\.com/g, emu.url)
+    .replace(/https:\/\/cc\.example\.com/g, env.emu.url)
     .replace(/https:\/\/[\w./-]+\/parley\/chat\.js/g, '/static/parley/chat.js');
 
 const embeds = Object.entries(DOCS).flatMap(([doc, text]) => blocks(text, 'html').filter((b) => b.includes('__8x8Chat')).map((code, i) => [`${doc} #${i + 1}`, code] as const));
@@ -52,10 +40,10 @@ describe('embed snippets', () => {
   it('finds the snippets to run', () => expect(embeds.length).toBeGreaterThanOrEqual(2));
 
   it.each(embeds)('%s loads the widget and reaches the contact center', async (_name, code) => {
-    site.pages.set('/snippet', { body: `<!doctype html><html lang="en"><head><title>t</title></head><body><main><h1>Page</h1></main>${localise(code)}</body></html>` });
-    await page.goto(`${site.url}/snippet`);
+    env.site.pages.set('/snippet', { body: `<!doctype html><html lang="en"><head><title>t</title></head><body><main><h1>Page</h1></main>${localise(code)}</body></html>` });
+    await page.goto(`${env.site.url}/snippet`);
     await page.locator('parley-chat .launcher').click();
-    const agent = agentClient(emu.url);
+    const agent = agentClient(env.emu.url);
     await eventually(async () => expect(await agent.list()).toHaveLength(1), { timeoutMs: 10_000 });
     const [chat] = await agent.list();
     if (code.includes('customer:set-info')) expect(chat.userData).toMatchObject({ 'First name': 'John' });
@@ -69,14 +57,14 @@ describe('onInit examples', () => {
   it('finds the examples to run', () => expect(onInits.length).toBeGreaterThanOrEqual(2));
 
   it.each(onInits.map((code, i) => [`src/README.md example ${i + 1}`, code] as const))('%s runs, and what it sets reaches the agent', async (_name, code) => {
-    const config = `{ domain: ${JSON.stringify(emu.url)}, contactCenterId: ${JSON.stringify(CC_ID)}, ${code.trim()} }`;
-    site.pages.set('/example', {
+    const config = `{ domain: ${JSON.stringify(env.emu.url)}, contactCenterId: ${JSON.stringify(CC_ID)}, ${code.trim()} }`;
+    env.site.pages.set('/example', {
       body: `<!doctype html><html lang="en"><head><title>t</title></head><body><main><button id="help">Help</button></main>
 <script>window.__8x8Chat = ${config};</script><script src="/static/parley/chat.js" async></script></body></html>`,
     });
-    await page.goto(`${site.url}/example`);
+    await page.goto(`${env.site.url}/example`);
     await page.locator('parley-chat .launcher').click();
-    const agent = agentClient(emu.url);
+    const agent = agentClient(env.emu.url);
     await eventually(async () => expect(await agent.list()).toHaveLength(1), { timeoutMs: 10_000 });
     const [chat] = await agent.list();
     for (const match of code.matchAll(/"([^"]+)":\s*"([^"]+)"/g)) expect(chat.userData[match[1]!]).toBe(match[2]);
@@ -118,10 +106,10 @@ describe('native samples', () => {
       // iOS: the serialised object itself, as a JS object literal.
       window.parley && window.parley.receive(${message('chat:set-language', 'pt')});
     };`;
-    site.pages.set('/app.js', { body: script, headers: { 'content-type': 'text/javascript' } });
-    site.pages.set('/webview', { body: snippetPage({ domain: emu.url, contactCenterId: CC_ID, mode: 'webview' }, { extraHead: '<script src="/app.js"></script>' }) });
-    await page.goto(`${site.url}/webview`);
-    const agent = agentClient(emu.url);
+    env.site.pages.set('/app.js', { body: script, headers: { 'content-type': 'text/javascript' } });
+    env.site.pages.set('/webview', { body: snippetPage({ domain: env.emu.url, contactCenterId: CC_ID, mode: 'webview' }, { extraHead: '<script src="/app.js"></script>' }) });
+    await page.goto(`${env.site.url}/webview`);
+    const agent = agentClient(env.emu.url);
     const chat = await eventually(async () => {
       const [first] = await agent.list();
       expect(first).toBeDefined();

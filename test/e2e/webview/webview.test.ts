@@ -1,14 +1,11 @@
 // Webview mode in phone profiles, with fake native handlers injected before the page loads: the
 // same bus both ways, the on-screen keyboard, no horizontal scroll, and the app ending the chat.
-import { devices, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CC_ID, agentClient, control, eventually, http, startEmulator, type RunningEmulator } from '../../support/emulator';
-import { launchBrowser } from '../../support/browser';
-import { snippetPage, startHostSite, type HostSite } from '../../support/host-page';
+import { devices, type BrowserContext, type Page } from 'playwright-core';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { widgetEnvironment } from '../../support/widget-env';
+import { CC_ID, agentClient, control, eventually, http } from '../../support/emulator';
+import { snippetPage } from '../../support/host-page';
 
-let emu: RunningEmulator;
-let site: HostSite;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let consoleErrors: string[];
@@ -30,32 +27,25 @@ const HANDLERS = {
 
 const PROFILES = { iPhone: devices['iPhone 13'], Pixel: devices['Pixel 7'] };
 
+const env = widgetEnvironment();
 beforeAll(async () => {
-  emu = await startEmulator();
-  site = await startHostSite();
-  site.pages.set('/webview', {
-    body: snippetPage({ domain: emu.url, contactCenterId: CC_ID, mode: 'webview' }).replace('initial-scale=1', 'initial-scale=1, viewport-fit=cover'),
+  env.site.pages.set('/webview', {
+    body: snippetPage({ domain: env.emu.url, contactCenterId: CC_ID, mode: 'webview' }).replace('initial-scale=1', 'initial-scale=1, viewport-fit=cover'),
   });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  await emu?.close();
 });
 beforeEach(async () => {
-  await http(`${emu.url}/emulator/api/reset`, { method: 'POST' });
+  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST' });
 });
 afterEach(() => context?.close());
 
 async function openApp(profile: keyof typeof PROFILES, handler: keyof typeof HANDLERS) {
   const { defaultBrowserType: _ignored, ...device } = PROFILES[profile] as (typeof PROFILES)['iPhone'] & { defaultBrowserType?: string };
-  context = await browser.newContext({ ...device, reducedMotion: 'reduce' });
+  context = await env.browser.newContext({ ...device, reducedMotion: 'reduce' });
   await context.addInitScript(HANDLERS[handler]);
   page = await context.newPage();
   consoleErrors = [];
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-  await page.goto(`${site.url}/webview`);
+  await page.goto(`${env.site.url}/webview`);
 }
 
 const native = () => page.evaluate(() => (window as any).__native as { type: string; topic: string; data: any }[]);
@@ -77,7 +67,7 @@ for (const [profile, handler] of [['iPhone', 'ios'], ['iPhone', 'react-native'],
       await page.locator('parley-chat input[name=name]').fill('Ana');
       await page.locator('parley-chat form button[type=submit]').click();
       await expect.poll(async () => (await native()).find((m) => m.topic === 'customer:info-sent')?.data).toEqual({ info: { 'App user': 'u-42', Plan: 'Gold' }, phase: 'chatWindow' });
-      const agent = agentClient(emu.url);
+      const agent = agentClient(env.emu.url);
       const [chat] = await agent.list();
       expect(chat.userData).toMatchObject({ 'App user': 'u-42', $language: 'pt' });
       await agent.accept(chat.id);
@@ -105,7 +95,7 @@ it('refuses malformed messages from the app with a console error and a bus:error
 });
 
 it('keeps the message field above the on-screen keyboard', async () => {
-  await control(emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
+  await control(env.emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
   await openApp('iPhone', 'ios');
   const field = page.locator('parley-chat #message-field');
   await field.waitFor();
@@ -125,10 +115,10 @@ it('keeps the message field above the on-screen keyboard', async () => {
 });
 
 it('lets the app end the chat, then asks the app to close the screen', async () => {
-  await control(emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
+  await control(env.emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
   await openApp('Pixel', 'react-native');
   await page.locator('parley-chat #message-field').waitFor();
-  const agent = agentClient(emu.url);
+  const agent = agentClient(env.emu.url);
   await eventually(async () => expect(await agent.list()).toHaveLength(1));
   await receive({ type: 'bus', topic: 'chat:end' });
   await expect.poll(async () => (await native()).filter((m) => ['chat:ended', 'chat:closed', 'webview:close-requested'].includes(m.topic)).map((m) => [m.topic, m.data])).toEqual([

@@ -1,38 +1,26 @@
 // WCAG 2.2 AA in every phase (axe-core), light and dark, and a keyboard-only journey.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CC_ID, agentClient, control, eventually, http, startEmulator, type RunningEmulator } from '../../support/emulator';
-import { launchBrowser } from '../../support/browser';
-import { snippetPage, startHostSite, type HostSite } from '../../support/host-page';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { widgetEnvironment } from '../../support/widget-env';
+import { CC_ID, agentClient, control, eventually, http } from '../../support/emulator';
+import { snippetPage } from '../../support/host-page';
 import { audit } from './a11y';
 import { WidgetPage } from './widget-page';
 
-let emu: RunningEmulator;
-let site: HostSite;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let widget: WidgetPage;
 
-beforeAll(async () => {
-  emu = await startEmulator();
-  site = await startHostSite();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  await emu?.close();
-});
+const env = widgetEnvironment();
 afterEach(() => context?.close());
 
 async function open(language: string, scheme: 'light' | 'dark') {
-  await http(`${emu.url}/emulator/api/reset`, { method: 'POST' });
-  context = await browser.newContext({ colorScheme: scheme, reducedMotion: 'reduce', locale: language === 'ar' ? 'ar' : 'en-US' });
+  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST' });
+  context = await env.browser.newContext({ colorScheme: scheme, reducedMotion: 'reduce', locale: language === 'ar' ? 'ar' : 'en-US' });
   page = await context.newPage();
   widget = new WidgetPage(page);
-  site.pages.set('/', { body: snippetPage({ domain: emu.url, contactCenterId: CC_ID }) });
-  await page.goto(`${site.url}/`);
+  env.site.pages.set('/', { body: snippetPage({ domain: env.emu.url, contactCenterId: CC_ID }) });
+  await page.goto(`${env.site.url}/`);
   await page.waitForFunction(() => (window as any).bus);
   await widget.publish('chat:set-language', language);
 }
@@ -57,7 +45,7 @@ for (const [language, scheme] of [['en', 'light'], ['en', 'dark'], ['ar', 'light
       await page.locator('parley-chat form button[type=submit]').click();
       await page.locator('parley-chat #message-field').waitFor();
       phases.queued = await audit(page);
-      const agent = agentClient(emu.url);
+      const agent = agentClient(env.emu.url);
       const [chat] = await eventually(async () => {
         const list = await agent.list();
         expect(list).toHaveLength(1);
@@ -79,7 +67,7 @@ for (const [language, scheme] of [['en', 'light'], ['en', 'dark'], ['ar', 'light
     });
 
     it('has no violations in the offline form', async () => {
-      await control(emu.url, { agentsAvailable: 0 });
+      await control(env.emu.url, { agentsAvailable: 0 });
       await widget.launcher.click();
       await page.locator('parley-chat form').waitFor();
       await page.locator('parley-chat form button[type=submit]').click();
@@ -124,7 +112,7 @@ it('can be used with the keyboard alone', async () => {
   await expect.poll(focused, { timeout: 5000 }).toBe('textarea');
   await page.keyboard.type('Typed without a mouse');
   await page.keyboard.press('Enter');
-  const agent = agentClient(emu.url);
+  const agent = agentClient(env.emu.url);
   await eventually(async () => {
     const [chat] = await agent.list();
     expect((await agent.transcript(chat.id)).messages.map((m: any) => m.text)).toContain('Typed without a mouse');
@@ -158,12 +146,12 @@ it('can be used with the keyboard alone', async () => {
 
 it('stays usable at 320 px wide and at 200% zoom', async () => {
   for (const viewport of [{ width: 320, height: 640 }, { width: 640, height: 360 }]) {
-    await http(`${emu.url}/emulator/api/reset`, { method: 'POST' });
-    context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
+    await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST' });
+    context = await env.browser.newContext({ viewport, reducedMotion: 'reduce' });
     page = await context.newPage();
     widget = new WidgetPage(page);
-    site.pages.set('/', { body: snippetPage({ domain: emu.url, contactCenterId: CC_ID }) });
-    await page.goto(`${site.url}/`);
+    env.site.pages.set('/', { body: snippetPage({ domain: env.emu.url, contactCenterId: CC_ID }) });
+    await page.goto(`${env.site.url}/`);
     await widget.launcher.click();
     await page.getByLabel(/^Name/).fill('Small');
     await page.getByRole('button', { name: 'Start chat' }).click();

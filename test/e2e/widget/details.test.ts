@@ -1,16 +1,13 @@
 // The details customers expect: unread badge, one chime across tabs, the "new messages" jump,
 // quick replies from a bot, timestamps, and the chat log saved as a file.
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { CC_ID, agentClient, control, eventually, http, startEmulator, type RunningEmulator } from '../../support/emulator';
-import { launchBrowser } from '../../support/browser';
-import { snippetPage, startHostSite, type HostSite } from '../../support/host-page';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { widgetEnvironment } from '../../support/widget-env';
+import { CC_ID, agentClient, control, eventually, http } from '../../support/emulator';
+import { snippetPage } from '../../support/host-page';
 import { WidgetPage } from './widget-page';
 
-let emu: RunningEmulator;
-let site: HostSite;
-let browser: Browser;
 let context: BrowserContext;
 
 /** Counts the oscillators the widget starts (a chime is two tones). */
@@ -23,21 +20,14 @@ const countSounds = () => {
   };
 };
 
+const env = widgetEnvironment();
 beforeAll(async () => {
-  emu = await startEmulator();
-  site = await startHostSite();
-  site.pages.set('/', { body: snippetPage({ domain: emu.url, contactCenterId: CC_ID }) });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  await emu?.close();
+  env.site.pages.set('/', { body: snippetPage({ domain: env.emu.url, contactCenterId: CC_ID }) });
 });
 beforeEach(async () => {
-  await http(`${emu.url}/emulator/api/reset`, { method: 'POST' });
-  await control(emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
-  context = await browser.newContext({ reducedMotion: 'reduce', acceptDownloads: true });
+  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST' });
+  await control(env.emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
+  context = await env.browser.newContext({ reducedMotion: 'reduce', acceptDownloads: true });
   await context.addInitScript(countSounds);
 });
 afterEach(() => context?.close());
@@ -45,10 +35,10 @@ afterEach(() => context?.close());
 async function chatWithAgent() {
   const page = await context.newPage();
   const widget = new WidgetPage(page);
-  await page.goto(`${site.url}/`);
+  await page.goto(`${env.site.url}/`);
   await widget.launcher.click();
   await expect.poll(() => widget.lines()).toContain('We will be with you shortly.');
-  const agent = agentClient(emu.url);
+  const agent = agentClient(env.emu.url);
   const [chat] = await agent.list();
   await agent.accept(chat.id);
   await expect.poll(() => widget.lines()).toContain('You are now chatting with Kristi.');
@@ -58,7 +48,7 @@ async function chatWithAgent() {
 it('counts unread messages on the launcher in every tab, chimes once, and clears when read', async () => {
   const { page, widget, agent, chatId } = await chatWithAgent();
   const second = await context.newPage();
-  await second.goto(`${site.url}/`);
+  await second.goto(`${env.site.url}/`);
   const other = new WidgetPage(second);
   await second.waitForFunction(() => (window as any).bus);
   await other.recordEvents(['chat:unread-changed']);

@@ -1,35 +1,27 @@
 // The embed as a site owner meets it: relocatable dist/, lazy app chunk, one host element and
 // nothing else touched, config errors, a second copy, unmount, storage only after interaction.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { CC_ID, agentClient, eventually, http, startEmulator, type RunningEmulator } from '../../support/emulator';
-import { launchBrowser } from '../../support/browser';
+import { widgetEnvironment } from '../../support/widget-env';
+import { CC_ID, agentClient, eventually, http } from '../../support/emulator';
 import { snippetPage, startHostSite, type HostSite } from '../../support/host-page';
 import { WidgetPage } from './widget-page';
 
-let emu: RunningEmulator;
-let site: HostSite;
 let cdn: HostSite;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let consoleLines: { type: string; text: string }[];
 
+const env = widgetEnvironment();
 beforeAll(async () => {
-  emu = await startEmulator();
-  site = await startHostSite();
   cdn = await startHostSite('/assets/chat/v1/');
-  browser = await launchBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
-  await site?.close();
   await cdn?.close();
-  await emu?.close();
 });
 beforeEach(async () => {
-  await http(`${emu.url}/emulator/api/reset`, { method: 'POST' });
-  context = await browser.newContext();
+  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST' });
+  context = await env.browser.newContext();
   page = await context.newPage();
   consoleLines = [];
   page.on('console', (m) => consoleLines.push({ type: m.type(), text: m.text() }));
@@ -40,16 +32,16 @@ afterEach(async () => {
 });
 
 const config = { domain: '', contactCenterId: CC_ID };
-const emulatorRequests = async (since: number) => (await http(`${emu.url}/emulator/api/requests?since=${since}`)).body.requests as { method: string; path: string }[];
+const emulatorRequests = async (since: number) => (await http(`${env.emu.url}/emulator/api/requests?since=${since}`)).body.requests as { method: string; path: string }[];
 
 it('loads its chunks relative to the loader, from another origin and path, after the page has loaded', async () => {
-  site.pages.set('/cdn', { body: snippetPage({ ...config, domain: emu.url }, { widgetPath: `${cdn.url}/assets/chat/v1/` }) });
+  env.site.pages.set('/cdn', { body: snippetPage({ ...config, domain: env.emu.url }, { widgetPath: `${cdn.url}/assets/chat/v1/` }) });
   const loadedAt: Record<string, number> = {};
   page.on('request', (r) => {
     const name = r.url().split('/').pop()!;
     if (name === 'chat.js' || name === 'app.js') loadedAt[name] ??= Date.now();
   });
-  await page.goto(`${site.url}/cdn`, { waitUntil: 'load' });
+  await page.goto(`${env.site.url}/cdn`, { waitUntil: 'load' });
   const loadEvent = Date.now();
   const widget = new WidgetPage(page);
   await expect.poll(() => widget.launcher.count()).toBe(1);
@@ -57,20 +49,20 @@ it('loads its chunks relative to the loader, from another origin and path, after
   expect(loadedAt['chat.js']).toBeLessThan(loadedAt['app.js']!);
   expect(loadedAt['app.js']).toBeGreaterThanOrEqual(loadEvent - 50);
   expect(cdn.served).toEqual(expect.arrayContaining(['/assets/chat/v1/chat.js', '/assets/chat/v1/app.js']));
-  expect(site.served.filter((p) => p.includes('app.js'))).toEqual([]);
+  expect(env.site.served.filter((p) => p.includes('app.js'))).toEqual([]);
   await widget.launcher.click();
   await expect.poll(() => widget.window.count()).toBe(1);
 });
 
 it('shows the launcher before the app arrives, and opens on the click that loaded it', async () => {
-  site.pages.set('/', { body: snippetPage({ ...config, domain: emu.url }) });
+  env.site.pages.set('/', { body: snippetPage({ ...config, domain: env.emu.url }) });
   let release!: () => void;
   const held = new Promise<void>((r) => (release = r));
   await page.route('**/app.js', async (route) => {
     await held;
     await route.continue();
   });
-  await page.goto(`${site.url}/`);
+  await page.goto(`${env.site.url}/`);
   const widget = new WidgetPage(page);
   await expect.poll(() => widget.launcher.isVisible()).toBe(true);
   await widget.launcher.click();
@@ -80,8 +72,8 @@ it('shows the launcher before the app arrives, and opens on the click that loade
 });
 
 it('adds one host element and changes nothing else of the page', async () => {
-  site.pages.set('/', { body: snippetPage({ ...config, domain: emu.url }, { body: '<div id="content" class="page" style="margin: 3px">x</div>' }) });
-  await page.goto(`${site.url}/`);
+  env.site.pages.set('/', { body: snippetPage({ ...config, domain: env.emu.url }, { body: '<div id="content" class="page" style="margin: 3px">x</div>' }) });
+  await page.goto(`${env.site.url}/`);
   const snapshot = () =>
     page.evaluate(() => ({
       bodyChildren: [...document.body.children].map((e) => e.tagName.toLowerCase()),
@@ -108,10 +100,10 @@ it('adds one host element and changes nothing else of the page', async () => {
 });
 
 it('refuses a second copy of the script with a warning', async () => {
-  site.pages.set('/twice', {
-    body: snippetPage({ ...config, domain: emu.url }).replace('</body>', '<script src="/static/parley/chat.js" async></script></body>'),
+  env.site.pages.set('/twice', {
+    body: snippetPage({ ...config, domain: env.emu.url }).replace('</body>', '<script src="/static/parley/chat.js" async></script></body>'),
   });
-  await page.goto(`${site.url}/twice`);
+  await page.goto(`${env.site.url}/twice`);
   await expect.poll(() => consoleLines.filter((l) => l.type === 'warning').map((l) => l.text)).toContain(
     'Parley: the chat is already on this page; this second copy of chat.js does nothing',
   );
@@ -123,12 +115,12 @@ it.each([
   [{ domain: 'EMU' }, ['Parley: configuration: "contactCenterId" is required: it is sent as the ContactCenterId header']],
   [{ domain: 'EMU', contactCenterId: 42, align: 'middle' }, ['Parley: configuration: "contactCenterId" must be a string, got number', 'Parley: configuration: "align" must be one of "left", "right"']],
 ])('reports a bad configuration %j clearly and makes no network call', async (bad, messages) => {
-  const resolved = Object.fromEntries(Object.entries(bad).map(([k, v]) => [k, v === 'EMU' ? emu.url : v]));
-  site.pages.set('/bad', { body: snippetPage(resolved) });
+  const resolved = Object.fromEntries(Object.entries(bad).map(([k, v]) => [k, v === 'EMU' ? env.emu.url : v]));
+  env.site.pages.set('/bad', { body: snippetPage(resolved) });
   const since = Date.now();
   const requested: string[] = [];
   page.on('request', (r) => requested.push(r.url()));
-  await page.goto(`${site.url}/bad`, { waitUntil: 'load' });
+  await page.goto(`${env.site.url}/bad`, { waitUntil: 'load' });
   await page.waitForTimeout(2500);
   expect(consoleLines.filter((l) => l.type === 'error').map((l) => l.text)).toEqual(messages);
   expect(await emulatorRequests(since)).toEqual([]);
@@ -137,9 +129,9 @@ it.each([
 });
 
 it('unmounts: the host element goes, polling stops, the page is as before', async () => {
-  await emu.app.inject({ method: 'POST', url: '/emulator/api/control', payload: { chatScript: { preChat: { enabled: false, fields: [] } } } });
-  site.pages.set('/', { body: snippetPage({ ...config, domain: emu.url }) });
-  await page.goto(`${site.url}/`);
+  await env.emu.app.inject({ method: 'POST', url: '/emulator/api/control', payload: { chatScript: { preChat: { enabled: false, fields: [] } } } });
+  env.site.pages.set('/', { body: snippetPage({ ...config, domain: env.emu.url }) });
+  await page.goto(`${env.site.url}/`);
   const widget = new WidgetPage(page);
   await widget.launcher.click();
   await expect.poll(() => widget.lines()).toContain('We will be with you shortly.');
@@ -152,8 +144,8 @@ it('unmounts: the host element goes, polling stops, the page is as before', asyn
 });
 
 it('writes nothing to storage before the visitor interacts, and remembers the chat after', async () => {
-  site.pages.set('/', { body: snippetPage({ ...config, domain: emu.url }) });
-  await page.goto(`${site.url}/`);
+  env.site.pages.set('/', { body: snippetPage({ ...config, domain: env.emu.url }) });
+  await page.goto(`${env.site.url}/`);
   const widget = new WidgetPage(page);
   await page.waitForFunction(() => (window as any).bus);
   await page.waitForTimeout(3000); // the app has loaded on idle by now
@@ -173,14 +165,14 @@ it('works in memory when IndexedDB is blocked', async () => {
       },
     });
   });
-  await emu.app.inject({ method: 'POST', url: '/emulator/api/control', payload: { chatScript: { preChat: { enabled: false, fields: [] } } } });
-  site.pages.set('/', { body: snippetPage({ ...config, domain: emu.url }) });
-  await page.goto(`${site.url}/`);
+  await env.emu.app.inject({ method: 'POST', url: '/emulator/api/control', payload: { chatScript: { preChat: { enabled: false, fields: [] } } } });
+  env.site.pages.set('/', { body: snippetPage({ ...config, domain: env.emu.url }) });
+  await page.goto(`${env.site.url}/`);
   const widget = new WidgetPage(page);
   await widget.launcher.click();
   await expect.poll(() => widget.lines()).toContain('We will be with you shortly.');
   await widget.send('No storage here');
-  const agent = agentClient(emu.url);
+  const agent = agentClient(env.emu.url);
   await eventually(async () => {
     const [chat] = await agent.list();
     expect((await agent.transcript(chat.id)).messages.map((m: any) => m.text)).toContain('No storage here');
@@ -189,9 +181,9 @@ it('works in memory when IndexedDB is blocked', async () => {
 });
 
 it('calls onInit once with the bus and the chatApp, and survives a throwing subscriber', async () => {
-  site.pages.set('/init', {
+  env.site.pages.set('/init', {
     body: snippetPage(
-      { ...config, domain: emu.url },
+      { ...config, domain: env.emu.url },
       {
         onInit: `function (bus, chatApp) {
           window.initCalls = (window.initCalls || 0) + 1;
@@ -204,7 +196,7 @@ it('calls onInit once with the bus and the chatApp, and survives a throwing subs
       },
     ),
   });
-  await page.goto(`${site.url}/init`);
+  await page.goto(`${env.site.url}/init`);
   await page.waitForFunction(() => (window as any).bus);
   await new WidgetPage(page).launcher.click();
   await expect.poll(() => page.evaluate(() => (window as any).phases)).toEqual(['preChat']);
@@ -215,5 +207,5 @@ it('calls onInit once with the bus and the chatApp, and survives a throwing subs
   expect(consoleLines.some((l) => l.type === 'error' && l.text.includes('a subscriber of "chat:phase-changed" threw'))).toBe(true);
   await page.getByLabel(/^Name/).fill('Still works');
   await page.getByRole('button', { name: 'Start chat' }).click();
-  await eventually(async () => expect((await agentClient(emu.url).list())[0]?.customer.name).toBe('Still works'));
+  await eventually(async () => expect((await agentClient(env.emu.url).list())[0]?.customer.name).toBe('Still works'));
 });

@@ -1,32 +1,20 @@
 // The host page is not ours: a strict CSP page, a hostile stylesheet, no layout shift, no long task,
 // and custom stylesheets only from https (or local http).
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { CC_ID, control, http, startEmulator, type RunningEmulator } from '../../support/emulator';
-import { launchBrowser } from '../../support/browser';
-import { configScript, snippetPage, startHostSite, type HostSite } from '../../support/host-page';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { widgetEnvironment } from '../../support/widget-env';
+import { CC_ID, control, http } from '../../support/emulator';
+import { configScript, snippetPage } from '../../support/host-page';
 import { WidgetPage } from './widget-page';
 
-let emu: RunningEmulator;
-let site: HostSite;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let consoleLines: { type: string; text: string }[];
 
-beforeAll(async () => {
-  emu = await startEmulator();
-  site = await startHostSite();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  await emu?.close();
-});
+const env = widgetEnvironment();
 beforeEach(async () => {
-  await http(`${emu.url}/emulator/api/reset`, { method: 'POST' });
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST' });
+  context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
   consoleLines = [];
   page.on('console', (m) => consoleLines.push({ type: m.type(), text: m.text() }));
@@ -44,11 +32,11 @@ async function startChat(widget: WidgetPage) {
 }
 
 it('works under a strict Content-Security-Policy with no violation', async () => {
-  const csp = `default-src 'self'; script-src 'self'; style-src 'self'; connect-src ${emu.url}`;
-  site.pages.set('/strict-config.js', { body: `${recordViolations}\n${configScript({ domain: emu.url, contactCenterId: CC_ID, stylesheetURL: `${site.url}/theme.css` })}`, headers: { 'content-type': 'text/javascript' } });
-  site.pages.set('/theme.css', { body: '.header { background: rgb(1, 2, 3); }', headers: { 'content-type': 'text/css' } });
-  site.pages.set('/strict', { body: snippetPage({}, { configSrc: '/strict-config.js' }), headers: { 'content-security-policy': csp } });
-  await page.goto(`${site.url}/strict`);
+  const csp = `default-src 'self'; script-src 'self'; style-src 'self'; connect-src ${env.emu.url}`;
+  env.site.pages.set('/strict-config.js', { body: `${recordViolations}\n${configScript({ domain: env.emu.url, contactCenterId: CC_ID, stylesheetURL: `${env.site.url}/theme.css` })}`, headers: { 'content-type': 'text/javascript' } });
+  env.site.pages.set('/theme.css', { body: '.header { background: rgb(1, 2, 3); }', headers: { 'content-type': 'text/css' } });
+  env.site.pages.set('/strict', { body: snippetPage({}, { configSrc: '/strict-config.js' }), headers: { 'content-security-policy': csp } });
+  await page.goto(`${env.site.url}/strict`);
   const widget = new WidgetPage(page);
   await startChat(widget);
   await widget.send('Hello under CSP');
@@ -60,11 +48,11 @@ it('works under a strict Content-Security-Policy with no violation', async () =>
 });
 
 it('honours a nonce for the custom stylesheet under a nonce-based style-src', async () => {
-  const csp = `default-src 'self'; script-src 'self'; style-src 'nonce-n0nc3'; connect-src ${emu.url}`;
-  site.pages.set('/nonce-config.js', { body: `${recordViolations}\n${configScript({ domain: emu.url, contactCenterId: CC_ID, stylesheetURL: `${site.url}/theme.css`, nonce: 'n0nc3' })}`, headers: { 'content-type': 'text/javascript' } });
-  site.pages.set('/theme.css', { body: '.header { background: rgb(4, 5, 6); }', headers: { 'content-type': 'text/css' } });
-  site.pages.set('/nonce', { body: snippetPage({}, { configSrc: '/nonce-config.js' }), headers: { 'content-security-policy': csp } });
-  await page.goto(`${site.url}/nonce`);
+  const csp = `default-src 'self'; script-src 'self'; style-src 'nonce-n0nc3'; connect-src ${env.emu.url}`;
+  env.site.pages.set('/nonce-config.js', { body: `${recordViolations}\n${configScript({ domain: env.emu.url, contactCenterId: CC_ID, stylesheetURL: `${env.site.url}/theme.css`, nonce: 'n0nc3' })}`, headers: { 'content-type': 'text/javascript' } });
+  env.site.pages.set('/theme.css', { body: '.header { background: rgb(4, 5, 6); }', headers: { 'content-type': 'text/css' } });
+  env.site.pages.set('/nonce', { body: snippetPage({}, { configSrc: '/nonce-config.js' }), headers: { 'content-security-policy': csp } });
+  await page.goto(`${env.site.url}/nonce`);
   const widget = new WidgetPage(page);
   await widget.launcher.click();
   await expect.poll(() => page.locator('parley-chat .header').evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(4, 5, 6)');
@@ -74,8 +62,8 @@ it('honours a nonce for the custom stylesheet under a nonce-based style-src', as
 it('refuses a stylesheet that is not https (or local http), with a clear error', async () => {
   const requested: string[] = [];
   page.on('request', (r) => requested.push(r.url()));
-  site.pages.set('/http-theme', { body: snippetPage({ domain: emu.url, contactCenterId: CC_ID, stylesheetURL: 'http://cdn.example.test/theme.css' }) });
-  await page.goto(`${site.url}/http-theme`);
+  env.site.pages.set('/http-theme', { body: snippetPage({ domain: env.emu.url, contactCenterId: CC_ID, stylesheetURL: 'http://cdn.example.test/theme.css' }) });
+  await page.goto(`${env.site.url}/http-theme`);
   const widget = new WidgetPage(page);
   await widget.launcher.click();
   await expect.poll(() => widget.window.count()).toBe(1);
@@ -93,13 +81,13 @@ it('is not changed by a hostile host stylesheet, and does not change the host', 
     parley-chat { position: static !important; display: none !important; transform: scale(3) !important; }
     button { background: red !important; color: yellow !important; font-size: 40px !important; }
   </style>`;
-  site.pages.set('/plain', { body: snippetPage({ domain: emu.url, contactCenterId: CC_ID }) });
-  site.pages.set('/hostile', { body: snippetPage({ domain: emu.url, contactCenterId: CC_ID }, { extraHead: hostile }) });
+  env.site.pages.set('/plain', { body: snippetPage({ domain: env.emu.url, contactCenterId: CC_ID }) });
+  env.site.pages.set('/hostile', { body: snippetPage({ domain: env.emu.url, contactCenterId: CC_ID }, { extraHead: hostile }) });
   const measure = async (path: string) => {
     // A context each: tabs of one context share the chat (and its open window).
-    const own = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+    const own = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
     const p = await own.newPage();
-    await p.goto(`${site.url}${path}`);
+    await p.goto(`${env.site.url}${path}`);
     const w = new WidgetPage(p);
     await w.launcher.click();
     await p.getByLabel(/^Name/).waitFor();
@@ -126,10 +114,10 @@ it('is not changed by a hostile host stylesheet, and does not change the host', 
 });
 
 it('causes no layout shift and no long task on the host page', async () => {
-  await control(emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
-  site.pages.set('/perf', {
+  await control(env.emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
+  env.site.pages.set('/perf', {
     body: snippetPage(
-      { domain: emu.url, contactCenterId: CC_ID },
+      { domain: env.emu.url, contactCenterId: CC_ID },
       {
         extraHead: `<script>
           window.shifts = 0; window.longTasks = [];
@@ -140,7 +128,7 @@ it('causes no layout shift and no long task on the host page', async () => {
       },
     ),
   });
-  await page.goto(`${site.url}/perf`, { waitUntil: 'load' });
+  await page.goto(`${env.site.url}/perf`, { waitUntil: 'load' });
   await page.waitForFunction(() => (window as any).bus);
   await page.waitForTimeout(3000); // the app loads on idle meanwhile
   const widget = new WidgetPage(page);

@@ -1,39 +1,31 @@
 // The customer's whole journey, in Chromium, with the host page and the contact center on two
 // origins: snippet → trigger → pre-chat → queued → agent → reload → offline while sending → end.
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CC_ID, agentClient, eventually, startEmulator, type RunningEmulator } from '../../support/emulator';
-import { launchBrowser } from '../../support/browser';
-import { snippetPage, startHostSite, type HostSite } from '../../support/host-page';
+import { widgetEnvironment } from '../../support/widget-env';
+import { CC_ID, agentClient, eventually } from '../../support/emulator';
+import { snippetPage } from '../../support/host-page';
 import { WidgetPage } from './widget-page';
 
-let emu: RunningEmulator;
-let site: HostSite;
-let browser: Browser;
 let context: BrowserContext;
 const errors: string[] = [];
 
+const env = widgetEnvironment();
 beforeAll(async () => {
-  emu = await startEmulator();
-  site = await startHostSite();
-  site.pages.set('/', { body: snippetPage({ domain: emu.url, contactCenterId: CC_ID }) });
-  site.pages.set('/checkout', { body: snippetPage({ domain: emu.url, contactCenterId: CC_ID }) });
-  browser = await launchBrowser();
-  context = await browser.newContext();
+  env.site.pages.set('/', { body: snippetPage({ domain: env.emu.url, contactCenterId: CC_ID }) });
+  env.site.pages.set('/checkout', { body: snippetPage({ domain: env.emu.url, contactCenterId: CC_ID }) });
+  context = await env.browser.newContext();
 });
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
-  await site?.close();
-  await emu?.close();
 });
 
 it('takes a customer from the snippet to an agent and back, losing and duplicating nothing', async () => {
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
   const widget = new WidgetPage(page);
-  const agent = agentClient(emu.url);
-  await page.goto(`${site.url}/`);
+  const agent = agentClient(env.emu.url);
+  await page.goto(`${env.site.url}/`);
   await page.waitForFunction(() => (window as any).bus);
   await widget.recordEvents(['customer:info-sent', 'chat:phase-changed', 'chat:message-received', 'chat:ended', 'chat:session-created']);
 
@@ -70,7 +62,7 @@ it('takes a customer from the snippet to an agent and back, losing and duplicati
   expect(events.filter((e) => e.topic === 'chat:phase-changed').map((e) => e.data.to)).toEqual(['preChat', 'chatWindow']);
 
   // Reload (another page of the site): the history is there at once, once.
-  await page.goto(`${site.url}/checkout`);
+  await page.goto(`${env.site.url}/checkout`);
   await page.waitForFunction(() => (window as any).bus);
   await expect.poll(() => widget.lines(), { timeout: 8000 }).toEqual([
     'We will be with you shortly.',

@@ -1,10 +1,10 @@
 // System messages in the chat language, custom messages with the agent's name, and the language
 // priority: the pre-chat answer, then chat:set-language, then the browser's, then English.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { CC_ID, agentClient, control, eventually, http, startEmulator, type RunningEmulator } from '../../support/emulator';
-import { launchBrowser } from '../../support/browser';
-import { snippetPage, startHostSite, type HostSite } from '../../support/host-page';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { widgetEnvironment } from '../../support/widget-env';
+import { CC_ID, agentClient, control, eventually, http } from '../../support/emulator';
+import { snippetPage } from '../../support/host-page';
 import ar from '../../../src/i18n/locales/ar';
 import ja from '../../../src/i18n/locales/ja';
 import pt from '../../../src/i18n/locales/pt';
@@ -12,24 +12,12 @@ import zhTW from '../../../src/i18n/locales/zh-TW';
 import { en } from '../../../src/i18n/en';
 import { WidgetPage } from './widget-page';
 
-let emu: RunningEmulator;
-let site: HostSite;
-let browser: Browser;
 let context: BrowserContext | undefined;
 
-beforeAll(async () => {
-  emu = await startEmulator();
-  site = await startHostSite();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  await emu?.close();
-});
+const env = widgetEnvironment();
 beforeEach(async () => {
-  await http(`${emu.url}/emulator/api/reset`, { method: 'POST' });
-  await control(emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
+  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST' });
+  await control(env.emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
 });
 afterEach(async () => {
   await context?.close();
@@ -37,10 +25,10 @@ afterEach(async () => {
 });
 
 async function openPage(config: Record<string, unknown> = {}, locale = 'en-US'): Promise<{ page: Page; widget: WidgetPage }> {
-  context = await browser.newContext({ locale });
+  context = await env.browser.newContext({ locale });
   const page = await context.newPage();
-  site.pages.set('/', { body: snippetPage({ domain: emu.url, contactCenterId: CC_ID, ...config }) });
-  await page.goto(`${site.url}/`);
+  env.site.pages.set('/', { body: snippetPage({ domain: env.emu.url, contactCenterId: CC_ID, ...config }) });
+  await page.goto(`${env.site.url}/`);
   await page.waitForFunction(() => (window as any).bus);
   return { page, widget: new WidgetPage(page) };
 }
@@ -55,7 +43,7 @@ for (const [language, messages] of Object.entries(samples)) {
     await expect.poll(() => widget.lines()).toContain(messages.chatQueued);
     expect(await page.locator('parley-chat .parley').getAttribute('dir')).toBe(language === 'ar' ? 'rtl' : 'ltr');
     expect(await page.locator('parley-chat #message-field').getAttribute('placeholder')).toBe(messages.messageLabel);
-    const agent = agentClient(emu.url);
+    const agent = agentClient(env.emu.url);
     const [chat] = await agent.list();
     expect(chat.userData.$language).toBe(language);
     await agent.accept(chat.id, 'agent-r', 'Renée');
@@ -67,7 +55,7 @@ it('uses the built-in translation with the agent name placeholder filled', async
   const { widget } = await openPage();
   await widget.publish('chat:set-language', 'pt');
   await widget.publish('chat:trigger-chat-window');
-  const agent = agentClient(emu.url);
+  const agent = agentClient(env.emu.url);
   const [chat] = await eventually(async () => {
     const list = await agent.list();
     expect(list).toHaveLength(1);
@@ -77,14 +65,14 @@ it('uses the built-in translation with the agent name placeholder filled', async
   await expect.poll(() => widget.lines(), { timeout: 8000 }).toContain(pt.chatEstablishedName.replace('{<agent>}', 'Renée'));
 });
 
-it('follows the browser language when the page sets none', async () => {
+it('follows the env.browser language when the page sets none', async () => {
   const { widget } = await openPage({}, 'ja-JP');
   await widget.publish('chat:trigger-chat-window');
   await expect.poll(() => widget.lines()).toContain(ja.chatQueued);
 });
 
-it('lets the page language win over the browser, and the customer answer over both', async () => {
-  await control(emu.url, { chatScript: { preChat: { enabled: true, fields: [{ id: 'name', label: 'Name', type: 'text', required: false }, { id: 'language', label: 'Language', type: 'language' }] } } });
+it('lets the page language win over the env.browser, and the customer answer over both', async () => {
+  await control(env.emu.url, { chatScript: { preChat: { enabled: true, fields: [{ id: 'name', label: 'Name', type: 'text', required: false }, { id: 'language', label: 'Language', type: 'language' }] } } });
   const { page, widget } = await openPage({}, 'ja-JP');
   await widget.publish('chat:set-language', 'ar');
   await widget.publish('chat:trigger-pre-chat');
@@ -93,7 +81,7 @@ it('lets the page language win over the browser, and the customer answer over bo
   await select.selectOption('pt');
   await page.locator('parley-chat form button[type=submit]').click();
   await expect.poll(() => widget.lines()).toContain(pt.chatQueued);
-  const [chat] = await agentClient(emu.url).list();
+  const [chat] = await agentClient(env.emu.url).list();
   expect(chat.userData.$language).toBe('pt');
 });
 

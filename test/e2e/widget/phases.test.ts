@@ -1,33 +1,23 @@
 // The phases and triggers of protocols/embedded-chat-bus.md, driven from the page's bus.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { CC_ID, agentClient, control, eventually, http, startEmulator, type RunningEmulator } from '../../support/emulator';
-import { launchBrowser } from '../../support/browser';
-import { snippetPage, startHostSite, type HostSite } from '../../support/host-page';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { widgetEnvironment } from '../../support/widget-env';
+import { CC_ID, agentClient, control, eventually, http } from '../../support/emulator';
+import { snippetPage } from '../../support/host-page';
 import { WidgetPage } from './widget-page';
 
-let emu: RunningEmulator;
-let site: HostSite;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let widget: WidgetPage;
 let warnings: string[];
 
+const env = widgetEnvironment();
 beforeAll(async () => {
-  emu = await startEmulator();
-  site = await startHostSite();
-  site.pages.set('/', { body: snippetPage({ domain: emu.url, contactCenterId: CC_ID }) });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  await emu?.close();
+  env.site.pages.set('/', { body: snippetPage({ domain: env.emu.url, contactCenterId: CC_ID }) });
 });
 beforeEach(async () => {
-  await http(`${emu.url}/emulator/api/reset`, { method: 'POST' });
-  context = await browser.newContext();
+  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST' });
+  context = await env.browser.newContext();
   page = await context.newPage();
   warnings = [];
   page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
@@ -36,13 +26,13 @@ beforeEach(async () => {
 afterEach(() => context?.close());
 
 async function open(path = '/') {
-  await page.goto(`${site.url}${path}`);
+  await page.goto(`${env.site.url}${path}`);
   await page.waitForFunction(() => (window as any).bus);
   await widget.recordEvents(['chat:phase-changed', 'customer:info-sent', 'chat:ended', 'chat:closed']);
 }
 const since = () => Date.now();
 const chatRequests = async (from: number) =>
-  ((await http(`${emu.url}/emulator/api/requests?since=${from}`)).body.requests as any[]).filter((r) => r.method === 'POST').map((r) => r.path);
+  ((await http(`${env.emu.url}/emulator/api/requests?since=${from}`)).body.requests as any[]).filter((r) => r.method === 'POST').map((r) => r.path);
 
 it('trigger-invitation shows the invitation; a quick reply starts the chat with that message', async () => {
   await open();
@@ -51,7 +41,7 @@ it('trigger-invitation shows the invitation; a quick reply starts the chat with 
   await page.getByRole('button', { name: 'Order status' }).click();
   await page.getByLabel(/^Name/).fill('Quick');
   await page.getByRole('button', { name: 'Start chat' }).click();
-  const agent = agentClient(emu.url);
+  const agent = agentClient(env.emu.url);
   await eventually(async () => {
     const [chat] = await agent.list();
     expect((await agent.transcript(chat.id)).messages.filter((m: any) => m.type === 'Text').map((m: any) => m.text)).toEqual(['Order status']);
@@ -65,7 +55,7 @@ it('trigger-chat-window goes straight to the queue, flagged as started by the ch
   await widget.publish('chat:set-variables', { _cart: '3 items', $caseNumber: 'C-9' });
   await widget.publish('chat:trigger-chat-window');
   await expect.poll(() => widget.lines()).toContain('We will be with you shortly.');
-  const [chat] = await agentClient(emu.url).list();
+  const [chat] = await agentClient(env.emu.url).list();
   expect(chat.userData).toEqual({ Plan: 'Gold', _cart: '3 items', $caseNumber: 'C-9', $language: 'en', 'Started by': 'Chat API' });
   await expect.poll(async () => (await widget.events()).filter((e) => e.topic === 'customer:info-sent').map((e) => e.data)).toEqual([{ info: { Plan: 'Gold' }, phase: 'chatWindow' }]);
 });
@@ -81,7 +71,7 @@ it('ignores triggers that do not apply in the current phase', async () => {
 });
 
 it('logs the missing step when the chat script has no such step', async () => {
-  await control(emu.url, { chatScript: { invitation: { enabled: false }, preChat: { enabled: false, fields: [] } } });
+  await control(env.emu.url, { chatScript: { invitation: { enabled: false }, preChat: { enabled: false, fields: [] } } });
   await open();
   await widget.publish('chat:trigger-invitation');
   await widget.publish('chat:trigger-pre-chat');
@@ -90,7 +80,7 @@ it('logs the missing step when the chat script has no such step', async () => {
 });
 
 it('shows the offline form when nobody can answer, and sends it with the customer info', async () => {
-  await control(emu.url, { agentsAvailable: 0 });
+  await control(env.emu.url, { agentsAvailable: 0 });
   await open();
   await widget.publish('customer:set-info', { Plan: 'Gold' });
   await widget.launcher.click();
@@ -103,7 +93,7 @@ it('shows the offline form when nobody can answer, and sends it with the custome
   await message.fill('Call me tomorrow');
   await page.getByRole('button', { name: 'Send message' }).click();
   await expect.poll(() => page.getByText('Thank you, your message has been sent.', { exact: false }).count()).toBe(1);
-  const list = (await http(`${emu.url}/agent/api/offline-messages`)).body.offlineMessages;
+  const list = (await http(`${env.emu.url}/agent/api/offline-messages`)).body.offlineMessages;
   expect(list[0]).toMatchObject({ fields: { email: 'chris@example.com', message: 'Call me tomorrow' }, userData: { Plan: 'Gold' } });
   expect((await widget.events()).filter((e) => e.topic === 'customer:info-sent').map((e) => e.data)).toEqual([{ info: { Plan: 'Gold' }, phase: 'offlineForm' }]);
 });
@@ -120,18 +110,18 @@ it('chat:end closes a pre-chat form with no network call', async () => {
 });
 
 it('chat:end while queued completes the chat and closes, without asking', async () => {
-  await control(emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
+  await control(env.emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
   await open();
   await widget.launcher.click();
   await expect.poll(() => widget.lines()).toContain('We will be with you shortly.');
   await widget.publish('chat:end');
   await expect.poll(() => widget.window.count()).toBe(0);
-  await eventually(async () => expect((await agentClient(emu.url).list())[0]).toMatchObject({ state: 'ended', endedReason: 'customer' }));
+  await eventually(async () => expect((await agentClient(env.emu.url).list())[0]).toMatchObject({ state: 'ended', endedReason: 'customer' }));
   expect((await widget.events()).filter((e) => e.topic === 'chat:ended').map((e) => e.data)).toEqual([{ reason: 'chat-api' }]);
 });
 
 it('uses the page language as the pre-chat default, the customer choice over it, and the invitation after its delay', async () => {
-  await control(emu.url, { chatScript: { invitation: { enabled: true, delaySeconds: 1, text: 'Hello there', quickReplies: [] } } });
+  await control(env.emu.url, { chatScript: { invitation: { enabled: true, delaySeconds: 1, text: 'Hello there', quickReplies: [] } } });
   await open();
   await widget.publish('chat:set-language', 'xx');
   await widget.publish('chat:set-language', 'pt');
@@ -145,5 +135,5 @@ it('uses the page language as the pre-chat default, the customer choice over it,
   await language.selectOption('de');
   await page.getByLabel(/^Name/).fill('Lang');
   await page.locator('parley-chat form button[type=submit]').click();
-  await eventually(async () => expect((await agentClient(emu.url).list())[0]?.userData.$language).toBe('de'));
+  await eventually(async () => expect((await agentClient(env.emu.url).list())[0]?.userData.$language).toBe('de'));
 });

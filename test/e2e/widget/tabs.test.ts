@@ -1,41 +1,33 @@
 // One poller per visitor: three tabs on one chat, one of them polls, all of them show the agent;
 // when the polling tab closes another takes over.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CC_ID, agentClient, eventually, http, startEmulator, type RunningEmulator } from '../../support/emulator';
-import { launchBrowser } from '../../support/browser';
-import { snippetPage, startHostSite, type HostSite } from '../../support/host-page';
+import { widgetEnvironment } from '../../support/widget-env';
+import { CC_ID, agentClient, eventually, http } from '../../support/emulator';
+import { snippetPage } from '../../support/host-page';
 import { WidgetPage } from './widget-page';
 
-let emu: RunningEmulator;
-let site: HostSite;
-let browser: Browser;
 let context: BrowserContext;
 
+const env = widgetEnvironment();
 beforeAll(async () => {
-  emu = await startEmulator();
-  site = await startHostSite();
-  site.pages.set('/', { body: snippetPage({ domain: emu.url, contactCenterId: CC_ID }) });
-  browser = await launchBrowser();
-  context = await browser.newContext();
+  env.site.pages.set('/', { body: snippetPage({ domain: env.emu.url, contactCenterId: CC_ID }) });
+  context = await env.browser.newContext();
 });
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
-  await site?.close();
-  await emu?.close();
 });
 
 async function polls(chatId: string, since: number): Promise<number> {
-  const requests = (await http(`${emu.url}/emulator/api/requests?since=${since}&path=${chatId}`)).body.requests;
+  const requests = (await http(`${env.emu.url}/emulator/api/requests?since=${since}&path=${chatId}`)).body.requests;
   return requests.filter((r: any) => r.method === 'GET').length;
 }
 
 it('polls once for three tabs, shows the reply in all of them, and survives the polling tab closing', async () => {
-  const agent = agentClient(emu.url);
-  await emu.app.inject({ method: 'POST', url: '/emulator/api/control', payload: { chatScript: { preChat: { enabled: false, fields: [] } } } });
+  const agent = agentClient(env.emu.url);
+  await env.emu.app.inject({ method: 'POST', url: '/emulator/api/control', payload: { chatScript: { preChat: { enabled: false, fields: [] } } } });
   const first = await context.newPage();
-  await first.goto(`${site.url}/`);
+  await first.goto(`${env.site.url}/`);
   const w1 = new WidgetPage(first);
   await w1.launcher.click();
   const chat = await eventually(async () => {
@@ -48,7 +40,7 @@ it('polls once for three tabs, shows the reply in all of them, and survives the 
   const pages: Page[] = [first];
   for (let i = 0; i < 2; i++) {
     const page = await context.newPage();
-    await page.goto(`${site.url}/`);
+    await page.goto(`${env.site.url}/`);
     pages.push(page);
   }
   for (const page of pages) await expect.poll(() => new WidgetPage(page).lines(), { timeout: 8000 }).toContain('You are now chatting with Kristi.');
