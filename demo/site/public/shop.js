@@ -1,8 +1,11 @@
-// The demo shop's snippet configuration: the documented window.__8x8Chat object (direct mode).
+// The demo shop's snippet configuration: the documented window.__8x8Chat object. The shop talks
+// straight to the contact center; with data-via="bot" on this script tag, to the bot bridge, which
+// speaks the same Customer Chat API with a bot first.
 (function () {
   var demo = window.PARLEY_DEMO;
+  var viaBot = document.currentScript && document.currentScript.getAttribute('data-via') === 'bot';
   window.__8x8Chat = {
-    domain: demo.emulatorUrl,
+    domain: viaBot ? demo.bridgeUrl : demo.emulatorUrl,
     contactCenterId: demo.contactCenterId,
     tenant: 'demo',
     channel: 'web',
