@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_TEXTS, type Texts } from './texts';
 import { DEFAULT_CHAT_SCRIPT, type ChatScript } from './chat-script';
 
-export { DEFAULT_TEXTS, type Texts } from './texts';
+export { DEFAULT_TEXTS, fill, type Texts } from './texts';
 export { DEFAULT_CHAT_SCRIPT, type ChatScript } from './chat-script';
 
 export const DEFAULT_CONTACT_CENTER_ID = '3f6c1d2e-8b7a-4c59-9e21-5d4b3a2f1e0c';

@@ -4,7 +4,6 @@ export const DEFAULT_TEXTS = {
   queued: 'You are in the {queue} queue. An agent will be with you shortly.',
   transfer: 'Your chat is being forwarded. Please wait.',
   agentLeftBackToBot: 'The agent has left the chat. You are back with our assistant.',
-  agentLeftEnd: 'The agent has ended the chat.',
   conversationEnded: 'The chat has ended.',
   botTimeout: 'Sorry, our assistant is taking too long to answer. Please try again in a moment.',
   botUnavailable: 'Sorry, our assistant is not available right now. Please try again later.',

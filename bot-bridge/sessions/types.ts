@@ -30,6 +30,8 @@ export interface AgentRef {
 
 export interface Handover {
   seq: number;
+  /** Random; sent as the "Parley reference" property so an ambiguous create can be recognised. */
+  ref: string;
   requestedAt: number;
   queueId: string;
   /** The bot's context, flattened to strings (becomes additionalProperties). */

@@ -166,6 +166,14 @@ const LUA = {
       end
     end
     return 1`,
+  incr: `
+    local k = ARGV[1]
+    if ARGV[4] ~= '' and redis.call('HSETNX', k, 'once:' .. ARGV[4], 1) == 0 then
+      return tonumber(redis.call('HGET', k, ARGV[2]) or '0')
+    end
+    local v = redis.call('HINCRBY', k, ARGV[2], ARGV[3])
+    redis.call('EXPIRE', k, ARGV[5])
+    return v`,
   lease: `
     local cur = redis.call('GET', KEYS[1])
     if (not cur) or cur == ARGV[1] then
@@ -315,6 +323,13 @@ export class RedisStore implements Store {
     return out;
   }
 
+  async findEntry(sessionId: string, key: string): Promise<Entry | null> {
+    const idx = await this.redis.hget(this.k('trk:', sessionId), key);
+    if (idx === null) return null;
+    const json = await this.redis.lindex(this.k('tr:', sessionId), Number(idx) - 1);
+    return json ? { ...(JSON.parse(json) as Omit<Entry, 'index'>), index: Number(idx) } : null;
+  }
+
   async readEntries(sessionId: string, from: number | null): Promise<Entry[]> {
     const [start, ...rows] = (await this.lua.readEntries(this.P, sessionId, from === null ? '' : from)) as [number, ...string[]];
     return rows.map((json, i) => ({ ...(JSON.parse(json) as Omit<Entry, 'index'>), index: Number(start) + i }));
@@ -388,10 +403,12 @@ export class RedisStore implements Store {
     return (await this.redis.lrange(this.k('ob:dead'), 0, limit - 1)).map((json) => JSON.parse(json) as Job & { error: string });
   }
 
-  async incrCounter(key: string, field: string, by = 1): Promise<number> {
-    const k = this.k('c:', key);
-    const [[, value]] = (await this.redis.multi().hincrby(k, field, by).expire(k, this.ttlS).exec()) as [[null, number]];
-    return Number(value);
+  async incrCounter(key: string, field: string, by = 1, onceId?: string): Promise<number> {
+    return Number(await this.lua.incr(this.k('c:', key), field, by, onceId ?? '', this.ttlS));
+  }
+
+  async counted(key: string, onceId: string): Promise<boolean> {
+    return (await this.redis.hexists(this.k('c:', key), `once:${onceId}`)) === 1;
   }
 
   async getCounter(key: string, field: string): Promise<number> {

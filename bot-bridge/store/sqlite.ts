@@ -217,6 +217,11 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
+  async findEntry(sessionId: string, key: string): Promise<Entry | null> {
+    const row = this.s.entryByKey.get(sessionId, key);
+    return row ? { ...(JSON.parse(row.json) as Omit<Entry, 'index'>), index: row.idx } : null;
+  }
+
   async readEntries(sessionId: string, from: number | null): Promise<Entry[]> {
     return this.db.transaction(() => {
       const start = from ?? (this.s.cursor.get(sessionId)?.cursor ?? 0) + 1;
@@ -317,8 +322,15 @@ export class SqliteStore implements Store {
     return this.s.dead.all(limit).map((row) => ({ ...toJob(row), error: row.error }));
   }
 
-  async incrCounter(key: string, field: string, by = 1): Promise<number> {
-    return this.s.incr.get(key, field, by)!.value;
+  async incrCounter(key: string, field: string, by = 1, onceId?: string): Promise<number> {
+    return this.db.transaction(() => {
+      if (onceId !== undefined && this.s.incr.get(key, `once:${onceId}`, 1)!.value > 1) return this.s.counter.get(key, field)?.value ?? 0;
+      return this.s.incr.get(key, field, by)!.value;
+    }).immediate();
+  }
+
+  async counted(key: string, onceId: string): Promise<boolean> {
+    return (this.s.counter.get(key, `once:${onceId}`)?.value ?? 0) > 0;
   }
 
   async getCounter(key: string, field: string): Promise<number> {

@@ -82,6 +82,8 @@ export interface Store {
 
   /** Appends entries in order; an entry whose key exists is not added again (the stored one is returned). */
   append(sessionId: string, entries: NewEntry[]): Promise<Entry[]>;
+  /** The entry appended with this key, if any. */
+  findEntry(sessionId: string, key: string): Promise<Entry | null>;
   /** Entries from `from` (1-based) on; `null` = after the session's cursor. Advances the cursor. */
   readEntries(sessionId: string, from: number | null): Promise<Entry[]>;
 
@@ -107,7 +109,13 @@ export interface Store {
   outboxDepth(): Promise<number>;
   deadJobs(limit: number): Promise<(Job & { error: string })[]>;
 
-  incrCounter(key: string, field: string, by?: number): Promise<number>;
+  /**
+   * Adds `by` to a counter. With `onceId`, the increment happens at most once per id (a retried
+   * step after a crash does not count twice); the current value is returned either way.
+   */
+  incrCounter(key: string, field: string, by?: number, onceId?: string): Promise<number>;
+  /** Whether an increment with this onceId has happened. */
+  counted(key: string, onceId: string): Promise<boolean>;
   getCounter(key: string, field: string): Promise<number>;
 
   /** Takes or renews a named lease; true when `owner` holds it now. */

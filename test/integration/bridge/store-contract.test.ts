@@ -138,6 +138,8 @@ describe.each(drivers)('store contract: %s', (_name, open) => {
       [3, 'c'],
     ]);
     expect((await store.readEntries(s.id, 1)).map((e) => e.text)).toEqual(['a', 'b', 'c']);
+    expect(await store.findEntry(s.id, 'k2')).toMatchObject({ index: 3, text: 'c' });
+    expect(await store.findEntry(s.id, 'nope')).toBeNull();
   });
 
   it('reads from an index, or from the cursor that any read advances', async () => {
@@ -274,6 +276,16 @@ describe.each(drivers)('store contract: %s', (_name, open) => {
     expect(await store.incrCounter(key, 'x')).toBe(1);
     expect(await store.incrCounter(key, 'x', 2)).toBe(3);
     expect(await store.getCounter(key, 'x')).toBe(3);
+  });
+
+  it('counts an increment with a onceId only once', async () => {
+    const key = randomUUID();
+    expect(await store.counted(key, 'job-1')).toBe(false);
+    expect(await store.incrCounter(key, 'sent', 1, 'job-1')).toBe(1);
+    expect(await store.incrCounter(key, 'sent', 1, 'job-1')).toBe(1);
+    expect(await store.counted(key, 'job-1')).toBe(true);
+    expect(await store.incrCounter(key, 'sent', 1, 'job-2')).toBe(2);
+    expect(await store.getCounter(key, 'sent')).toBe(2);
   });
 
   it('gives a lease to one owner at a time, until it lapses or is given back', async () => {
