@@ -57,6 +57,7 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
     }),
     availability: new Availability({
       ...config.availability,
+      rtsUrl: config.availability.rtsUrl ?? config.gateway.url,
       onError: (dependency, message) => {
         metrics.dependencyErrors.inc({ dependency });
         log.warn({ dependency, problem: message }, 'availability check failed');
@@ -77,7 +78,7 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
     log,
     onResult: (kind, result) => metrics.outboxJobs.inc({ kind, result }),
   });
-  const verifier = new WebhookVerifier({ jwkUrl: config.gateway.jwkUrl, maxAgeS: config.webhook.maxAgeS, expectedTenantId: config.gateway.expectedTenantId });
+  const verifier = new WebhookVerifier({ jwkUrl: config.gateway.jwkUrl ?? `${config.gateway.url}/chat-gateway/v1/jwk/{kid}/public`, maxAgeS: config.webhook.maxAgeS, expectedTenantId: config.gateway.expectedTenantId });
 
   // 64 KB is plenty for a chat message; the fronts that take more (webhooks, bot activities, the
   // handover API's history) raise it for their own routes.

@@ -32,8 +32,8 @@ export interface BridgeConfig {
     queueId: string;
     rps: number;
     timeoutMs: number;
-    /** `{kid}` is replaced by the key id. */
-    jwkUrl: string;
+    /** `{kid}` is replaced by the key id; null = the gateway's own /chat-gateway/v1/jwk/{kid}/public. */
+    jwkUrl: string | null;
     /** When set, webhooks must carry this x-8x8-tenant-id. */
     expectedTenantId: string | null;
   };
@@ -60,7 +60,8 @@ export interface BridgeConfig {
   chatIdleTimeoutS: number;
   availability: {
     enabled: boolean;
-    rtsUrl: string;
+    /** null = the gateway URL (the emulator serves both). */
+    rtsUrl: string | null;
     tenant: string;
     token: string;
     /** null = do not check the schedule. */
@@ -221,7 +222,7 @@ export function configFromEnv(env: Env = process.env): BridgeConfig {
       queueId: r.text('GATEWAY_QUEUE_ID', 'support'),
       rps: r.int('GATEWAY_RPS', 5, 1, 100_000),
       timeoutMs: r.int('GATEWAY_TIMEOUT_MS', 10_000, 100, 120_000),
-      jwkUrl: r.text('GATEWAY_JWK_URL', `${gatewayUrl}/chat-gateway/v1/jwk/{kid}/public`),
+      jwkUrl: r.optional('GATEWAY_JWK_URL'),
       expectedTenantId: r.optional('GATEWAY_TENANT_ID'),
     },
     webhook: {
@@ -245,7 +246,7 @@ export function configFromEnv(env: Env = process.env): BridgeConfig {
     chatIdleTimeoutS: r.int('CHAT_IDLE_TIMEOUT_S', 120, 5, 86_400),
     availability: {
       enabled: r.oneOf('AVAILABILITY_CHECK', 'on', ['on', 'off'] as const) === 'on',
-      rtsUrl: r.url('RTS_URL', gatewayUrl)!,
+      rtsUrl: r.url('RTS_URL', null),
       tenant: r.text('RTS_TENANT', 'demo'),
       token: r.text('RTS_TOKEN', 'demo-token'),
       scheduleId,

@@ -18,9 +18,9 @@ describe('bridge config', () => {
       apiKey: null,
       afterAgent: 'bot',
       chatIdleTimeoutS: 120,
-      gateway: { url: 'http://127.0.0.1:4010', apiKey: 'emulator-key', channelId: null, rps: 5, jwkUrl: 'http://127.0.0.1:4010/chat-gateway/v1/jwk/{kid}/public' },
+      gateway: { url: 'http://127.0.0.1:4010', apiKey: 'emulator-key', channelId: null, rps: 5, jwkUrl: null },
       bot: { endpoint: 'http://127.0.0.1:3978/api/messages' },
-      availability: { enabled: true, rtsUrl: 'http://127.0.0.1:4010', tenant: 'demo', token: 'demo-token', scheduleId: '1' },
+      availability: { enabled: true, rtsUrl: null, tenant: 'demo', token: 'demo-token', scheduleId: '1' },
     });
   });
 
