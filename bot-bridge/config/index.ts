@@ -36,6 +36,8 @@ export interface BridgeConfig {
     jwkUrl: string | null;
     /** When set, webhooks must carry this x-8x8-tenant-id. */
     expectedTenantId: string | null;
+    /** How long an ambiguous send waits for its echo or the message list before it is sent again. */
+    reconcileGraceMs: number;
   };
   webhook: {
     /** Freshness window on x-8x8-transmission-time (replay guard). */
@@ -224,6 +226,7 @@ export function configFromEnv(env: Env = process.env): BridgeConfig {
       timeoutMs: r.int('GATEWAY_TIMEOUT_MS', 10_000, 100, 120_000),
       jwkUrl: r.optional('GATEWAY_JWK_URL'),
       expectedTenantId: r.optional('GATEWAY_TENANT_ID'),
+      reconcileGraceMs: r.int('GATEWAY_RECONCILE_GRACE_MS', 2000, 0, 60_000),
     },
     webhook: {
       maxAgeS: r.int('WEBHOOK_MAX_AGE_S', 300, 5, 86_400),

@@ -14,8 +14,6 @@ import type { Session } from '../sessions/types';
 import { activity, job } from './kinds';
 import type { Job } from '../store';
 
-/** How long an ambiguous send waits for its echo (or the message list to show it) before it counts as lost. */
-export const RECONCILE_GRACE_MS = 2000;
 /** A handover not created after this long fails (the bot then tells the customer). */
 export const HANDOVER_TIMEOUT_MS = 60_000;
 
@@ -29,6 +27,7 @@ const later = (job: Job, outcome: Extract<Outcome, { kind: 'retry' }>, data?: Re
 
 export function gatewayHandlers(deps: Deps, sessions: Sessions): Record<string, Handler> {
   const { store, gateway, config, log, metrics } = deps;
+  const grace = config.gateway.reconcileGraceMs;
   const counters = (conversationId: string) => `conv:${conversationId}`;
 
   // ---- handover ----
@@ -115,7 +114,7 @@ export function gatewayHandlers(deps: Deps, sessions: Sessions): Record<string, 
       const found = await findCreated(h.ref);
       if (found === 'unknown') return { retryAt: Date.now() + 1000, error: 'cannot list conversations to reconcile the create' };
       if (found) return created(session, seq, found);
-      if (Date.now() - sentAt < RECONCILE_GRACE_MS) return { retryAt: sentAt + RECONCILE_GRACE_MS, error: 'waiting to see whether the create happened' };
+      if (Date.now() - sentAt < grace) return { retryAt: sentAt + grace, error: 'waiting to see whether the create happened' };
       // Not there after the grace time: it did not happen; create it now.
     }
     if (Date.now() - h.requestedAt > HANDOVER_TIMEOUT_MS) return failHandover(sessionId, seq, 'timeout', `not created within ${HANDOVER_TIMEOUT_MS / 1000} s: ${j.lastError ?? ''}`);
@@ -198,8 +197,8 @@ export function gatewayHandlers(deps: Deps, sessions: Sessions): Record<string, 
         log.info({ chat: short(sessionId), job: j.id }, 'ambiguous send reconciled: it had gone through');
         return { done: true };
       }
-      if (sent === 'unknown' || Date.now() - j.data.sentAt < RECONCILE_GRACE_MS) {
-        return { retryAt: Math.max(Date.now() + 500, j.data.sentAt + RECONCILE_GRACE_MS), error: 'reconciling an ambiguous send', keepAttempts: true };
+      if (sent === 'unknown' || Date.now() - j.data.sentAt < grace) {
+        return { retryAt: Math.max(Date.now() + 500, j.data.sentAt + grace), error: 'reconciling an ambiguous send', keepAttempts: true };
       }
       log.info({ chat: short(sessionId), job: j.id }, 'ambiguous send reconciled: it had not gone through, sending again');
     }

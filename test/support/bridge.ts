@@ -28,7 +28,7 @@ export async function startBridge(overrides: DeepPartial<BridgeConfig> = {}, opt
     logLevel: process.env.BRIDGE_TEST_LOG ?? 'silent',
     shutdownDrainS: 2,
     ...overrides,
-    gateway: { rps: 100, ...overrides.gateway },
+    gateway: { rps: 100, reconcileGraceMs: 300, ...overrides.gateway },
     webhook: { reorderMs: 40, ...overrides.webhook },
     outbox: { pollMs: 50, ...overrides.outbox },
   });
