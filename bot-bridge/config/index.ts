@@ -55,7 +55,7 @@ export interface BridgeConfig {
   };
   /** Bearer key of the generic handover API; null disables that API. */
   apiKey: string | null;
-  /** HMAC key of the generic API's callbacks (defaults to the API key). */
+  /** HMAC key of the generic API's callbacks; null = the API key (see callbackSecretOf). */
   callbackSecret: string | null;
   afterAgent: 'bot' | 'end';
   postAgent: { maxTotalMinutes: number; userTimeoutInMinutes: number };
@@ -193,7 +193,7 @@ export function configFromEnv(env: Env = process.env): BridgeConfig {
   const gatewayUrl = r.url('GATEWAY_URL', 'http://127.0.0.1:4010')!;
   const apiKey = r.optional('BRIDGE_API_KEY');
   if (apiKey !== null && apiKey.length < 16) r.problems.push('BRIDGE_API_KEY must have at least 16 characters');
-  const callbackSecret = r.optional('CALLBACK_SECRET') ?? apiKey;
+  const callbackSecret = r.optional('CALLBACK_SECRET');
   const scheduleId = r.raw('SCHEDULE_ID') === 'none' ? null : r.text('SCHEDULE_ID', '1');
 
   const chatScript = r.json<ChatScript>('BRIDGE_CHAT_SCRIPT', DEFAULT_CHAT_SCRIPT, (v) =>
@@ -271,6 +271,9 @@ export function configFromEnv(env: Env = process.env): BridgeConfig {
   if (r.problems.length) throw new ConfigError(`invalid configuration:\n  - ${r.problems.join('\n  - ')}`);
   return config;
 }
+
+/** The key that signs callbacks: CALLBACK_SECRET, else BRIDGE_API_KEY. */
+export const callbackSecretOf = (config: Pick<BridgeConfig, 'callbackSecret' | 'apiKey'>): string | null => config.callbackSecret ?? config.apiKey;
 
 /** The defaults (no env at all), with overrides: what tests start from. */
 export function testConfig(overrides: DeepPartial<BridgeConfig> = {}): BridgeConfig {

@@ -2,6 +2,7 @@
 // with HMAC-SHA256 over "<timestamp>.<raw body>", retried with backoff under the same event id
 // until the receiver answers 2xx (or CALLBACK_MAX_AGE_S passes).
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { callbackSecretOf } from '../config';
 import type { Deps } from '../context';
 import { nextAttempt, type Handler } from '../outbox';
 import { short } from '../ops/logger';
@@ -30,7 +31,8 @@ export function callbackHandlers(deps: Deps): Record<string, Handler> {
   const send: Handler = async (j) => {
     const { sessionId, event } = j.data as { sessionId: string; event: CallbackEvent };
     const session = await store.getSession(sessionId);
-    if (!session?.callbackUrl || !config.callbackSecret) return { bury: 'no callback URL or no CALLBACK_SECRET' };
+    const secret = callbackSecretOf(config);
+    if (!session?.callbackUrl || !secret) return { bury: 'no callback URL or no CALLBACK_SECRET' };
     const body = JSON.stringify(event);
     const timestamp = Date.now();
     let problem: string;
@@ -43,7 +45,7 @@ export function callbackHandlers(deps: Deps): Record<string, Handler> {
           'user-agent': 'parley-bridge',
           [EVENT_ID_HEADER]: event.id,
           [TIMESTAMP_HEADER]: String(timestamp),
-          [SIGNATURE_HEADER]: signCallback(config.callbackSecret, timestamp, body),
+          [SIGNATURE_HEADER]: signCallback(secret, timestamp, body),
         },
         body,
         redirect: 'error',

@@ -43,7 +43,7 @@ describe('bridge config', () => {
       gateway: { url: 'https://api.8x8.com', channelId: 'ch-1', rps: 20 },
       allowedOrigins: ['https://shop.example.com', 'http://localhost:5173'],
       apiKey: 'a-long-enough-secret-key',
-      callbackSecret: 'a-long-enough-secret-key',
+      callbackSecret: null,
       afterAgent: 'end',
       availability: { scheduleId: null },
       contactCenterIds: ['a', 'b'],

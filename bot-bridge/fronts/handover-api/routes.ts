@@ -175,7 +175,6 @@ export async function handoverApi(app: FastifyInstance, opts: HandoverApiOptions
     const queue = text(b, 'queue', 100, false);
     if (queue !== undefined && !/^[\w.-]+$/.test(queue)) throw bad('"queue" must be a queue id');
     const url = callbackUrl(b.callbackUrl);
-    if (!config.callbackSecret) throw new ApiError(403, 'disabled', 'Set CALLBACK_SECRET (or BRIDGE_API_KEY) to sign callbacks');
 
     // With an Idempotency-Key, a retried or doubled request gets the same handover: the key picks
     // the id once, and creating a session with an id that exists creates nothing.
