@@ -32,8 +32,6 @@ export interface WorkerOptions {
 export class OutboxWorker {
   readonly owner = `w-${randomBytes(6).toString('hex')}`;
   private running = false;
-  /** Jobs the last claim found: draining goes on while there are some. */
-  private lastClaimed = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
   private wakeUp: (() => void) | null = null;
@@ -54,13 +52,17 @@ export class OutboxWorker {
   }
 
   /**
-   * Stops taking jobs once nothing is due (or after drainMs), waits for the jobs in flight, and gives
-   * back any claim still held so another replica (or the next start) picks it up at once.
+   * Keeps working until the outbox is empty (retries included) or drainMs has passed, waits for the
+   * jobs in flight, and gives back any claim still held so another replica (or the next start)
+   * takes it at once. What is left stays in the store.
    */
   async stop(drainMs: number): Promise<void> {
     if (!this.running) return;
     const deadline = Date.now() + drainMs;
-    while (Date.now() < deadline && (this.inFlight.size > 0 || this.lastClaimed > 0)) {
+    while (Date.now() < deadline) {
+      const depth = await this.opts.store.outboxDepth().catch(() => 0);
+      if (depth === 0 && this.inFlight.size === 0) break;
+      this.wake();
       await new Promise((r) => setTimeout(r, 50));
     }
     this.running = false;
@@ -87,7 +89,6 @@ export class OutboxWorker {
           if (this.claimErrors === 1 || this.claimErrors % 50 === 0) this.opts.log.error({ err: error }, 'outbox: cannot claim jobs from the store');
         }
       }
-      this.lastClaimed = claimed.length;
       for (const job of claimed) {
         const run = this.run(job).finally(() => {
           this.inFlight.delete(run);

@@ -6,6 +6,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import { buildBridge, type Bridge } from '../../bot-bridge/app';
 import { testConfig, type BridgeConfig, type DeepPartial } from '../../bot-bridge/config';
 import type { Store } from '../../bot-bridge/store';
+import type { Logger } from '../../bot-bridge/ops/logger';
 import { buildBotServer } from '../../demo/bot/app';
 import type { WebhookSigner } from '../../demo/contact-center/gateway/signer';
 
@@ -21,7 +22,7 @@ export interface RunningBridge {
 }
 
 /** A bridge on a free port, set up against `gatewayUrl`, with fast timings for tests. */
-export async function startBridge(overrides: DeepPartial<BridgeConfig> = {}, options: { store?: Store; waitReady?: boolean } = {}): Promise<RunningBridge> {
+export async function startBridge(overrides: DeepPartial<BridgeConfig> = {}, options: { store?: Store; logger?: Logger; waitReady?: boolean } = {}): Promise<RunningBridge> {
   const config = testConfig({
     port: 0,
     store: 'sqlite::memory:',
@@ -32,7 +33,7 @@ export async function startBridge(overrides: DeepPartial<BridgeConfig> = {}, opt
     webhook: { reorderMs: 40, ...overrides.webhook },
     outbox: { pollMs: 50, ...overrides.outbox },
   });
-  const bridge = await buildBridge(config, options.store ? { store: options.store } : {});
+  const bridge = await buildBridge(config, { ...(options.store ? { store: options.store } : {}), ...(options.logger ? { logger: options.logger } : {}) });
   await bridge.app.listen({ port: 0, host: '127.0.0.1' });
   const address = bridge.app.server.address();
   if (!address || typeof address === 'string') throw new Error('bridge did not bind');
