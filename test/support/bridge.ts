@@ -93,6 +93,11 @@ export async function startRoundRobin(targets: string[]) {
   let next = 0;
   const hits = new Map<string, number>();
   const server: Server = createServer((req, res) => {
+    if (targets.length === 0) {
+      res.writeHead(503).end();
+      req.resume();
+      return;
+    }
     const target = new URL(targets[next++ % targets.length]!);
     hits.set(target.origin, (hits.get(target.origin) ?? 0) + 1);
     const upstream = httpRequest(
