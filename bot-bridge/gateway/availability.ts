@@ -56,10 +56,10 @@ export class Availability {
     return { open: true, reason: null, agentsAvailable, queueSize, unknown: problems.length ? problems.join('; ') : null };
   }
 
-  /** Fresh statistics (no cache): the queue position told when a chat is queued. */
+  /** Interactions waiting in a queue (cached like the rest): the estimate of a queue position. */
   async queueSize(queueId: string): Promise<number | null> {
     if (!this.opts.enabled) return null;
-    const stats = await this.fetchQueue(queueId);
+    const stats = await this.queueStats(queueId);
     return 'size' in stats ? stats.size : null;
   }
 

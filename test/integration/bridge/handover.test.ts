@@ -163,6 +163,23 @@ describe('bot first', () => {
     expect(texts((await agent.transcript(interaction.id)).messages)).not.toContain('Customer: Returns');
   });
 
+  it('hands over again after the bot is back, in a new conversation, closing the old one', async () => {
+    const { id, interaction } = await handedOver('Gil');
+    await agent.accept(interaction.id);
+    await until(id, (l) => l.some((m) => m.type === 'ParticipantJoined' && m.from.type === 'Agent'));
+    await agent.leave(interaction.id);
+    await until(id, hasText(/Welcome back/));
+    await chat.send(id, 'human please', 'g2');
+    await until(id, (l) => l.filter((m) => m.notice?.event === 'queued').length === 2);
+    const again = (await agent.list()).filter((i) => i.customer.name === 'Gil');
+    expect(again.map((i) => i.state).sort()).toEqual(['ended', 'queued']);
+    const next = again.find((i) => i.state === 'queued')!;
+    expect(next.id).not.toBe(interaction.id);
+    await eventually(async () => expect((await http(`${emu.url}/chat-gateway/v1/conversations/${interaction.id}`, { headers: { 'x-api-key': 'emulator-key' } })).body.state).toBe('idle'));
+    // The agent of the second handover gets the bot's transcript of the second bot phase.
+    expect(next.history.at(-2)).toEqual({ authorType: 'user', text: 'human please' });
+  });
+
   it('ends the gateway conversation when the customer completes the chat', async () => {
     const { id, interaction } = await handedOver('Eve');
     await agent.accept(interaction.id);
@@ -187,6 +204,29 @@ describe('bot first', () => {
     await new Promise((r) => setTimeout(r, 500));
     const after = (await http(`${emu.url}/chat-gateway/v1/conversations?size=1`, { headers: { 'x-api-key': 'emulator-key' } })).body.page.totalElements;
     expect(after - before).toBe(1);
+  });
+});
+
+describe('AFTER_AGENT=end', () => {
+  it('ends the chat when the agent leaves, instead of going back to the bot', async () => {
+    const ending = await startBridge({ gateway: { url: emu.url }, bot: { endpoint: bot.endpoint }, afterAgent: 'end' });
+    try {
+      const c = chatClient(ending.url);
+      const id = await c.requestChat({ nickname: 'Ned End' });
+      await eventually(async () => expect((await c.messages(id, 1)).body.messages.some((m: Msg) => m.type === 'Text')).toBe(true));
+      await c.send(id, 'agent', 'e1');
+      const interaction = await interactionOf('Ned End');
+      await agent.accept(interaction.id, 'agent-kristi', 'Kristi');
+      await eventually(async () => expect((await c.chat(id)).body.chat.state).toBe('Chatting'));
+      await agent.leave(interaction.id);
+      await eventually(async () => expect((await c.chat(id)).body.chat).toEqual({ id, state: 'Idle', capabilities: [], participants: [{ nickname: 'Ned End', participantId: '1', type: 'Customer' }] }));
+      const list = (await c.messages(id, 1)).body.messages as Msg[];
+      expect(list.at(-1)).toMatchObject({ type: 'ParticipantLeft', from: { type: 'Agent', nickname: 'Kristi' } });
+      expect(list.some((m) => /Welcome back/.test(m.text ?? ''))).toBe(false);
+      expect((await c.send(id, 'hello?')).body.statusCode).toBe(2);
+    } finally {
+      await ending.close();
+    }
   });
 });
 
