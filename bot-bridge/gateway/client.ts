@@ -27,6 +27,8 @@ export interface GatewayClientOptions {
   observe?: CallObserver;
 }
 
+const MAX_WAIT_MS = 10_000;
+
 /** Connection errors where the request never reached the server. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
@@ -66,14 +68,19 @@ export class GatewayClient {
     this.interval = 1000 / opts.rps;
   }
 
-  /** Waits for this call's slot of the shared GATEWAY_RPS budget. */
-  private async slot(): Promise<void> {
+  /**
+   * Waits for this call's slot of the shared GATEWAY_RPS budget. A slot further out than
+   * MAX_WAIT_MS is not waited for (a job must finish well within its lease): the caller retries then.
+   */
+  private async slot(): Promise<number> {
     const wait = await this.opts.store.reserveSlot(this.limiterKey, this.interval);
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (wait > 0 && wait <= MAX_WAIT_MS) await new Promise((resolve) => setTimeout(resolve, wait));
+    return wait;
   }
 
   async call(method: string, path: string, route: string, body?: unknown, timeoutMs = this.opts.timeoutMs): Promise<Outcome> {
-    await this.slot();
+    const wait = await this.slot();
+    if (wait > MAX_WAIT_MS) return { kind: 'retry', status: null, message: `rate limit: ${wait} ms of calls are queued ahead`, ambiguous: false, retryAfterMs: wait };
     const headers: Record<string, string> = { 'x-api-key': this.opts.apiKey, accept: 'application/hal+json, application/json' };
     if (this.opts.tenant) headers['x-8x8-tenant'] = this.opts.tenant;
     if (body !== undefined) headers['content-type'] = 'application/json';

@@ -52,16 +52,16 @@ export class OutboxWorker {
   }
 
   /**
-   * Keeps working until the outbox is empty (retries included) or drainMs has passed, waits for the
-   * jobs in flight, and gives back any claim still held so another replica (or the next start)
-   * takes it at once. What is left stays in the store.
+   * Keeps working while jobs are in flight or due before drainMs is up (a retry due in 2 s is
+   * waited for; one due in an hour is not), then gives back any claim still held so another
+   * replica (or the next start) takes it at once. What is left stays in the store.
    */
   async stop(drainMs: number): Promise<void> {
     if (!this.running) return;
     const deadline = Date.now() + drainMs;
     while (Date.now() < deadline) {
-      const depth = await this.opts.store.outboxDepth().catch(() => 0);
-      if (depth === 0 && this.inFlight.size === 0) break;
+      const next = await this.opts.store.nextDue().catch(() => null);
+      if (this.inFlight.size === 0 && (next === null || next > deadline)) break;
       this.wake();
       await new Promise((r) => setTimeout(r, 50));
     }

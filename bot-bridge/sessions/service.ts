@@ -104,13 +104,10 @@ export class Sessions {
       if (clientMessageId && (await this.deps.store.findEntry(session.id, key))) return;
       throw new SessionError('ended', 'The chat has ended: no operation is valid any more');
     }
-    const jobs = this.route(session, body, key, jobKey);
-    await this.commit(session.id, jobs, [textEntry(customerOf(session), body, { key })]);
-  }
-
-  private route(session: Session, body: string, key: string, jobKey: string): NewJob[] {
-    if (session.state === 'bot') return [job.bot(session.id, activity.message(body, key.replace(/^(cmid|msg):/, '')), jobKey)];
-    return [job.message(session.id, session.handover!.seq, body, jobKey)];
+    // To the bot while it holds the chat, else to the agent (from the moment the handover begins).
+    const next =
+      session.state === 'bot' ? job.bot(session.id, activity.message(body, clientMessageId ?? randomUUID()), jobKey) : job.message(session.id, session.handover!.seq, body, jobKey);
+    await this.commit(session.id, [next], [textEntry(customerOf(session), body, { key })]);
   }
 
   async customerTyping(session: Session, on: boolean): Promise<void> {

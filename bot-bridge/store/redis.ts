@@ -399,6 +399,12 @@ export class RedisStore implements Store {
     return Number((await this.redis.get(this.k('ob:n'))) ?? 0);
   }
 
+  async nextDue(): Promise<number | null> {
+    // The ready set scores each queue by when its head is due (or its lease ends).
+    const [, score] = await this.redis.zrange(this.k('ob:ready'), 0, 0, 'WITHSCORES');
+    return score === undefined ? null : Number(score);
+  }
+
   async deadJobs(limit: number): Promise<(Job & { error: string })[]> {
     return (await this.redis.lrange(this.k('ob:dead'), 0, limit - 1)).map((json) => JSON.parse(json) as Job & { error: string });
   }

@@ -124,6 +124,9 @@ export class SqliteStore implements Store {
       bury: db.prepare('INSERT OR REPLACE INTO dead_jobs (id, queue, kind, data, key, attempts, created_at, error, died_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       release: db.prepare("UPDATE jobs SET state = 'pending', owner = NULL, token = NULL, lease_until = 0, attempts = MAX(attempts - 1, 0) WHERE owner = ? AND state = 'inflight'"),
       depth: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM jobs'),
+      nextDue: db.prepare<[], { at: number | null }>(
+        "SELECT MIN(CASE j.state WHEN 'pending' THEN j.not_before ELSE j.lease_until END) AS at FROM jobs j WHERE j.id = (SELECT MIN(k.id) FROM jobs k WHERE k.queue = j.queue)",
+      ),
       dead: db.prepare<[number], JobRow & { error: string }>('SELECT *, NULL AS token, NULL AS last_error, 0 AS not_before FROM dead_jobs ORDER BY died_at DESC LIMIT ?'),
       incr: db.prepare<[string, string, number], { value: number }>(
         'INSERT INTO counters (key, field, value) VALUES (?, ?, ?) ON CONFLICT (key, field) DO UPDATE SET value = value + excluded.value RETURNING value',
@@ -316,6 +319,10 @@ export class SqliteStore implements Store {
 
   async outboxDepth(): Promise<number> {
     return this.s.depth.get()!.n;
+  }
+
+  async nextDue(): Promise<number | null> {
+    return this.s.nextDue.get()?.at ?? null;
   }
 
   async deadJobs(limit: number): Promise<(Job & { error: string })[]> {

@@ -107,6 +107,8 @@ export interface Store {
   /** Jobs of the owner go back to their queues (shutdown). */
   releaseClaims(owner: string): Promise<void>;
   outboxDepth(): Promise<number>;
+  /** When the next waiting job is due (ms), or null when none waits; shutdown drains what is due soon. */
+  nextDue(): Promise<number | null>;
   deadJobs(limit: number): Promise<(Job & { error: string })[]>;
 
   /**

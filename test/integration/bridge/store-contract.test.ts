@@ -261,12 +261,23 @@ describe.each(drivers)('store contract: %s', (_name, open) => {
       expect(job!.attempts).toBe(1);
     });
 
-    it('does not hand out a job before notBefore, and counts the depth', async () => {
+    it('does not hand out a job before notBefore, counts the depth, and tells when the next is due', async () => {
       const queue = q();
       const depth = await store.outboxDepth();
-      await store.enqueue([{ queue, kind: 'k', data: {}, notBefore: Date.now() + 60_000 }]);
+      const at = Date.now() + 60_000;
+      await store.enqueue([{ queue, kind: 'k', data: {}, notBefore: at }]);
       expect(await store.outboxDepth()).toBe(depth + 1);
       expect((await store.claim('w', 100, 1000)).filter((j) => j.queue === queue)).toEqual([]);
+      expect(await store.nextDue()).not.toBeNull();
+      expect(await store.nextDue()).toBeLessThanOrEqual(at);
+    });
+
+    it('has no next due time when the outbox is empty', async () => {
+      const empty = open();
+      opened.push(empty);
+      expect(await empty.nextDue()).toBeNull();
+      await empty.enqueue([{ queue: q(), kind: 'k', data: {}, notBefore: 5 }]);
+      expect(await empty.nextDue()).toBe(5);
     });
   });
 
