@@ -138,7 +138,20 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
     }
   };
 
+  // Closing waits for open connections. A keep-alive connection whose request finishes after close
+  // began (a webhook, a poll) would otherwise hold the server open until the client's keep-alive
+  // ends: close those as they go idle, and any left after a few seconds.
+  let closeIdle: NodeJS.Timeout | undefined;
+  app.addHook('preClose', async () => {
+    const started = Date.now();
+    closeIdle = setInterval(() => {
+      if (Date.now() - started > 5000) app.server.closeAllConnections();
+      else app.server.closeIdleConnections();
+    }, 100);
+    closeIdle.unref();
+  });
   app.addHook('onClose', async () => {
+    clearInterval(closeIdle);
     stopped = true;
     stopSweeper();
     await worker!.stop(config.shutdownDrainS * 1000);

@@ -6,8 +6,7 @@ import { createServer, Agent, request as httpRequest } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { REDIS_URL, redisPrefix } from '../support/bridge';
+import { REDIS_URL, dropRedisPrefix, redisPrefix } from '../support/bridge';
 import { memoryOf, percentile, round, startProcess, type Bench, type Row } from './lib';
 
 const CHATS = Number(process.env.BENCH_BRIDGE_CHATS ?? 2000);
@@ -177,16 +176,7 @@ async function runDriver(driver: 'sqlite' | 'redis', botEndpoint: string): Promi
   } finally {
     await bridge.stop();
     await emulator.stop();
-    if (driver === 'redis') {
-      const redis = new Redis(REDIS_URL);
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
-      await redis.quit();
-    }
+    if (driver === 'redis') await dropRedisPrefix(prefix);
   }
 }
 

@@ -6,25 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { startEmulator } from '../support/emulator';
-import { REDIS_URL, redisPrefix, signedDelivery } from '../support/bridge';
+import { REDIS_URL, dropRedisPrefix, redisPrefix, signedDelivery } from '../support/bridge';
 import { blast, percentile, round, startProcess, type Bench, type Row } from './lib';
 
 const EVENTS = Number(process.env.BENCH_WEBHOOKS ?? 6000);
 const CONCURRENCY = 32;
 const BENCH = 'bridge-webhook-intake';
-
-async function dropPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-  await redis.quit();
-}
 
 export const bench: Bench = {
   name: BENCH,
@@ -77,7 +65,7 @@ export const bench: Bench = {
           intake.push({ driver, result, replay });
         } finally {
           await bridge.stop();
-          if (driver === 'redis') await dropPrefix(prefix);
+          if (driver === 'redis') await dropRedisPrefix(prefix);
         }
       }
       baselines.push(await helloRun());

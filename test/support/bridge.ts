@@ -3,12 +3,14 @@
 // stands for a load balancer in front of several bridges.
 import { randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
+import { Redis } from 'ioredis';
 import { buildBridge, type Bridge } from '../../bot-bridge/app';
 import { testConfig, type BridgeConfig, type DeepPartial } from '../../bot-bridge/config';
 import type { Store } from '../../bot-bridge/store';
 import type { Logger } from '../../bot-bridge/ops/logger';
 import { buildBotServer } from '../../demo/bot/app';
 import type { WebhookSigner } from '../../demo/contact-center/gateway/signer';
+import { agentClient, eventually, type chatClient } from './emulator';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -128,4 +130,62 @@ export async function startRoundRobin(targets: string[]) {
         server.close(() => resolve());
       }),
   };
+}
+
+/** Deletes every Redis key under a test's prefix. */
+export async function dropRedisPrefix(prefix: string, url = REDIS_URL): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
+  }
+}
+
+/**
+ * A widget chat taken from the bot to an agent, as a customer would: start it, wait for the bot's
+ * greeting, say "agent", wait for the gateway conversation, and (unless `agent: false`) have an
+ * agent accept it. Returns the chat id and the gateway conversation (= emulator interaction) id.
+ */
+export async function handOver(
+  chat: ReturnType<typeof chatClient>,
+  emulatorUrl: string,
+  nickname: string,
+  opts: { userData?: Record<string, unknown>; agent?: { id: string; name: string } | false; timeoutMs?: number } = {},
+): Promise<{ id: string; conversationId: string }> {
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const id = await chat.requestChat({ nickname, ...(opts.userData ? { userData: opts.userData } : {}) });
+  await eventually(
+    async () => {
+      if (!(await chat.messages(id, 1)).body.messages.some((m: { type: string }) => m.type === 'Text')) throw new Error(`the bot has not greeted ${nickname} yet`);
+    },
+    { timeoutMs },
+  );
+  const asked = await chat.send(id, 'agent', `asks-for-agent-${randomBytes(4).toString('hex')}`);
+  if (asked.body?.statusCode !== 0) throw new Error(`asking for an agent failed: ${JSON.stringify(asked.body)}`);
+  const agents = agentClient(emulatorUrl);
+  const conversationId = await eventually(
+    async () => {
+      const found = (await agents.list()).find((i) => i.source === 'chat-gateway' && i.customer.name === nickname && i.state !== 'ended');
+      if (!found) throw new Error(`${nickname} is not handed over yet`);
+      return found.id as string;
+    },
+    { timeoutMs },
+  );
+  if (opts.agent !== false) {
+    const agent = opts.agent ?? { id: 'agent-kristi', name: 'Kristi' };
+    await agents.accept(conversationId, agent.id, agent.name);
+    await eventually(
+      async () => {
+        if ((await chat.chat(id)).body.chat.state !== 'Chatting') throw new Error(`${nickname} is not chatting with the agent yet`);
+      },
+      { timeoutMs },
+    );
+  }
+  return { id, conversationId };
 }

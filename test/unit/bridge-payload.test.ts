@@ -15,30 +15,11 @@ import {
 } from '../../bot-bridge/sessions/payload';
 import { newHandover } from '../../bot-bridge/sessions/relay';
 import type { Session } from '../../bot-bridge/sessions/types';
+import { sessionFixture } from '../support/sessions';
 import type { Entry } from '../../bot-bridge/store';
 
-function session(userData: Session['userData'] = {}, subject: string | null = null): Session {
-  return {
-    id: 's1',
-    kind: 'widget',
-    version: 1,
-    createdAt: 0,
-    contactCenterId: 'cc',
-    state: 'handover',
-    endedReason: null,
-    nickname: 'Chris',
-    subject,
-    userData,
-    user: userFromChat('Chris', userData),
-    queueId: 'support',
-    botConversationId: 'b1',
-    callbackUrl: null,
-    handover: null,
-    handoverCount: 1,
-    agents: {},
-    nextParticipantId: 2,
-  };
-}
+const session = (userData: Session['userData'] = {}, subject: string | null = null): Session =>
+  sessionFixture({ id: 's1', state: 'handover', subject, userData, user: userFromChat('Chris', userData), handoverCount: 1 });
 
 describe('userFromChat', () => {
   it('takes the nickname as name and finds customer info in userData whatever its spelling', () => {

@@ -5,32 +5,14 @@ import type { GatewayEvent } from '../../bot-bridge/gateway';
 import { deliver } from '../../bot-bridge/jobs/deliver';
 import { newHandover, relay, type RelayInput } from '../../bot-bridge/sessions/relay';
 import type { Session } from '../../bot-bridge/sessions/types';
+import { sessionFixture } from '../support/sessions';
 
 const CID = 'conv-1';
 
 function session(state: Session['state'] = 'queued', kind: Session['kind'] = 'widget'): Session {
   const handover = newHandover(1, 'ref', 'support', {}, null);
   handover.conversationId = CID;
-  return {
-    id: 's1',
-    kind,
-    version: 1,
-    createdAt: 0,
-    contactCenterId: 'cc',
-    state,
-    endedReason: null,
-    nickname: 'Chris',
-    subject: null,
-    userData: {},
-    user: { name: 'Chris' },
-    queueId: 'support',
-    botConversationId: 'b1',
-    callbackUrl: kind === 'api' ? 'http://bot/cb' : null,
-    handover,
-    handoverCount: 1,
-    agents: {},
-    nextParticipantId: 2,
-  };
+  return sessionFixture({ id: 's1', state, kind, callbackUrl: kind === 'api' ? 'http://bot/cb' : null, handover, handoverCount: 1 });
 }
 
 let clock = 1000;

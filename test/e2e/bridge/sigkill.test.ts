@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentClient, chatClient, control, eventually } from '../../support/emulator';
+import { handOver } from '../../support/bridge';
 import { startBotProcess, startBridgeProcess, startEmulatorProcess, stopAll, type Running } from '../../support/processes';
 
 let emulator: Running;
@@ -36,16 +37,8 @@ describe('SIGKILL mid-chat', () => {
     const chat = chatClient(bridge.url);
     const agent = agentClient(emulator.url);
 
-    const id = await chat.requestChat({ nickname: 'Kill Bill' });
-    await eventually(async () => expect((await chat.messages(id, 1)).body.messages.some((m: { type: string }) => m.type === 'Text')).toBe(true), { timeoutMs: 10_000 });
-    await chat.send(id, 'agent', 'k0');
-    const interaction = await eventually(async () => {
-      const found = (await agent.list()).find((i) => i.customer.name === 'Kill Bill');
-      if (!found) throw new Error('not handed over yet');
-      return found;
-    }, { timeoutMs: 10_000 });
-    await agent.accept(interaction.id, 'agent-kim', 'Kim');
-    await eventually(async () => expect((await chat.chat(id)).body.chat.state).toBe('Chatting'));
+    const { id, conversationId } = await handOver(chat, emulator.url, 'Kill Bill', { agent: { id: 'agent-kim', name: 'Kim' } });
+    const interaction = { id: conversationId };
 
     const customer = Array.from({ length: 8 }, (_, i) => `customer ${i}`);
     const agentSays = Array.from({ length: 8 }, (_, i) => `agent ${i}`);

@@ -1,10 +1,9 @@
 // Two bridge processes on one Redis behind a round-robin balancer: customer requests, bot replies
 // and gateway webhooks alternate between them, and one conversation is served correctly, every
 // message once and in order, with one webhook, one channel and no duplicate send.
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY, agentClient, chatClient, eventually, http } from '../../support/emulator';
-import { REDIS_URL, redisPrefix, startRoundRobin } from '../../support/bridge';
+import { REDIS_URL, dropRedisPrefix, handOver, redisPrefix, startRoundRobin } from '../../support/bridge';
 import { startBotProcess, startBridgeProcess, startEmulatorProcess, stopAll, type Running } from '../../support/processes';
 
 const prefix = redisPrefix();
@@ -33,14 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopAll(a, b, bot, emulator);
   await balancer?.close();
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-  await redis.quit();
+  await dropRedisPrefix(prefix);
 });
 
 describe('two bridges, one Redis', () => {
@@ -51,17 +43,9 @@ describe('two bridges, one Redis', () => {
     expect((await gw('/webhooks')).body.page.totalElements).toBe(1);
     expect((await gw('/channels')).body.page.totalElements).toBe(1);
 
-    const id = await chat.requestChat({ nickname: 'Twin' });
-    await eventually(async () => expect((await chat.messages(id, 1)).body.messages.some((m: { type: string }) => m.type === 'Text')).toBe(true), { timeoutMs: 10_000 });
-    await chat.send(id, 'agent', 't0');
-    const interaction = await eventually(async () => {
-      const found = (await agent.list()).find((i) => i.customer.name === 'Twin');
-      if (!found) throw new Error('not handed over yet');
-      return found;
-    }, { timeoutMs: 10_000 });
+    const { id, conversationId } = await handOver(chat, emulator.url, 'Twin', { agent: { id: 'agent-twin', name: 'Tess' } });
+    const interaction = { id: conversationId };
     expect((await gw('/conversations')).body.page.totalElements).toBe(1);
-    await agent.accept(interaction.id, 'agent-twin', 'Tess');
-    await eventually(async () => expect((await chat.chat(id)).body.chat.state).toBe('Chatting'));
 
     const since = Date.now();
     const customer = Array.from({ length: 10 }, (_, i) => `customer ${i}`);

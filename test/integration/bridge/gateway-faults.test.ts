@@ -4,7 +4,7 @@
 import { createServer, request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentClient, chatClient, control, eventually, http, startEmulator, type RunningEmulator } from '../../support/emulator';
-import { startBot, startBridge, type RunningBridge } from '../../support/bridge';
+import { handOver, startBot, startBridge, type RunningBridge } from '../../support/bridge';
 
 let emu: RunningEmulator;
 let bot: Awaited<ReturnType<typeof startBot>>;
@@ -28,23 +28,8 @@ const MESSAGES = 'POST /chat-gateway/v1/conversations/{id}/messages';
 const customerTexts = async (interactionId: string) =>
   (await agent().transcript(interactionId)).messages.filter((m: { type: string; from: { type: string } }) => m.type === 'Text' && m.from.type === 'Customer').map((m: { text: string }) => m.text);
 
-/** A chat handed over and accepted by an agent; returns the chat id and the gateway conversation id. */
-async function withAgent(via: { chat: ReturnType<typeof chatClient>; bridge: RunningBridge } = { chat, bridge }) {
-  const id = await via.chat.requestChat({ nickname: `F${Math.random().toString(36).slice(2, 7)}` });
-  await eventually(async () => expect((await via.chat.messages(id, 1)).body.messages.some((m: { type: string }) => m.type === 'Text')).toBe(true), { timeoutMs: 10_000 });
-  await via.chat.send(id, 'agent');
-  const conversationId = await eventually(
-    async () => {
-      const s = await via.bridge.bridge.sessions.get(id);
-      if (!s?.handover?.conversationId) throw new Error('not yet');
-      return s.handover.conversationId;
-    },
-    { timeoutMs: 15_000 },
-  );
-  await agent().accept(conversationId);
-  await eventually(async () => expect((await via.chat.chat(id)).body.chat.state).toBe('Chatting'));
-  return { id, conversationId };
-}
+/** A chat handed over and accepted by an agent, through `via` (this file's bridge unless told). */
+const withAgent = (via: { chat: ReturnType<typeof chatClient> } = { chat }) => handOver(via.chat, emu.url, `F${Math.random().toString(36).slice(2, 7)}`);
 
 describe('customer messages while the gateway fails', () => {
   it('a burst of 500s: delivered once', async () => {
@@ -146,7 +131,7 @@ describe('pace', () => {
     const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
     const slow = await startBridge({ gateway: { url: proxyUrl, jwkUrl: `${emu.url}/chat-gateway/v1/jwk/{kid}/public` }, availability: { rtsUrl: emu.url }, bot: { endpoint: bot.endpoint } });
     try {
-      const via = { chat: chatClient(slow.url), bridge: slow };
+      const via = { chat: chatClient(slow.url) };
       const { id, conversationId } = await withAgent(via);
       refused = 0;
       sends.length = 0;
@@ -164,7 +149,7 @@ describe('pace', () => {
   it('keeps gateway calls at GATEWAY_RPS', async () => {
     const paced = await startBridge({ gateway: { url: emu.url, rps: 5 }, bot: { endpoint: bot.endpoint } });
     try {
-      const via = { chat: chatClient(paced.url), bridge: paced };
+      const via = { chat: chatClient(paced.url) };
       const { id, conversationId } = await withAgent(via);
       const since = Date.now();
       for (let i = 0; i < 6; i++) await via.chat.send(id, `paced ${i}`, `paced-${i}`);

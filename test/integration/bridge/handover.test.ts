@@ -2,7 +2,7 @@
 // the bridge between them. What the customer sees, what the agent gets, and the bot coming back.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CC_ID, agentClient, chatClient, control, eventually, http, startEmulator, type RunningEmulator } from '../../support/emulator';
-import { startBot, startBridge, type RunningBridge } from '../../support/bridge';
+import { handOver, startBot, startBridge, type RunningBridge } from '../../support/bridge';
 
 let emu: RunningEmulator;
 let bot: Awaited<ReturnType<typeof startBot>>;
@@ -51,12 +51,10 @@ async function interactionOf(nickname: string) {
 }
 
 /** A chat that asked the bot for an agent and is queued. */
-async function handedOver(nickname: string, userData: Record<string, unknown> = {}) {
-  const id = await chat.requestChat({ nickname, userData });
-  await until(id, hasText(/assistant/));
-  await chat.send(id, 'agent', `${nickname}-agent`);
+async function handedOver(nickname: string) {
+  const { id, conversationId } = await handOver(chat, emu.url, nickname, { agent: false });
   await until(id, (l) => l.some((m) => m.type === 'Notice' && m.notice?.event === 'queued'));
-  return { id, interaction: await interactionOf(nickname) };
+  return { id, interaction: { id: conversationId } };
 }
 
 describe('bot first', () => {

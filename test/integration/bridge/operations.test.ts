@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../bot-bridge/ops/logger';
 import { SqliteStore } from '../../../bot-bridge/store';
 import { API_KEY, agentClient, chatClient, control, eventually, http, startEmulator, type RunningEmulator } from '../../support/emulator';
-import { startBot, startBridge } from '../../support/bridge';
+import { handOver, startBot, startBridge } from '../../support/bridge';
 
 let emu: RunningEmulator;
 let bot: Awaited<ReturnType<typeof startBot>>;
@@ -22,21 +22,6 @@ afterAll(async () => {
   await bot?.close();
   await emu?.close();
 });
-
-/** A chat handed over and accepted. */
-async function accepted(chat: ReturnType<typeof chatClient>, sessions: { get(id: string): Promise<{ handover: { conversationId: string | null } | null } | null> }, nickname: string) {
-  const id = await chat.requestChat({ nickname });
-  await eventually(async () => expect((await chat.messages(id, 1)).body.messages.some((m: { type: string }) => m.type === 'Text')).toBe(true), { timeoutMs: 10_000 });
-  await chat.send(id, 'agent');
-  const conversationId = await eventually(async () => {
-    const c = (await sessions.get(id))?.handover?.conversationId;
-    if (!c) throw new Error('not yet');
-    return c;
-  });
-  await agentClient(emu.url).accept(conversationId);
-  await eventually(async () => expect((await chat.chat(id)).body.chat.state).toBe('Chatting'));
-  return { id, conversationId };
-}
 
 describe('health, readiness and metrics', () => {
   it('is healthy, ready when store and gateway answer, and not ready when the gateway is away', async () => {
@@ -59,7 +44,7 @@ describe('health, readiness and metrics', () => {
   it('exposes sessions by state, handovers, webhook events, outbox depth and gateway latency', async () => {
     const b = await startBridge({ gateway: { url: emu.url }, bot: { endpoint: bot.endpoint } });
     try {
-      await accepted(chatClient(b.url), b.bridge.sessions, 'Metrics Mo');
+      await handOver(chatClient(b.url), emu.url, 'Metrics Mo');
       const text = await (await fetch(`${b.url}/metrics`)).text();
       expect(text).toMatch(/^parley_sessions\{state="agent"\} 1$/m);
       expect(text).toMatch(/^parley_handovers_total\{result="requested"\} 1$/m);
@@ -87,7 +72,7 @@ describe('logs', () => {
     const b = await startBridge({ gateway: { url: emu.url }, bot: { endpoint: bot.endpoint }, apiKey, logLevel: 'info' }, { logger: createLogger('info', sink) });
     try {
       const chat = chatClient(b.url);
-      const { id, conversationId } = await accepted(chat, b.bridge.sessions, 'Private Pat');
+      const { id, conversationId } = await handOver(chat, emu.url, 'Private Pat');
       await chat.send(id, 'my card number is 4111-SECRET', 'p1');
       await agentClient(emu.url).say(conversationId, 'agent says SECRET-REPLY');
       await eventually(async () => expect((await chat.messages(id, 1)).body.messages.some((m: { text?: string }) => m.text === 'agent says SECRET-REPLY')).toBe(true));
@@ -165,7 +150,7 @@ describe('shutdown and idle chats', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'bridge-drain-')), 'bridge.db');
     const b = await startBridge({ store: `sqlite:${file}`, gateway: { url: emu.url }, bot: { endpoint: bot.endpoint }, shutdownDrainS: 10 });
     const chat = chatClient(b.url);
-    const { id, conversationId } = await accepted(chat, b.bridge.sessions, 'Drain Dee');
+    const { id, conversationId } = await handOver(chat, emu.url, 'Drain Dee');
     await control(emu.url, { faults: [{ route: 'POST /chat-gateway/v1/conversations/{id}/messages', status: 503, count: 1, delayMs: 300 }] });
     expect((await chat.send(id, 'last words', 'dd1')).body).toEqual({ statusCode: 0 });
     await b.close();
@@ -180,7 +165,7 @@ describe('shutdown and idle chats', () => {
     const b = await startBridge({ gateway: { url: emu.url }, bot: { endpoint: bot.endpoint }, chatIdleTimeoutS: 5 });
     try {
       const chat = chatClient(b.url);
-      const { id, conversationId } = await accepted(chat, b.bridge.sessions, 'Idle Ian');
+      const { id, conversationId } = await handOver(chat, emu.url, 'Idle Ian');
       await eventually(async () => expect((await http(`${emu.url}/agent/api/interactions/${conversationId}`)).body).toMatchObject({ state: 'ended', endedReason: 'customer' }), {
         timeoutMs: 12_000,
         intervalMs: 250,

@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { RedisStore, SqliteStore, type Store } from '../../../bot-bridge/store';
-import type { Session } from '../../../bot-bridge/sessions/types';
 import { REDIS_URL, redisPrefix } from '../../support/bridge';
+import { sessionFixture } from '../../support/sessions';
 
 const opened: Store[] = [];
 
@@ -20,29 +20,7 @@ afterAll(async () => {
   }
 });
 
-function session(overrides: Partial<Session> = {}): Session {
-  return {
-    id: randomUUID(),
-    kind: 'widget',
-    version: 1,
-    createdAt: Date.now(),
-    contactCenterId: 'cc',
-    state: 'bot',
-    endedReason: null,
-    nickname: 'Chris',
-    subject: null,
-    userData: {},
-    user: { name: 'Chris' },
-    queueId: 'support',
-    botConversationId: randomUUID(),
-    callbackUrl: null,
-    handover: null,
-    handoverCount: 0,
-    agents: {},
-    nextParticipantId: 2,
-    ...overrides,
-  };
-}
+const session = sessionFixture;
 
 const text = (t: string, key?: string) => ({
   type: 'Text' as const,

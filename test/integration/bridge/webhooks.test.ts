@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookSigner } from '../../../demo/contact-center/gateway/signer';
-import { agentClient, chatClient, eventually, startEmulator, type RunningEmulator } from '../../support/emulator';
-import { postWebhook, signedDelivery, startBot, startBridge, type RunningBridge } from '../../support/bridge';
+import { chatClient, eventually, startEmulator, type RunningEmulator } from '../../support/emulator';
+import { handOver, postWebhook, signedDelivery, startBot, startBridge, type RunningBridge } from '../../support/bridge';
 
 let emu: RunningEmulator;
 let bot: Awaited<ReturnType<typeof startBot>>;
@@ -22,16 +22,7 @@ beforeAll(async () => {
   bot = await startBot();
   bridge = await startBridge({ gateway: { url: emu.url }, bot: { endpoint: bot.endpoint }, webhook: { reorderMs: 400 } });
   chat = chatClient(bridge.url);
-  chatId = await chat.requestChat({ nickname: 'Ivy' });
-  await eventually(async () => expect((await all()).some((m) => m.type === 'Text')).toBe(true));
-  await chat.send(chatId, 'agent');
-  conversationId = await eventually(async () => {
-    const session = await bridge.bridge.sessions.get(chatId);
-    if (!session?.handover?.conversationId) throw new Error('not handed over yet');
-    return session.handover.conversationId;
-  });
-  await agentClient(emu.url).accept(conversationId, 'agent-kim', 'Kim');
-  await eventually(async () => expect((await all()).some((m) => m.type === 'ParticipantJoined' && m.from.nickname === 'Kim')).toBe(true));
+  ({ id: chatId, conversationId } = await handOver(chat, emu.url, 'Ivy', { agent: { id: 'agent-kim', name: 'Kim' } }));
 });
 afterAll(async () => {
   await bridge?.close();
