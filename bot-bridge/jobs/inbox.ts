@@ -18,8 +18,9 @@ const UNBOUND_WAIT_MS = 120_000;
 /** Intake: record the event; true when it is new. */
 export async function recordEvent(deps: Deps, event: InboxEvent): Promise<boolean> {
   const { store } = deps;
-  if (!(await store.inboxAdd(event))) return false;
-  let bound = await store.sessionByConversation(event.conversationId);
+  const { fresh, sessionId: known } = await store.inboxAdd(event);
+  if (!fresh) return false;
+  let bound = known;
   if (!bound && event.body.eventType === 'CONVERSATION_UPDATE') {
     // A conversation we do not know yet: if it carries one of our references, a create we are
     // still waiting on (or could not tell happened) made it. Binding it here lets that handover go on.

@@ -61,14 +61,25 @@ const LUA = {
     if #rows > 0 and last > cursor and redis.call('EXISTS', k) == 1 then redis.call('HSET', k, 'cursor', last) end
     table.insert(rows, 1, start)
     return rows`,
+  // ARGV: P, ttl, then (eventId, conversationId, json) per event. Returns (fresh, bound session) per event.
   inboxAdd: `
-    local P = ARGV[1]
-    if not redis.call('SET', P .. 'in:' .. ARGV[2], 1, 'NX', 'EX', ARGV[5]) then return 0 end
-    local pending = P .. 'inp:' .. ARGV[3]
-    local seq = redis.call('INCR', P .. 'inseq')
-    redis.call('HSET', pending, ARGV[2], seq .. '|' .. ARGV[4])
-    redis.call('EXPIRE', pending, ARGV[5])
-    return 1`,
+    local P, ttl = ARGV[1], ARGV[2]
+    local out = {}
+    for i = 3, #ARGV, 3 do
+      local eid, cid = ARGV[i], ARGV[i + 1]
+      local bound = redis.call('GET', P .. 'conv:' .. cid) or ''
+      if redis.call('SET', P .. 'in:' .. eid, 1, 'NX', 'EX', ttl) then
+        local pending = P .. 'inp:' .. cid
+        local seq = redis.call('INCR', P .. 'inseq')
+        redis.call('HSET', pending, eid, seq .. '|' .. ARGV[i + 2])
+        redis.call('EXPIRE', pending, ttl)
+        table.insert(out, 1)
+      else
+        table.insert(out, 0)
+      end
+      table.insert(out, bound)
+    end
+    return out`,
   enqueue: `
     local P, now, ttl = ARGV[1], tonumber(ARGV[2]), ARGV[3]
     local queue, key, nb = ARGV[4], ARGV[7], tonumber(ARGV[8])
@@ -239,7 +250,9 @@ export class RedisStore implements Store {
     private readonly P: string,
     retentionH: number,
   ) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+    // Auto-pipelining sends the commands of one event-loop turn together: many concurrent requests,
+    // few round trips.
+    this.redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, enableAutoPipelining: true });
     // Without a listener ioredis prints every reconnect attempt; /readyz reports the state instead.
     this.redis.on('error', () => undefined);
     this.ttlS = retentionH * 3600;
@@ -335,9 +348,25 @@ export class RedisStore implements Store {
     return rows.map((json, i) => ({ ...(JSON.parse(json) as Omit<Entry, 'index'>), index: Number(start) + i }));
   }
 
-  async inboxAdd(event: InboxEvent): Promise<boolean> {
-    const added = await this.lua.inboxAdd(this.P, event.eventId, event.conversationId, JSON.stringify(event), this.ttlS);
-    return added === 1;
+  /** Events arriving together (one I/O turn) are recorded by one script call, each answered after it. */
+  inboxAdd(event: InboxEvent): Promise<{ fresh: boolean; sessionId: string | null }> {
+    return new Promise((resolve, reject) => {
+      this.inboxBatch.push({ event, resolve, reject });
+      if (this.inboxBatch.length === 1) setImmediate(() => void this.flushInbox());
+    });
+  }
+
+  private readonly inboxBatch: { event: InboxEvent; resolve: (r: { fresh: boolean; sessionId: string | null }) => void; reject: (e: unknown) => void }[] = [];
+
+  private async flushInbox(): Promise<void> {
+    const batch = this.inboxBatch.splice(0);
+    try {
+      const args = batch.flatMap(({ event }) => [event.eventId, event.conversationId, JSON.stringify(event)]);
+      const flat = (await this.lua.inboxAdd(this.P, this.ttlS, ...args)) as (number | string)[];
+      batch.forEach(({ resolve }, i) => resolve({ fresh: flat[2 * i] === 1, sessionId: (flat[2 * i + 1] as string) || null }));
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+    }
   }
 
   async inboxPending(conversationId: string): Promise<InboxEvent[]> {

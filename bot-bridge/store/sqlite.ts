@@ -235,9 +235,32 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
-  async inboxAdd(event: InboxEvent): Promise<boolean> {
-    const result = this.s.inboxAdd.run(event.eventId, event.conversationId, event.timestamp, event.receivedAt, JSON.stringify(event.body));
-    return result.changes === 1;
+  /**
+   * Group commit: events arriving together (one I/O turn of the event loop) are written in one
+   * transaction, and each is acknowledged once it is committed.
+   */
+  inboxAdd(event: InboxEvent): Promise<{ fresh: boolean; sessionId: string | null }> {
+    return new Promise((resolve, reject) => {
+      this.inboxBatch.push({ event, resolve, reject });
+      if (this.inboxBatch.length === 1) setImmediate(() => this.flushInbox());
+    });
+  }
+
+  private readonly inboxBatch: { event: InboxEvent; resolve: (r: { fresh: boolean; sessionId: string | null }) => void; reject: (e: unknown) => void }[] = [];
+
+  private flushInbox(): void {
+    const batch = this.inboxBatch.splice(0);
+    try {
+      const results = this.db.transaction(() =>
+        batch.map(({ event }) => ({
+          fresh: this.s.inboxAdd.run(event.eventId, event.conversationId, event.timestamp, event.receivedAt, JSON.stringify(event.body)).changes === 1,
+          sessionId: this.s.byConversation.get(event.conversationId)?.session_id ?? null,
+        })),
+      ).immediate();
+      batch.forEach(({ resolve }, i) => resolve(results[i]!));
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+    }
   }
 
   async inboxPending(conversationId: string): Promise<InboxEvent[]> {

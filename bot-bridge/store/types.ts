@@ -87,8 +87,11 @@ export interface Store {
   /** Entries from `from` (1-based) on; `null` = after the session's cursor. Advances the cursor. */
   readEntries(sessionId: string, from: number | null): Promise<Entry[]>;
 
-  /** false = this event id was seen before (a retry or a replay). */
-  inboxAdd(event: InboxEvent): Promise<boolean>;
+  /**
+   * Records a webhook event. `fresh: false` = this event id was seen before (a retry or a replay).
+   * Also tells which session the event's conversation is bound to (one round trip for the intake).
+   */
+  inboxAdd(event: InboxEvent): Promise<{ fresh: boolean; sessionId: string | null }>;
   inboxPending(conversationId: string): Promise<InboxEvent[]>;
   inboxDone(conversationId: string, eventIds: string[]): Promise<void>;
 

@@ -138,17 +138,23 @@ describe.each(drivers)('store contract: %s', (_name, open) => {
   it('records a webhook event once, and hands pending ones back in timestamp order', async () => {
     const conversationId = randomUUID();
     const event = (eventId: string, timestamp: number) => ({ eventId, conversationId, timestamp, receivedAt: Date.now(), body: { eventType: 'MESSAGE', n: eventId } });
-    expect(await store.inboxAdd(event('e2', 200))).toBe(true);
-    expect(await store.inboxAdd(event('e1', 100))).toBe(true);
-    expect(await store.inboxAdd(event('e3', 200))).toBe(true);
-    expect(await store.inboxAdd(event('e1', 100))).toBe(false);
+    expect(await store.inboxAdd(event('e2', 200))).toEqual({ fresh: true, sessionId: null });
+    // Several at once (one group commit in SQLite), a duplicate among them.
+    expect(await Promise.all([store.inboxAdd(event('e1', 100)), store.inboxAdd(event('e3', 200)), store.inboxAdd(event('e1', 100))])).toEqual([
+      { fresh: true, sessionId: null },
+      { fresh: true, sessionId: null },
+      { fresh: false, sessionId: null },
+    ]);
     const pending = await store.inboxPending(conversationId);
     expect(pending.map((e) => e.eventId)).toEqual(['e1', 'e2', 'e3']);
     expect(pending[0]!.body).toEqual({ eventType: 'MESSAGE', n: 'e1' });
     await store.inboxDone(conversationId, ['e1', 'e2']);
     expect((await store.inboxPending(conversationId)).map((e) => e.eventId)).toEqual(['e3']);
     // Done is not forgotten: a retry of a handled event is still a duplicate.
-    expect(await store.inboxAdd(event('e1', 100))).toBe(false);
+    expect((await store.inboxAdd(event('e1', 100))).fresh).toBe(false);
+    // And the answer names the session once the conversation is bound.
+    await store.bindConversation(conversationId, 'session-9');
+    expect(await store.inboxAdd(event('e4', 300))).toEqual({ fresh: true, sessionId: 'session-9' });
   });
 
   describe('outbox', () => {
