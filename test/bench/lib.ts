@@ -1,5 +1,7 @@
 // Shared pieces of the benchmarks: rows, percentiles, child processes that print their URL.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 
 export interface Row {
   bench: string;
@@ -54,4 +56,56 @@ export async function startProcess(entry: string, env: Record<string, string>, u
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Resident memory of a process (MB) and its peak, from /proc (Linux). */
+export function memoryOf(pid: number): { rssMb: number; peakMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMb: round(kb('VmRSS') / 1024, 1), peakMb: round(kb('VmHWM') / 1024, 1) };
+}
+
+export interface BlastRequest {
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: Buffer;
+}
+
+/**
+ * Sends `total` requests as fast as `concurrency` keep-alive connections allow (node:http, which
+ * costs the client less than fetch, so the server is what is measured); returns the rate, the
+ * sorted latencies and the count of failures (no answer, or a status of 300 or more).
+ */
+export async function blast(total: number, concurrency: number, make: (i: number) => BlastRequest): Promise<{ perSecond: number; latencies: number[]; errors: number; elapsedS: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  let next = 0;
+  let errors = 0;
+  const latencies: number[] = [];
+  const once = (r: BlastRequest) =>
+    new Promise<number>((resolve) => {
+      const url = new URL(r.url);
+      const req = httpRequest({ agent, host: url.hostname, port: url.port, path: url.pathname + url.search, method: r.method ?? 'POST', headers: r.headers }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', () => resolve(0));
+      req.end(r.body);
+    });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t0 = performance.now();
+        const status = await once(make(i));
+        if (status === 0 || status >= 300) errors++;
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const elapsedS = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return { perSecond: round(total / elapsedS, 1), latencies, errors, elapsedS };
 }

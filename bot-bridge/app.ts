@@ -1,0 +1,176 @@
+// The bridge as an app factory: builds every part from a config, not listening yet (index.ts
+// listens; tests use inject() or listen on port 0). start() runs what needs the bridge's own URL:
+// the gateway bootstrap (its webhook must reach us), the outbox worker and the sweeper.
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { BridgeConfig } from './config';
+import type { Deps } from './context';
+import { customerChatApi } from './fronts/customer-chat/routes';
+import { botChannel } from './fronts/bot-channel/routes';
+import { handoverApi } from './fronts/handover-api/routes';
+import { opsRoutes } from './fronts/ops';
+import { webhookReceiver, WEBHOOK_PATH } from './fronts/webhooks/routes';
+import { Availability, GatewayClient, WebhookVerifier, bootstrapGateway } from './gateway';
+import { handlers } from './jobs';
+import { backoff, OutboxWorker } from './outbox';
+import { createLogger, type Logger } from './ops/logger';
+import { Metrics } from './ops/metrics';
+import { startSweeper } from './ops/sweeper';
+import { Sessions } from './sessions/service';
+import { openStore, type Store } from './store';
+
+export interface Bridge {
+  app: FastifyInstance;
+  deps: Deps;
+  sessions: Sessions;
+  worker: OutboxWorker;
+  /** Call once listening: sets the public URL, starts the worker, and sets up the gateway (retried until it works). */
+  start(publicUrl?: string): Promise<void>;
+  /** Resolves once the gateway webhook and channel are set up. */
+  ready: Promise<void>;
+}
+
+export interface BuildOptions {
+  logger?: Logger;
+  store?: Store;
+}
+
+export async function buildBridge(config: BridgeConfig, options: BuildOptions = {}): Promise<Bridge> {
+  const log = options.logger ?? createLogger(config.logLevel);
+  const store = options.store ?? openStore(config.store, { redisPrefix: config.redisPrefix, retentionH: config.retentionH });
+  const metrics = new Metrics(() => store);
+  let publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+  let worker: OutboxWorker | null = null;
+
+  const deps: Deps = {
+    config,
+    store,
+    log,
+    metrics,
+    gateway: new GatewayClient({
+      url: config.gateway.url,
+      apiKey: config.gateway.apiKey,
+      tenant: config.gateway.tenant,
+      rps: config.gateway.rps,
+      timeoutMs: config.gateway.timeoutMs,
+      store,
+      observe: ({ method, route, status, seconds }) => metrics.gatewayLatency.observe({ method, route, status: String(status) }, seconds),
+    }),
+    availability: new Availability({
+      ...config.availability,
+      rtsUrl: config.availability.rtsUrl ?? config.gateway.url,
+      onError: (dependency, message) => {
+        metrics.dependencyErrors.inc({ dependency });
+        log.warn({ dependency, problem: message }, 'availability check failed');
+      },
+    }),
+    setup: null,
+    publicUrl: () => publicUrl,
+    wake: () => worker?.wake(),
+    botHealth: { failedAt: 0, okAt: 0 },
+  };
+  const sessions = new Sessions(deps);
+  worker = new OutboxWorker({
+    store,
+    handlers: handlers(deps, sessions),
+    concurrency: config.outbox.concurrency,
+    pollMs: config.outbox.pollMs,
+    leaseMs: Math.max(config.gateway.timeoutMs, config.bot.timeoutMs) * 3 + 10_000,
+    log,
+    onResult: (kind, result) => metrics.outboxJobs.inc({ kind, result }),
+  });
+  const verifier = new WebhookVerifier({ jwkUrl: config.gateway.jwkUrl ?? `${config.gateway.url}/chat-gateway/v1/jwk/{kid}/public`, maxAgeS: config.webhook.maxAgeS, expectedTenantId: config.gateway.expectedTenantId });
+
+  // 64 KB is plenty for a chat message; the fronts that take more (webhooks, bot activities, the
+  // handover API's history) raise it for their own routes.
+  const app = Fastify({ loggerInstance: log, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 64 * 1024, return503OnClosing: true }) as unknown as FastifyInstance;
+  app.addHook('onResponse', async (request, reply) => {
+    // Route patterns only: URLs hold chat ids, the customer's credential.
+    request.log.debug({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  await app.register(customerChatApi, { prefix: '/api/v2', deps, sessions });
+  await app.register(botChannel, { prefix: '/v3', deps, sessions });
+  await app.register(handoverApi, { prefix: '/v1', deps, sessions });
+  await app.register(webhookReceiver, { prefix: '/webhooks', deps, verifier });
+  await app.register(opsRoutes, { deps });
+
+  app.get('/', async () => ({
+    name: 'Parley bot bridge',
+    endpoints: {
+      customerChat: '/api/v2',
+      botConnector: '/v3/conversations/{conversationId}/activities',
+      handoverApi: '/v1/handovers',
+      gatewayWebhook: WEBHOOK_PATH,
+      health: '/healthz',
+      ready: '/readyz',
+      metrics: '/metrics',
+    },
+  }));
+  app.setNotFoundHandler(async (request, reply) => reply.code(404).send({ error: `No such endpoint: ${request.method} ${request.url.split('?')[0]}` }));
+
+  let started = false;
+  let stopSweeper = () => {};
+  let stopped = false;
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+
+  const setUpGateway = async () => {
+    for (let attempt = 1; !stopped; attempt++) {
+      try {
+        deps.setup = await bootstrapGateway({
+          store,
+          client: deps.gateway,
+          gatewayUrl: config.gateway.url,
+          webhookUri: `${publicUrl}${WEBHOOK_PATH}`,
+          channelId: config.gateway.channelId,
+          webhookId: config.gateway.webhookId,
+          queueId: config.gateway.queueId,
+          owner: worker!.owner,
+          log,
+        });
+        log.info({ channelId: deps.setup.channelId, webhookId: deps.setup.webhookId }, 'gateway set up');
+        markReady();
+        return;
+      } catch (error) {
+        log.warn({ err: error, attempt }, 'gateway setup failed, retrying');
+        await new Promise((r) => setTimeout(r, backoff(attempt, 1000, 30_000)));
+      }
+    }
+  };
+
+  // Closing waits for open connections. A keep-alive connection whose request finishes after close
+  // began (a webhook, a poll) would otherwise hold the server open until the client's keep-alive
+  // ends: close those as they go idle, and any left after a few seconds.
+  let closeIdle: NodeJS.Timeout | undefined;
+  app.addHook('preClose', async () => {
+    const started = Date.now();
+    closeIdle = setInterval(() => {
+      if (Date.now() - started > 5000) app.server.closeAllConnections();
+      else app.server.closeIdleConnections();
+    }, 100);
+    closeIdle.unref();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(closeIdle);
+    stopped = true;
+    stopSweeper();
+    await worker!.stop(config.shutdownDrainS * 1000);
+    if (!options.store) await store.close();
+  });
+
+  return {
+    app,
+    deps,
+    sessions,
+    worker,
+    ready,
+    async start(url?: string) {
+      if (started) return;
+      started = true;
+      if (url) publicUrl = url.replace(/\/+$/, '');
+      worker!.start();
+      stopSweeper = startSweeper(deps, sessions, worker!.owner);
+      void setUpGateway();
+    },
+  };
+}

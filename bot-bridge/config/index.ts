@@ -1,0 +1,292 @@
+// The bridge's configuration: parsed and validated once from the environment, with every problem
+// reported at once (a deployer fixes them in one go, not one restart per mistake).
+import { readFileSync } from 'node:fs';
+import { DEFAULT_TEXTS, type Texts } from './texts';
+import { DEFAULT_CHAT_SCRIPT, type ChatScript } from './chat-script';
+
+export { DEFAULT_TEXTS, fill, type Texts } from './texts';
+export { DEFAULT_CHAT_SCRIPT, type ChatScript } from './chat-script';
+
+export const DEFAULT_CONTACT_CENTER_ID = '3f6c1d2e-8b7a-4c59-9e21-5d4b3a2f1e0c';
+
+export interface BridgeConfig {
+  port: number;
+  host: string;
+  /** Where the gateway and the bot reach this bridge; null = http://<host>:<bound port>. */
+  publicUrl: string | null;
+  /** `sqlite:<file>` (`sqlite::memory:` for tests) or `redis://…`. */
+  store: string;
+  /** Prefix of every Redis key (several bridges or tests can share one Redis). */
+  redisPrefix: string;
+  contactCenterIds: string[];
+  /** Origins allowed to call the Customer Chat API; ['*'] = any. */
+  allowedOrigins: string[];
+  gateway: {
+    url: string;
+    apiKey: string;
+    /** X-8x8-Tenant, for customers with several tenants. */
+    tenant: string | null;
+    channelId: string | null;
+    webhookId: string | null;
+    /** The channel's queue when the bridge creates the channel. */
+    queueId: string;
+    rps: number;
+    timeoutMs: number;
+    /** `{kid}` is replaced by the key id; null = the gateway's own /chat-gateway/v1/jwk/{kid}/public. */
+    jwkUrl: string | null;
+    /** When set, webhooks must carry this x-8x8-tenant-id. */
+    expectedTenantId: string | null;
+    /** How long an ambiguous send waits for its echo or the message list before it is sent again. */
+    reconcileGraceMs: number;
+  };
+  webhook: {
+    /** Freshness window on x-8x8-transmission-time (replay guard). */
+    maxAgeS: number;
+    /** How long an event waits for earlier-stamped events before it is applied. */
+    reorderMs: number;
+  };
+  bot: {
+    endpoint: string;
+    name: string;
+    id: string;
+    timeoutMs: number;
+    /** What happens when the bot does not answer: tell the customer, or also hand over. */
+    onFailure: 'notice' | 'handover';
+  };
+  /** Bearer key of the generic handover API; null disables that API. */
+  apiKey: string | null;
+  /** HMAC key of the generic API's callbacks; null = the API key (see callbackSecretOf). */
+  callbackSecret: string | null;
+  afterAgent: 'bot' | 'end';
+  postAgent: { maxTotalMinutes: number; userTimeoutInMinutes: number };
+  chatIdleTimeoutS: number;
+  availability: {
+    enabled: boolean;
+    /** null = the gateway URL (the emulator serves both). */
+    rtsUrl: string | null;
+    tenant: string;
+    token: string;
+    /** null = do not check the schedule. */
+    scheduleId: string | null;
+    cacheS: number;
+    minAgents: number;
+  };
+  outbox: {
+    concurrency: number;
+    pollMs: number;
+    /** A gateway job still failing after this long is given up (and the customer told). */
+    maxAgeS: number;
+    /** Callbacks to the generic API's bots are retried for this long. */
+    callbackMaxAgeS: number;
+  };
+  shutdownDrainS: number;
+  /** Ended sessions, handled webhook ids and sent job keys are kept this long. */
+  retentionH: number;
+  logLevel: string;
+  chatScript: ChatScript;
+  texts: Texts;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = NodeJS.ProcessEnv;
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  text(name: string, fallback: string): string {
+    const value = this.raw(name) ?? fallback;
+    if (/\s/.test(value)) this.problems.push(`${name} must not contain spaces`);
+    return value;
+  }
+
+  optional(name: string): string | null {
+    const value = this.raw(name);
+    if (value !== undefined && /\s/.test(value)) this.problems.push(`${name} must not contain spaces`);
+    return value ?? null;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+      return fallback;
+    }
+    return raw as T;
+  }
+
+  url(name: string, fallback: string | null): string | null {
+    const raw = this.raw(name) ?? fallback;
+    if (raw === null) return null;
+    try {
+      const url = new URL(raw);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
+      return raw.replace(/\/+$/, '');
+    } catch {
+      this.problems.push(`${name} must be an absolute http(s) URL, got "${raw}"`);
+      return fallback;
+    }
+  }
+
+  json<T>(name: string, fallback: T, check: (value: unknown) => string | null): T {
+    const path = this.raw(name);
+    if (path === undefined) return fallback;
+    let value: unknown;
+    try {
+      value = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (error) {
+      this.problems.push(`${name}: cannot read JSON from "${path}": ${(error as Error).message}`);
+      return fallback;
+    }
+    const problem = check(value);
+    if (problem) {
+      this.problems.push(`${name}: ${problem}`);
+      return fallback;
+    }
+    return value as T;
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function configFromEnv(env: Env = process.env): BridgeConfig {
+  const r = new Reader(env);
+
+  const store = r.text('BRIDGE_STORE', 'sqlite:.data/bridge.db');
+  if (!/^sqlite:.+/.test(store) && !/^rediss?:\/\/.+/.test(store)) {
+    r.problems.push(`BRIDGE_STORE must be "sqlite:<file>" or "redis://host:port", got "${store}"`);
+  }
+  const contactCenterIds = r.text('CONTACT_CENTER_ID', DEFAULT_CONTACT_CENTER_ID).split(',').filter(Boolean);
+  if (contactCenterIds.length === 0) r.problems.push('CONTACT_CENTER_ID must name at least one contact center');
+
+  const origins = r.text('ALLOWED_ORIGINS', '*').split(',').filter(Boolean);
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    try {
+      const url = new URL(origin);
+      if (url.origin !== origin) throw new Error('not an origin');
+    } catch {
+      r.problems.push(`ALLOWED_ORIGINS: "${origin}" is not an origin like https://shop.example.com (scheme, host and port only)`);
+    }
+  }
+
+  const gatewayUrl = r.url('GATEWAY_URL', 'http://127.0.0.1:4010')!;
+  const apiKey = r.optional('BRIDGE_API_KEY');
+  if (apiKey !== null && apiKey.length < 16) r.problems.push('BRIDGE_API_KEY must have at least 16 characters');
+  const callbackSecret = r.optional('CALLBACK_SECRET');
+  const scheduleId = r.raw('SCHEDULE_ID') === 'none' ? null : r.text('SCHEDULE_ID', '1');
+
+  const chatScript = r.json<ChatScript>('BRIDGE_CHAT_SCRIPT', DEFAULT_CHAT_SCRIPT, (v) =>
+    isObject(v) && isObject(v.chatWindow) ? null : 'must be an object like the default chat script (with at least "chatWindow")',
+  );
+  const textOverrides = r.json<Partial<Texts>>('BRIDGE_TEXTS', {}, (v) => {
+    if (!isObject(v)) return 'must be an object of texts';
+    const unknown = Object.keys(v).filter((k) => !(k in DEFAULT_TEXTS));
+    if (unknown.length) return `unknown keys ${unknown.join(', ')} (known: ${Object.keys(DEFAULT_TEXTS).join(', ')})`;
+    const notText = Object.entries(v).filter(([, t]) => typeof t !== 'string');
+    return notText.length ? `${notText.map(([k]) => k).join(', ')} must be strings` : null;
+  });
+
+  const config: BridgeConfig = {
+    port: r.int('BRIDGE_PORT', 4020, 0, 65535),
+    host: r.text('BRIDGE_HOST', '127.0.0.1'),
+    publicUrl: r.url('BRIDGE_PUBLIC_URL', null),
+    store,
+    redisPrefix: r.text('BRIDGE_REDIS_PREFIX', 'parley:'),
+    contactCenterIds,
+    allowedOrigins: origins.includes('*') ? ['*'] : origins,
+    gateway: {
+      url: gatewayUrl,
+      apiKey: r.text('GATEWAY_API_KEY', 'emulator-key'),
+      tenant: r.optional('GATEWAY_TENANT'),
+      channelId: r.optional('GATEWAY_CHANNEL_ID'),
+      webhookId: r.optional('GATEWAY_WEBHOOK_ID'),
+      queueId: r.text('GATEWAY_QUEUE_ID', 'support'),
+      rps: r.int('GATEWAY_RPS', 5, 1, 100_000),
+      timeoutMs: r.int('GATEWAY_TIMEOUT_MS', 10_000, 100, 120_000),
+      jwkUrl: r.optional('GATEWAY_JWK_URL'),
+      expectedTenantId: r.optional('GATEWAY_TENANT_ID'),
+      reconcileGraceMs: r.int('GATEWAY_RECONCILE_GRACE_MS', 2000, 0, 60_000),
+    },
+    webhook: {
+      maxAgeS: r.int('WEBHOOK_MAX_AGE_S', 300, 5, 86_400),
+      reorderMs: r.int('WEBHOOK_REORDER_MS', 250, 0, 10_000),
+    },
+    bot: {
+      endpoint: r.url('BOT_ENDPOINT', 'http://127.0.0.1:3978/api/messages')!,
+      name: (r.raw('BOT_NAME') ?? 'Assistant').slice(0, 100),
+      id: r.text('BOT_ID', 'parley-bot'),
+      timeoutMs: r.int('BOT_TIMEOUT_MS', 10_000, 100, 120_000),
+      onFailure: r.oneOf('BOT_FAILURE', 'notice', ['notice', 'handover'] as const),
+    },
+    apiKey,
+    callbackSecret,
+    afterAgent: r.oneOf('AFTER_AGENT', 'bot', ['bot', 'end'] as const),
+    postAgent: {
+      maxTotalMinutes: r.int('POST_AGENT_MAX_MINUTES', 20, 20, 600),
+      userTimeoutInMinutes: r.int('POST_AGENT_USER_TIMEOUT_MINUTES', 10, 10, 300),
+    },
+    chatIdleTimeoutS: r.int('CHAT_IDLE_TIMEOUT_S', 120, 5, 86_400),
+    availability: {
+      enabled: r.oneOf('AVAILABILITY_CHECK', 'on', ['on', 'off'] as const) === 'on',
+      rtsUrl: r.url('RTS_URL', null),
+      tenant: r.text('RTS_TENANT', 'demo'),
+      token: r.text('RTS_TOKEN', 'demo-token'),
+      scheduleId,
+      cacheS: r.int('AVAILABILITY_CACHE_S', 10, 0, 3600),
+      minAgents: r.int('MIN_AGENTS_AVAILABLE', 1, 0, 10_000),
+    },
+    outbox: {
+      concurrency: r.int('OUTBOX_CONCURRENCY', 16, 1, 256),
+      pollMs: r.int('OUTBOX_POLL_MS', 200, 10, 10_000),
+      maxAgeS: r.int('OUTBOX_MAX_AGE_S', 600, 5, 7 * 86_400),
+      callbackMaxAgeS: r.int('CALLBACK_MAX_AGE_S', 3600, 5, 7 * 86_400),
+    },
+    shutdownDrainS: r.int('SHUTDOWN_DRAIN_S', 10, 0, 600),
+    retentionH: r.int('RETENTION_H', 168, 1, 24 * 365),
+    logLevel: r.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    chatScript,
+    texts: { ...DEFAULT_TEXTS, ...textOverrides },
+  };
+  if (r.problems.length) throw new ConfigError(`invalid configuration:\n  - ${r.problems.join('\n  - ')}`);
+  return config;
+}
+
+/** The key that signs callbacks: CALLBACK_SECRET, else BRIDGE_API_KEY. */
+export const callbackSecretOf = (config: Pick<BridgeConfig, 'callbackSecret' | 'apiKey'>): string | null => config.callbackSecret ?? config.apiKey;
+
+/** The defaults (no env at all), with overrides: what tests start from. */
+export function testConfig(overrides: DeepPartial<BridgeConfig> = {}): BridgeConfig {
+  return merge(configFromEnv({}), overrides);
+}
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends Array<unknown> ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+function merge<T>(base: T, overrides: DeepPartial<T>): T {
+  const out = { ...base } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(overrides as Record<string, unknown>)) {
+    const current = out[key];
+    out[key] = isObject(value) && isObject(current) ? merge(current, value) : value;
+  }
+  return out as T;
+}

@@ -1,0 +1,101 @@
+// Delivers activities to the bot (the bridge is its Bot Connector): POST to BOT_ENDPOINT with a
+// serviceUrl pointing back here. A bot that does not answer in time is not asked again (it may be
+// working on it); the customer is told instead.
+import type { Deps } from '../context';
+import { backoff, type Handler, type JobResult } from '../outbox';
+import { short } from '../ops/logger';
+import { notice } from '../sessions/entries';
+import type { Sessions } from '../sessions/service';
+import type { Session } from '../sessions/types';
+import { job, type QueuedActivity } from './kinds';
+
+export const CHANNEL_ID = 'parley';
+
+/** The id the bot knows the customer by: stable per chat, and not the chat id (the customer's credential). */
+export const botUserId = (session: Session) => `customer-${session.botConversationId}`;
+
+export function fullActivity(session: Session, a: QueuedActivity, deps: Pick<Deps, 'config' | 'publicUrl'>): Record<string, unknown> {
+  const user = { id: botUserId(session), name: session.nickname, role: 'user' };
+  const { membersAdded, ...rest } = a;
+  return {
+    ...rest,
+    ...(a.type === 'message' ? { textFormat: 'plain' } : {}),
+    ...(membersAdded ? { membersAdded: [user] } : {}),
+    channelId: CHANNEL_ID,
+    serviceUrl: `${deps.publicUrl()}/`,
+    from: user,
+    recipient: { id: deps.config.bot.id, name: deps.config.bot.name, role: 'bot' },
+    conversation: { id: session.botConversationId, conversationType: 'personal' },
+    locale: session.user.language ?? 'en',
+    channelData: { contactCenterId: session.contactCenterId, subject: session.subject, userData: session.userData },
+  };
+}
+
+type Failure = 'timeout' | 'unreachable' | 'error';
+
+export function botHandlers(deps: Deps, sessions: Sessions): Record<string, Handler> {
+  const { store, config, log, metrics } = deps;
+
+  async function failed(session: Session, a: QueuedActivity, why: Failure, detail: string): Promise<JobResult> {
+    deps.botHealth.failedAt = Date.now();
+    log.warn({ chat: short(session.id), activity: a.type, why, detail }, 'the bot did not answer');
+    // Only a customer's turn needs an answer; a lost handoff.status or goodbye is just logged.
+    if (a.type !== 'message' && a.type !== 'conversationUpdate') return { done: true };
+    if (session.state !== 'bot') return { done: true };
+    if (config.bot.onFailure === 'handover' && a.type === 'message') {
+      await store.append(session.id, [notice(config.texts.botUnavailableHandover, 'bot-unavailable', { key: `bot-failed:${a.id}` })]);
+      await sessions.initiateHandover(session.id, { context: { Reason: 'The bot did not answer' }, history: null });
+      return { done: true };
+    }
+    const text = why === 'timeout' ? config.texts.botTimeout : config.texts.botUnavailable;
+    await store.append(session.id, [notice(text, why === 'timeout' ? 'bot-timeout' : 'bot-unavailable', { key: `bot-failed:${a.id}` })]);
+    return { done: true };
+  }
+
+  const send: Handler = async (j) => {
+    const { sessionId, activity: a } = j.data as { sessionId: string; activity: QueuedActivity };
+    const session = await store.getSession(sessionId);
+    if (!session || session.kind !== 'widget' || !session.botConversationId) return { done: true };
+    if (a.type === 'message' && session.state !== 'bot') {
+      if (session.state === 'ended') return { done: true };
+      // A handover began while this message waited for the bot: the agent gets it instead.
+      await store.enqueue([job.message(sessionId, session.handover!.seq, a.text ?? '', `${j.key ?? j.id}:to-agent`)]);
+      deps.wake();
+      return { done: true };
+    }
+    const started = performance.now();
+    let result: 'ok' | Failure = 'error';
+    try {
+      const response = await fetch(config.bot.endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(fullActivity(session, a, deps)),
+        signal: AbortSignal.timeout(config.bot.timeoutMs),
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      if (response.ok) {
+        result = 'ok';
+        deps.botHealth.okAt = Date.now();
+        return { done: true };
+      }
+      return await failed(session, a, 'error', `HTTP ${response.status}`);
+    } catch (error) {
+      const err = error as Error & { cause?: { code?: string } };
+      if (err.name === 'TimeoutError') {
+        result = 'timeout';
+        return await failed(session, a, 'timeout', `no answer within ${config.bot.timeoutMs} ms`);
+      }
+      result = 'unreachable';
+      const code = err.cause?.code ?? err.message;
+      // Not reached at all (refused, no route): safe to try again a few times.
+      if (j.attempts < 3 && (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH')) {
+        return { retryAt: Date.now() + backoff(j.attempts, 300, 2000), error: `bot unreachable: ${code}` };
+      }
+      return await failed(session, a, 'unreachable', code);
+    } finally {
+      metrics.botCalls.observe({ result }, (performance.now() - started) / 1000);
+    }
+  };
+
+  return { 'bot.send': send };
+}

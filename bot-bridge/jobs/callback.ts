@@ -1,0 +1,77 @@
+// Callbacks of the generic handover API: each event POSTed to the handover's callbackUrl, signed
+// with HMAC-SHA256 over "<timestamp>.<raw body>", retried with backoff under the same event id
+// until the receiver answers 2xx (or CALLBACK_MAX_AGE_S passes).
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { callbackSecretOf } from '../config';
+import type { Deps } from '../context';
+import { nextAttempt, type Handler } from '../outbox';
+import { short } from '../ops/logger';
+import type { CallbackEvent } from './kinds';
+
+export const SIGNATURE_HEADER = 'x-parley-signature';
+export const TIMESTAMP_HEADER = 'x-parley-timestamp';
+export const EVENT_ID_HEADER = 'x-parley-event-id';
+
+export function signCallback(secret: string, timestamp: number, rawBody: string | Buffer): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest('hex')}`;
+}
+
+/** What a receiver does (the README shows the same): constant-time compare, and a freshness window. */
+export function verifyCallback(secret: string, headers: { signature?: string; timestamp?: string }, rawBody: string | Buffer, maxAgeMs = 5 * 60_000, now = Date.now()): boolean {
+  const timestamp = Number(headers.timestamp);
+  if (!headers.signature || !Number.isInteger(timestamp) || Math.abs(now - timestamp) > maxAgeMs) return false;
+  const expected = Buffer.from(signCallback(secret, timestamp, rawBody));
+  const given = Buffer.from(headers.signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+export function callbackHandlers(deps: Deps): Record<string, Handler> {
+  const { store, config, log, metrics } = deps;
+
+  const send: Handler = async (j) => {
+    const { sessionId, event } = j.data as { sessionId: string; event: CallbackEvent };
+    const session = await store.getSession(sessionId);
+    const secret = callbackSecretOf(config);
+    if (!session?.callbackUrl || !secret) return { bury: 'no callback URL or no CALLBACK_SECRET' };
+    const body = JSON.stringify(event);
+    const timestamp = Date.now();
+    let problem: string;
+    let retryAfter: number | null = null;
+    try {
+      const response = await fetch(session.callbackUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'parley-bridge',
+          [EVENT_ID_HEADER]: event.id,
+          [TIMESTAMP_HEADER]: String(timestamp),
+          [SIGNATURE_HEADER]: signCallback(secret, timestamp, body),
+        },
+        body,
+        redirect: 'error',
+        signal: AbortSignal.timeout(10_000),
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      if (response.ok) {
+        metrics.callbacks.inc({ result: 'ok' });
+        return { done: true };
+      }
+      // 410 Gone: the receiver is done with this handover.
+      if (response.status === 410) return { done: true };
+      problem = `HTTP ${response.status}`;
+      const header = response.headers.get('retry-after');
+      if (header && /^\d+$/.test(header)) retryAfter = Number(header) * 1000;
+    } catch (error) {
+      problem = (error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+    }
+    if (Date.now() - j.createdAt > config.outbox.callbackMaxAgeS * 1000) {
+      metrics.callbacks.inc({ result: 'given_up' });
+      log.warn({ handover: short(sessionId), event: event.type, problem }, 'callback given up');
+      return { bury: `callback not accepted within ${config.outbox.callbackMaxAgeS} s: ${problem}` };
+    }
+    metrics.callbacks.inc({ result: 'retry' });
+    return { retryAt: nextAttempt(j.attempts, retryAfter, { baseMs: 1000, capMs: 300_000 }), error: problem };
+  };
+
+  return { 'callback.send': send };
+}

@@ -1,0 +1,263 @@
+// Gateway jobs: create the conversation (once per handover), send the customer's messages (once
+// each), typing, leaving, and return-to-bot. A send the gateway may or may not have done (no id is
+// returned, no idempotency key exists) is reconciled before anything is sent again.
+import { randomUUID } from 'node:crypto';
+import { fill } from '../config';
+import type { Deps } from '../context';
+import type { Outcome } from '../gateway';
+import { nextAttempt, type Handler, type JobResult } from '../outbox';
+import { short } from '../ops/logger';
+import { notice } from '../sessions/entries';
+import { capHistory, conversationRequest, countUserTexts, historyFromEntries, REFERENCE_KEY, textHash } from '../sessions/payload';
+import type { Sessions } from '../sessions/service';
+import type { Session } from '../sessions/types';
+import { activity, job } from './kinds';
+import type { Job } from '../store';
+
+/** A handover not created after this long fails (the bot then tells the customer). */
+export const HANDOVER_TIMEOUT_MS = 60_000;
+
+const retryTiming = { baseMs: 500, capMs: 30_000 };
+
+const later = (job: Job, outcome: Extract<Outcome, { kind: 'retry' }>, data?: Record<string, unknown>): JobResult => ({
+  retryAt: nextAttempt(job.attempts, outcome.retryAfterMs, retryTiming),
+  error: outcome.message,
+  ...(data ? { data } : {}),
+});
+
+export function gatewayHandlers(deps: Deps, sessions: Sessions): Record<string, Handler> {
+  const { store, gateway, config, log, metrics } = deps;
+  const grace = config.gateway.reconcileGraceMs;
+  const counters = (conversationId: string) => `conv:${conversationId}`;
+
+  // ---- handover ----
+
+  async function failHandover(sessionId: string, seq: number, reason: 'closed' | 'no-agents' | 'error' | 'timeout', detail: string): Promise<JobResult> {
+    const result = await sessions.update(sessionId, (s) => {
+      if (s.handover?.seq !== seq || s.state !== 'handover') return null;
+      s.handover.closed = true;
+      if (s.kind === 'widget') s.state = 'bot';
+      else {
+        s.state = 'ended';
+        s.endedReason = 'contact-center';
+      }
+      return s;
+    });
+    if (result?.changed) {
+      const s = result.after;
+      if (s.kind === 'widget') await store.enqueue([job.bot(s.id, activity.handoffStatus(randomUUID(), 'failed', reason), `status:${s.id}:${seq}:failed`)]);
+      else await sessions.callback(s, 'handover.failed', { reason, message: detail }, `failed:${s.id}:${seq}`);
+      deps.wake();
+      metrics.handovers.inc({ result: reason === 'closed' ? 'failed_closed' : reason === 'no-agents' ? 'failed_no_agents' : 'failed_error' });
+      log.info({ chat: short(sessionId), seq, reason }, 'handover failed');
+    }
+    return { done: true };
+  }
+
+  /** The conversation exists: remember it, tell the bot, and apply events that came before we knew. */
+  async function created(session: Session, seq: number, conversationId: string): Promise<JobResult> {
+    await store.bindConversation(conversationId, session.id);
+    await store.claimSetting(`created:${session.handover?.ref}`, conversationId);
+    const result = await sessions.update(session.id, (s) => {
+      if (s.handover?.seq !== seq || s.handover.conversationId) return null;
+      s.handover.conversationId = conversationId;
+      if (s.state === 'handover') s.state = 'queued';
+      return s;
+    });
+    const s = result?.after ?? session;
+    const jobs = [job.inbox(conversationId, Date.now())];
+    if (s.state === 'ended') {
+      // The customer left while the conversation was being made: do not leave an agent waiting.
+      jobs.push(job.leave(s.id, conversationId));
+    } else if (s.kind === 'widget') {
+      jobs.push(job.bot(s.id, activity.handoffStatus(randomUUID(), 'accepted'), `status:${s.id}:${seq}:accepted`));
+      if (config.afterAgent === 'bot' && deps.setup?.webhookId) jobs.push(job.postAgent(s.id, conversationId));
+    } else {
+      jobs.push(job.callback(s.id, { id: `accepted:${s.id}:${seq}`, type: 'handover.accepted', handoverId: s.id, timestamp: Date.now(), data: { conversationId } }));
+    }
+    await store.enqueue(jobs);
+    deps.wake();
+    if (result?.changed) {
+      metrics.handovers.inc({ result: 'created' });
+      log.info({ chat: short(s.id), seq, conversation: conversationId }, 'conversation created');
+    }
+    return { done: true };
+  }
+
+  /** After an ambiguous create: did the gateway make it? Our reference property says which is ours. */
+  async function findCreated(ref: string): Promise<string | null | 'unknown'> {
+    const bound = await store.getSetting(`created:${ref}`);
+    if (bound) return bound;
+    for (let page = 0; page < 5; page++) {
+      const outcome = await gateway.listConversations(page, 100);
+      if (outcome.kind !== 'ok') return 'unknown';
+      const body = outcome.body as { _embedded?: { conversations?: { id?: string; user?: { additionalProperties?: { key: string; value: string }[] } }[] }; page?: { totalPages?: number } };
+      const list = body._embedded?.conversations ?? [];
+      const mine = list.find((c) => c.user?.additionalProperties?.some((p) => p.key === REFERENCE_KEY && p.value === ref));
+      if (mine?.id) return mine.id;
+      if (page + 1 >= (body.page?.totalPages ?? 0)) break;
+    }
+    return null;
+  }
+
+  const handover: Handler = async (j) => {
+    const { sessionId, seq } = j.data as { sessionId: string; seq: number };
+    const session = await store.getSession(sessionId);
+    const h = session?.handover;
+    if (!session || !h || h.seq !== seq || session.state === 'ended') return { done: true };
+    if (h.conversationId) return created(session, seq, h.conversationId);
+    if (session.state !== 'handover') return { done: true };
+    if (!deps.setup) return { retryAt: Date.now() + 1000, error: 'the gateway channel is not set up yet', keepAttempts: true };
+
+    const sentAt = typeof j.data.sentAt === 'number' ? j.data.sentAt : null;
+    if (sentAt !== null) {
+      const found = await findCreated(h.ref);
+      if (found === 'unknown') return { retryAt: Date.now() + 1000, error: 'cannot list conversations to reconcile the create' };
+      if (found) return created(session, seq, found);
+      if (Date.now() - sentAt < grace) return { retryAt: sentAt + grace, error: 'waiting to see whether the create happened' };
+      // Not there after the grace time: it did not happen; create it now.
+    }
+    if (Date.now() - h.requestedAt > HANDOVER_TIMEOUT_MS) return failHandover(sessionId, seq, 'timeout', `not created within ${HANDOVER_TIMEOUT_MS / 1000} s: ${j.lastError ?? ''}`);
+
+    if (!j.data.checked) {
+      const available = await deps.availability.check(h.queueId);
+      if (available.unknown) log.warn({ chat: short(sessionId), problem: available.unknown }, 'availability unknown: handing over anyway');
+      if (!available.open) return failHandover(sessionId, seq, available.reason!, available.reason!);
+    }
+
+    const history = capHistory(h.history ?? historyFromEntries(await store.readEntries(sessionId, 1)));
+    const userTexts = countUserTexts(history);
+    if (JSON.stringify(userTexts) !== JSON.stringify(h.historyUserTexts)) {
+      await sessions.update(sessionId, (s) => (s.handover?.seq === seq ? ((s.handover.historyUserTexts = userTexts), s) : null));
+    }
+    const body = conversationRequest(session, h, deps.setup.channelId, history, h.ref);
+    const data = { ...j.data, checked: true, sentAt: Date.now() };
+    await store.saveJobData(j, data);
+    const outcome = await gateway.createConversation(body);
+    if (outcome.kind === 'ok') {
+      const id = (outcome.body as { conversationId?: unknown } | undefined)?.conversationId;
+      if (typeof id !== 'string' || !id) return { retryAt: Date.now() + 1000, error: 'the gateway answered 202 without a conversationId', data };
+      return created(session, seq, id);
+    }
+    if (outcome.kind === 'rejected') return failHandover(sessionId, seq, 'error', outcome.message);
+    return later(j, outcome, outcome.ambiguous ? data : { ...data, sentAt: undefined });
+  };
+
+  // ---- messages ----
+
+  /** Was this job's message sent after all? true / false / 'unknown' (cannot tell yet). */
+  async function reconcile(j: Job, conversationId: string, body: string, historyUserTexts: Record<string, number>): Promise<boolean | 'unknown'> {
+    const key = counters(conversationId);
+    const hash = textHash(body);
+    if (await store.counted(key, `sent:${j.id}`)) return true;
+    const confirmed = (await store.getCounter(key, `sent:${hash}`)) + (historyUserTexts[hash] ?? 0);
+    if ((await store.getCounter(key, `echo:${hash}`)) > confirmed) return true;
+    let seen = 0;
+    for (let page = 0; page < 20; page++) {
+      const outcome = await gateway.listMessages(conversationId, page, 100);
+      if (outcome.kind !== 'ok') return 'unknown';
+      const list = (outcome.body as { _embedded?: { messages?: { text?: string; author?: { type?: string } }[] }; page?: { totalPages?: number } })?._embedded?.messages ?? [];
+      seen += list.filter((m) => m.author?.type === 'user' && m.text === body).length;
+      const totalPages = (outcome.body as { page?: { totalPages?: number } })?.page?.totalPages ?? 0;
+      if (page + 1 >= totalPages) break;
+    }
+    return seen > confirmed;
+  }
+
+  async function notDelivered(session: Session, body: string, why: string, j: Job): Promise<JobResult> {
+    if (session.kind === 'widget') {
+      await store.append(session.id, [notice(fill(config.texts.messageNotDelivered, { text: body.length > 60 ? `${body.slice(0, 57)}…` : body }), 'not-delivered', { key: `undelivered:${j.id}` })]);
+    } else {
+      await sessions.callback(session, 'message.failed', { reason: why }, `undelivered:${j.id}`);
+    }
+    return { bury: why };
+  }
+
+  const message: Handler = async (j) => {
+    const { sessionId, seq, text } = j.data as { sessionId: string; seq: number; text: string };
+    const session = await store.getSession(sessionId);
+    if (!session) return { bury: 'the session is gone' };
+    const h = session.handover;
+    if (!h || h.seq !== seq || !h.conversationId || h.closed) {
+      // The handover this message was meant for did not happen or is over: a widget customer is
+      // with the bot again, so the bot gets it; otherwise the sender is told.
+      if (session.kind === 'widget' && session.state === 'bot') {
+        await store.enqueue([job.bot(sessionId, activity.message(text, randomUUID()), `${j.key ?? j.id}:to-bot`)]);
+        deps.wake();
+        return { done: true };
+      }
+      if (session.state === 'handover' && h?.seq === seq) return { retryAt: Date.now() + 500, error: 'the conversation is not created yet', keepAttempts: true };
+      return notDelivered(session, text, 'the conversation is over', j);
+    }
+    const conversationId = h.conversationId;
+    if (typeof j.data.sentAt === 'number') {
+      const sent = await reconcile(j, conversationId, text, h.historyUserTexts);
+      if (sent === true) {
+        await store.incrCounter(counters(conversationId), `sent:${textHash(text)}`, 1, `sent:${j.id}`);
+        log.info({ chat: short(sessionId), job: j.id }, 'ambiguous send reconciled: it had gone through');
+        return { done: true };
+      }
+      if (sent === 'unknown' || Date.now() - j.data.sentAt < grace) {
+        return { retryAt: Math.max(Date.now() + 500, j.data.sentAt + grace), error: 'reconciling an ambiguous send', keepAttempts: true };
+      }
+      log.info({ chat: short(sessionId), job: j.id }, 'ambiguous send reconciled: it had not gone through, sending again');
+    }
+    if (Date.now() - j.createdAt > config.outbox.maxAgeS * 1000) return notDelivered(session, text, `not sent within ${config.outbox.maxAgeS} s: ${j.lastError ?? ''}`, j);
+    const data = { ...j.data, sentAt: Date.now() };
+    await store.saveJobData(j, data);
+    const outcome = await gateway.sendMessage(conversationId, text);
+    if (outcome.kind === 'ok') {
+      await store.incrCounter(counters(conversationId), `sent:${textHash(text)}`, 1, `sent:${j.id}`);
+      return { done: true };
+    }
+    if (outcome.kind === 'rejected') return notDelivered(session, text, outcome.message, j);
+    const { sentAt: _drop, ...clean } = data;
+    return later(j, outcome, outcome.ambiguous ? data : clean);
+  };
+
+  // ---- typing, leaving, return-to-bot ----
+
+  const typing: Handler = async (j) => {
+    const { sessionId, seq, at } = j.data as { sessionId: string; seq: number; at: number };
+    // A typing signal is only worth sending while it is true.
+    if (Date.now() - at > 5000) return { done: true };
+    const session = await store.getSession(sessionId);
+    const h = session?.handover;
+    if (!h || h.seq !== seq || !h.conversationId || h.closed) return { done: true };
+    const outcome = await gateway.typing(h.conversationId);
+    if (outcome.kind === 'retry' && !outcome.ambiguous && j.attempts < 2) return later(j, outcome);
+    return { done: true };
+  };
+
+  const leave: Handler = async (j) => {
+    const { conversationId } = j.data as { conversationId: string };
+    const outcome = await gateway.userLeaves(conversationId);
+    if (outcome.kind === 'ok' || outcome.kind === 'rejected') {
+      if (outcome.kind === 'rejected' && outcome.status !== 404 && outcome.status !== 409) log.warn({ conversation: conversationId, error: outcome.message }, 'leaving the conversation was refused');
+      return { done: true };
+    }
+    if (Date.now() - j.createdAt > config.outbox.maxAgeS * 1000) return { bury: `could not leave: ${outcome.message}` };
+    return later(j, outcome);
+  };
+
+  const postAgent: Handler = async (j) => {
+    const { conversationId } = j.data as { conversationId: string };
+    if (!deps.setup?.webhookId) return { done: true };
+    const outcome = await gateway.postAgentAssignment(conversationId, deps.setup.webhookId, config.postAgent);
+    if (outcome.kind === 'ok') return { done: true };
+    if (outcome.kind === 'rejected') {
+      log.warn({ conversation: conversationId, error: outcome.message }, 'post-agent-assignment refused: the bridge still takes the customer back when the agent leaves');
+      return { done: true };
+    }
+    if (Date.now() - j.createdAt > config.outbox.maxAgeS * 1000) return { bury: outcome.message };
+    return later(j, outcome);
+  };
+
+  return {
+    'gateway.handover': handover,
+    'gateway.message': message,
+    'gateway.typing': typing,
+    'gateway.leave': leave,
+    'gateway.post-agent': postAgent,
+  };
+}

@@ -1,0 +1,93 @@
+// The outbox's job kinds and queues. Jobs of one queue run one at a time in order: every session has
+// a queue towards the gateway, one towards its bot, one towards its callback URL, and every gateway
+// conversation has one for applying its webhook events.
+import type { NewJob } from '../store';
+
+export const queueOf = {
+  gateway: (sessionId: string) => `gw:${sessionId}`,
+  bot: (sessionId: string) => `bot:${sessionId}`,
+  callback: (sessionId: string) => `cb:${sessionId}`,
+  inbox: (conversationId: string) => `in:${conversationId}`,
+};
+
+/** A Bot Framework activity as the bridge queues it; conversation, from, recipient and serviceUrl are added when sent. */
+export interface QueuedActivity {
+  type: 'message' | 'conversationUpdate' | 'event' | 'endOfConversation';
+  id: string;
+  timestamp: string;
+  text?: string;
+  name?: string;
+  value?: unknown;
+  membersAdded?: 'customer'[];
+}
+
+export interface CallbackEvent {
+  id: string;
+  type: string;
+  handoverId: string;
+  timestamp: number;
+  data: Record<string, unknown>;
+}
+
+export const job = {
+  bot: (sessionId: string, activity: QueuedActivity, key?: string): NewJob => ({
+    queue: queueOf.bot(sessionId),
+    kind: 'bot.send',
+    data: { sessionId, activity },
+    ...(key ? { key } : {}),
+  }),
+  callback: (sessionId: string, event: CallbackEvent): NewJob => ({
+    queue: queueOf.callback(sessionId),
+    kind: 'callback.send',
+    data: { sessionId, event },
+    key: `cb:${event.id}`,
+  }),
+  handover: (sessionId: string, seq: number): NewJob => ({
+    queue: queueOf.gateway(sessionId),
+    kind: 'gateway.handover',
+    data: { sessionId, seq },
+    key: `handover:${sessionId}:${seq}`,
+  }),
+  message: (sessionId: string, seq: number, text: string, key: string): NewJob => ({
+    queue: queueOf.gateway(sessionId),
+    kind: 'gateway.message',
+    data: { sessionId, seq, text },
+    key,
+  }),
+  typing: (sessionId: string, seq: number): NewJob => ({
+    queue: queueOf.gateway(sessionId),
+    kind: 'gateway.typing',
+    data: { sessionId, seq, at: Date.now() },
+  }),
+  leave: (sessionId: string, conversationId: string): NewJob => ({
+    queue: queueOf.gateway(sessionId),
+    kind: 'gateway.leave',
+    data: { sessionId, conversationId },
+    key: `leave:${conversationId}`,
+  }),
+  postAgent: (sessionId: string, conversationId: string): NewJob => ({
+    queue: queueOf.gateway(sessionId),
+    kind: 'gateway.post-agent',
+    data: { sessionId, conversationId },
+    key: `post-agent:${conversationId}`,
+  }),
+  inbox: (conversationId: string, notBefore: number): NewJob => ({
+    queue: queueOf.inbox(conversationId),
+    kind: 'inbox.apply',
+    data: { conversationId },
+    notBefore,
+  }),
+};
+
+export const activity = {
+  message: (text: string, id: string): QueuedActivity => ({ type: 'message', id, timestamp: new Date().toISOString(), text }),
+  hello: (id: string): QueuedActivity => ({ type: 'conversationUpdate', id, timestamp: new Date().toISOString(), membersAdded: ['customer'] }),
+  handoffStatus: (id: string, state: 'accepted' | 'failed' | 'completed', message?: string): QueuedActivity => ({
+    type: 'event',
+    id,
+    timestamp: new Date().toISOString(),
+    name: 'handoff.status',
+    value: { state, ...(message ? { message } : {}) },
+  }),
+  end: (id: string, reason: string): QueuedActivity => ({ type: 'endOfConversation', id, timestamp: new Date().toISOString(), value: { code: reason } }),
+};

@@ -1,0 +1,42 @@
+// Transcript entries as the Customer Chat API shows them: who is who, and the shapes of each kind.
+import type { Entry, NewEntry } from '../store';
+import type { AgentRef, Session } from './types';
+
+type From = Entry['from'];
+
+export const CUSTOMER_ID = '1';
+export const BOT_ID = 'bot';
+
+export const customerOf = (session: Pick<Session, 'nickname'>): From => ({ nickname: session.nickname, participantId: CUSTOMER_ID, type: 'Customer' });
+export const botOf = (name: string): From => ({ nickname: name, participantId: BOT_ID, type: 'External' });
+export const SYSTEM: From = { nickname: 'System', participantId: '0', type: 'External' };
+export const agentOf = (agent: AgentRef): From => ({ nickname: agent.name, participantId: agent.participantId, type: 'Agent' });
+
+export const joined = (from: From, key?: string, at = Date.now()): NewEntry => ({ type: 'ParticipantJoined', from, utcTime: at, ...(key ? { key } : {}) });
+export const left = (from: From, key?: string, at = Date.now()): NewEntry => ({ type: 'ParticipantLeft', from, utcTime: at, ...(key ? { key } : {}) });
+
+export function text(from: From, body: string, opts: { key?: string; at?: number; quickReplies?: { title: string; payload: string }[] } = {}): NewEntry {
+  return {
+    type: 'Text',
+    from,
+    text: body,
+    utcTime: opts.at ?? Date.now(),
+    ...(opts.quickReplies?.length ? { quickReplies: opts.quickReplies } : {}),
+    ...(opts.key ? { key: opts.key } : {}),
+  };
+}
+
+/**
+ * A system line. `notice.event` names what happened, so a client can localise or de-duplicate it
+ * (the text is the bridge's configured English).
+ */
+export function notice(body: string, event: string, opts: { key?: string; at?: number; extra?: Record<string, unknown> } = {}): NewEntry {
+  return { type: 'Notice', from: SYSTEM, text: body, utcTime: opts.at ?? Date.now(), notice: { event, ...opts.extra }, ...(opts.key ? { key: opts.key } : {}) };
+}
+
+export const typing = (from: From, on: boolean, key?: string, at = Date.now()): NewEntry => ({
+  type: on ? 'TypingStarted' : 'TypingStopped',
+  from,
+  utcTime: at,
+  ...(key ? { key } : {}),
+});

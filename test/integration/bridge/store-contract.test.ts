@@ -1,0 +1,312 @@
+// One contract, two drivers: every promise the Store interface makes, checked against SQLite and
+// against the real Redis on 127.0.0.1:6379 (keys under a random prefix, dropped at the end).
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { RedisStore, SqliteStore, type Store } from '../../../bot-bridge/store';
+import { REDIS_URL, redisPrefix } from '../../support/bridge';
+import { sessionFixture } from '../../support/sessions';
+
+const opened: Store[] = [];
+
+const drivers: [string, () => Store][] = [
+  ['sqlite', () => new SqliteStore(':memory:')],
+  ['redis', () => new RedisStore(REDIS_URL, redisPrefix(), 1)],
+];
+
+afterAll(async () => {
+  for (const store of opened) {
+    if (store instanceof RedisStore) await store.dropAll();
+    await store.close();
+  }
+});
+
+const session = sessionFixture;
+
+const text = (t: string, key?: string) => ({
+  type: 'Text' as const,
+  from: { nickname: 'Chris', participantId: '1', type: 'Customer' as const },
+  text: t,
+  utcTime: 1,
+  ...(key ? { key } : {}),
+});
+
+describe.each(drivers)('store contract: %s', (_name, open) => {
+  let store: Store;
+  beforeEach(() => {
+    store = open();
+    opened.push(store);
+  });
+
+  it('answers ping', async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  it('keeps settings, and claimSetting lets the first writer win', async () => {
+    expect(await store.getSetting('a')).toBeNull();
+    await store.setSetting('a', '1');
+    await store.setSetting('a', '2');
+    expect(await store.getSetting('a')).toBe('2');
+    expect(await store.claimSetting('b', 'first')).toBe('first');
+    expect(await store.claimSetting('b', 'second')).toBe('first');
+  });
+
+  it('creates a session once and saves it only at the expected version', async () => {
+    const s = session();
+    expect(await store.createSession(s)).toBe(true);
+    expect(await store.createSession(s)).toBe(false);
+    const a = (await store.getSession(s.id))!;
+    const b = (await store.getSession(s.id))!;
+    expect(a).toEqual(s);
+    a.state = 'handover';
+    expect(await store.saveSession(a, 1)).toBe(true);
+    expect(a.version).toBe(2);
+    b.state = 'ended';
+    expect(await store.saveSession(b, 1)).toBe(false);
+    expect((await store.getSession(s.id))!.state).toBe('handover');
+    expect(await store.getSession('nope')).toBeNull();
+  });
+
+  it('counts sessions by state as they move', async () => {
+    const before = await store.countSessions();
+    const s = session();
+    await store.createSession(s);
+    s.state = 'queued';
+    await store.saveSession(s, 1);
+    const after = await store.countSessions();
+    expect((after.queued ?? 0) - (before.queued ?? 0)).toBe(1);
+    expect((after.bot ?? 0) - (before.bot ?? 0)).toBe(0);
+  });
+
+  it('finds idle widget sessions, not touched ones, not ended ones, not API ones', async () => {
+    const idle = session();
+    const fresh = session();
+    const ended = session();
+    const api = session({ kind: 'api', contactCenterId: null });
+    for (const s of [idle, fresh, ended, api]) await store.createSession(s);
+    const cut = Date.now() + 1000;
+    await store.touchSession(fresh.id, cut + 5000);
+    ended.state = 'ended';
+    await store.saveSession(ended, 1);
+    const found = await store.idleSessions(cut, 1000);
+    expect(found).toContain(idle.id);
+    expect(found).not.toContain(fresh.id);
+    expect(found).not.toContain(ended.id);
+    expect(found).not.toContain(api.id);
+  });
+
+  it('binds a conversation to a session', async () => {
+    const id = randomUUID();
+    expect(await store.sessionByConversation(id)).toBeNull();
+    await store.bindConversation(id, 's1');
+    expect(await store.sessionByConversation(id)).toBe('s1');
+  });
+
+  it('appends entries with consecutive indexes from 1, once per key', async () => {
+    const s = session();
+    await store.createSession(s);
+    const first = await store.append(s.id, [text('a'), text('b', 'k1')]);
+    expect(first.map((e) => [e.index, e.text])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
+    expect(first[1]).not.toHaveProperty('key');
+    const again = await store.append(s.id, [text('b again', 'k1'), text('c', 'k2')]);
+    expect(again.map((e) => [e.index, e.text])).toEqual([
+      [2, 'b'],
+      [3, 'c'],
+    ]);
+    expect((await store.readEntries(s.id, 1)).map((e) => e.text)).toEqual(['a', 'b', 'c']);
+    expect(await store.findEntry(s.id, 'k2')).toMatchObject({ index: 3, text: 'c' });
+    expect(await store.findEntry(s.id, 'nope')).toBeNull();
+  });
+
+  it('reads from an index, or from the cursor that any read advances', async () => {
+    const s = session();
+    await store.createSession(s);
+    await store.append(s.id, [text('1'), text('2')]);
+    expect((await store.readEntries(s.id, null)).map((e) => e.index)).toEqual([1, 2]);
+    expect(await store.readEntries(s.id, null)).toEqual([]);
+    await store.append(s.id, [text('3')]);
+    expect((await store.readEntries(s.id, null)).map((e) => e.index)).toEqual([3]);
+    expect((await store.readEntries(s.id, 2)).map((e) => e.index)).toEqual([2, 3]);
+    expect((await store.readEntries(s.id, 0)).map((e) => e.index)).toEqual([1, 2, 3]);
+    expect(await store.readEntries(s.id, 99)).toEqual([]);
+    await store.append(s.id, [text('4')]);
+    expect((await store.readEntries(s.id, null)).map((e) => e.index)).toEqual([4]);
+  });
+
+  it('records a webhook event once, and hands pending ones back in timestamp order', async () => {
+    const conversationId = randomUUID();
+    const event = (eventId: string, timestamp: number) => ({ eventId, conversationId, timestamp, receivedAt: Date.now(), body: { eventType: 'MESSAGE', n: eventId } });
+    expect(await store.inboxAdd(event('e2', 200))).toEqual({ fresh: true, sessionId: null });
+    // Several at once (one group commit in SQLite), a duplicate among them.
+    expect(await Promise.all([store.inboxAdd(event('e1', 100)), store.inboxAdd(event('e3', 200)), store.inboxAdd(event('e1', 100))])).toEqual([
+      { fresh: true, sessionId: null },
+      { fresh: true, sessionId: null },
+      { fresh: false, sessionId: null },
+    ]);
+    const pending = await store.inboxPending(conversationId);
+    expect(pending.map((e) => e.eventId)).toEqual(['e1', 'e2', 'e3']);
+    expect(pending[0]!.body).toEqual({ eventType: 'MESSAGE', n: 'e1' });
+    await store.inboxDone(conversationId, ['e1', 'e2']);
+    expect((await store.inboxPending(conversationId)).map((e) => e.eventId)).toEqual(['e3']);
+    // Done is not forgotten: a retry of a handled event is still a duplicate.
+    expect((await store.inboxAdd(event('e1', 100))).fresh).toBe(false);
+    // And the answer names the session once the conversation is bound.
+    await store.bindConversation(conversationId, 'session-9');
+    expect(await store.inboxAdd(event('e4', 300))).toEqual({ fresh: true, sessionId: 'session-9' });
+  });
+
+  describe('outbox', () => {
+    const q = () => `q-${randomUUID()}`;
+
+    it('enqueues a key once', async () => {
+      const queue = q();
+      const key = randomUUID();
+      expect(await store.enqueue([{ queue, kind: 'k', data: { n: 1 }, key }])).toBe(1);
+      expect(await store.enqueue([{ queue, kind: 'k', data: { n: 2 }, key }])).toBe(0);
+      const jobs = (await store.claim('w', 100, 10_000)).filter((j) => j.queue === queue);
+      expect(jobs.map((j) => j.data)).toEqual([{ n: 1 }]);
+    });
+
+    it('hands out one job per queue at a time, in order', async () => {
+      const a = q();
+      const b = q();
+      await store.enqueue([
+        { queue: a, kind: 'k', data: { n: 1 } },
+        { queue: a, kind: 'k', data: { n: 2 } },
+        { queue: b, kind: 'k', data: { n: 3 } },
+      ]);
+      const first = (await store.claim('w', 100, 10_000)).filter((j) => j.queue === a || j.queue === b);
+      expect(first.map((j) => j.data.n).sort()).toEqual([1, 3]);
+      expect((await store.claim('w2', 100, 10_000)).filter((j) => j.queue === a)).toEqual([]);
+      const one = first.find((j) => j.data.n === 1)!;
+      expect(one.attempts).toBe(1);
+      expect(await store.complete(one)).toBe(true);
+      const next = (await store.claim('w', 100, 10_000)).filter((j) => j.queue === a);
+      expect(next.map((j) => j.data.n)).toEqual([2]);
+    });
+
+    it('keeps a rescheduled job at the head until it is due, with its new data', async () => {
+      const queue = q();
+      await store.enqueue([
+        { queue, kind: 'k', data: { n: 1 } },
+        { queue, kind: 'k', data: { n: 2 } },
+      ]);
+      const [job] = (await store.claim('w', 100, 10_000)).filter((j) => j.queue === queue);
+      expect(await store.reschedule(job!, Date.now() + 150, { data: { n: 1, tried: true }, lastError: 'boom' })).toBe(true);
+      expect((await store.claim('w', 100, 10_000)).filter((j) => j.queue === queue)).toEqual([]);
+      await new Promise((r) => setTimeout(r, 200));
+      const [again] = (await store.claim('w', 100, 10_000)).filter((j) => j.queue === queue);
+      expect(again).toMatchObject({ data: { n: 1, tried: true }, lastError: 'boom', attempts: 2 });
+    });
+
+    it('lets another worker take a job whose lease ran out, and fences off the first', async () => {
+      const queue = q();
+      await store.enqueue([{ queue, kind: 'k', data: {} }]);
+      const [mine] = (await store.claim('w1', 100, 50)).filter((j) => j.queue === queue);
+      await new Promise((r) => setTimeout(r, 80));
+      const [theirs] = (await store.claim('w2', 100, 10_000)).filter((j) => j.queue === queue);
+      expect(theirs!.id).toBe(mine!.id);
+      expect(await store.saveJobData(mine!, { stale: true })).toBe(false);
+      expect(await store.complete(mine!)).toBe(false);
+      expect(await store.saveJobData(theirs!, { sending: 1 })).toBe(true);
+      expect(await store.complete(theirs!)).toBe(true);
+    });
+
+    it('keeps saved progress for the next owner after a crash', async () => {
+      const queue = q();
+      await store.enqueue([{ queue, kind: 'k', data: { text: 'hi' } }]);
+      const [job] = (await store.claim('w1', 100, 50)).filter((j) => j.queue === queue);
+      await store.saveJobData(job!, { text: 'hi', sendingSince: 123 });
+      await new Promise((r) => setTimeout(r, 80));
+      const [next] = (await store.claim('w2', 100, 10_000)).filter((j) => j.queue === queue);
+      expect(next!.data).toEqual({ text: 'hi', sendingSince: 123 });
+    });
+
+    it('buries a job: the queue goes on and the dead list has it', async () => {
+      const queue = q();
+      await store.enqueue([
+        { queue, kind: 'k', data: { n: 1 } },
+        { queue, kind: 'k', data: { n: 2 } },
+      ]);
+      const [job] = (await store.claim('w', 100, 10_000)).filter((j) => j.queue === queue);
+      expect(await store.bury(job!, 'gave up')).toBe(true);
+      expect((await store.claim('w', 100, 10_000)).filter((j) => j.queue === queue).map((j) => j.data.n)).toEqual([2]);
+      expect((await store.deadJobs(10)).find((d) => d.id === job!.id)).toMatchObject({ error: 'gave up', data: { n: 1 } });
+    });
+
+    it('releases the claims of a stopping worker', async () => {
+      const queue = q();
+      await store.enqueue([{ queue, kind: 'k', data: {} }]);
+      expect((await store.claim('w1', 100, 60_000)).filter((j) => j.queue === queue)).toHaveLength(1);
+      await store.releaseClaims('w1');
+      const [job] = (await store.claim('w2', 100, 60_000)).filter((j) => j.queue === queue);
+      expect(job!.attempts).toBe(1);
+    });
+
+    it('does not hand out a job before notBefore, counts the depth, and tells when the next is due', async () => {
+      const queue = q();
+      const depth = await store.outboxDepth();
+      const at = Date.now() + 60_000;
+      await store.enqueue([{ queue, kind: 'k', data: {}, notBefore: at }]);
+      expect(await store.outboxDepth()).toBe(depth + 1);
+      expect((await store.claim('w', 100, 1000)).filter((j) => j.queue === queue)).toEqual([]);
+      expect(await store.nextDue()).not.toBeNull();
+      expect(await store.nextDue()).toBeLessThanOrEqual(at);
+    });
+
+    it('has no next due time when the outbox is empty', async () => {
+      const empty = open();
+      opened.push(empty);
+      expect(await empty.nextDue()).toBeNull();
+      await empty.enqueue([{ queue: q(), kind: 'k', data: {}, notBefore: 5 }]);
+      expect(await empty.nextDue()).toBe(5);
+    });
+  });
+
+  it('counts', async () => {
+    const key = randomUUID();
+    expect(await store.getCounter(key, 'x')).toBe(0);
+    expect(await store.incrCounter(key, 'x')).toBe(1);
+    expect(await store.incrCounter(key, 'x', 2)).toBe(3);
+    expect(await store.getCounter(key, 'x')).toBe(3);
+  });
+
+  it('counts an increment with a onceId only once', async () => {
+    const key = randomUUID();
+    expect(await store.counted(key, 'job-1')).toBe(false);
+    expect(await store.incrCounter(key, 'sent', 1, 'job-1')).toBe(1);
+    expect(await store.incrCounter(key, 'sent', 1, 'job-1')).toBe(1);
+    expect(await store.counted(key, 'job-1')).toBe(true);
+    expect(await store.incrCounter(key, 'sent', 1, 'job-2')).toBe(2);
+    expect(await store.getCounter(key, 'sent')).toBe(2);
+  });
+
+  it('gives a lease to one owner at a time, until it lapses or is given back', async () => {
+    const name = randomUUID();
+    expect(await store.lease(name, 'a', 100)).toBe(true);
+    expect(await store.lease(name, 'b', 100)).toBe(false);
+    expect(await store.lease(name, 'a', 100)).toBe(true);
+    await store.unlease(name, 'a');
+    expect(await store.lease(name, 'b', 50)).toBe(true);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(await store.lease(name, 'a', 100)).toBe(true);
+  });
+
+  it('spaces rate-limited slots one interval apart', async () => {
+    const key = randomUUID();
+    const waits = [];
+    for (let i = 0; i < 5; i++) waits.push(await store.reserveSlot(key, 100));
+    expect(waits[0]).toBe(0);
+    for (let i = 1; i < 5; i++) expect(waits[i]! - waits[i - 1]!).toBeGreaterThanOrEqual(90);
+    expect(waits[4]).toBeGreaterThanOrEqual(380);
+  });
+
+  it('keeps offline messages', async () => {
+    const since = Date.now();
+    const message = { id: randomUUID(), contactCenterId: 'cc', receivedAt: since + 1, fields: { email: 'a@b.c', message: 'hi' }, userData: { n: 1 } };
+    await store.addOfflineMessage(message);
+    expect(await store.offlineMessages(since, 100)).toContainEqual(message);
+  });
+});

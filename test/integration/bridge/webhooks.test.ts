@@ -1,0 +1,151 @@
+// Webhook intake: only deliveries signed by the gateway's key, fresh, over these exact bytes, change
+// anything; a replayed or retried event id changes nothing; events apply in timestamp order.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebhookSigner } from '../../../demo/contact-center/gateway/signer';
+import { chatClient, eventually, startEmulator, type RunningEmulator } from '../../support/emulator';
+import { handOver, postWebhook, signedDelivery, startBot, startBridge, type RunningBridge } from '../../support/bridge';
+
+let emu: RunningEmulator;
+let bot: Awaited<ReturnType<typeof startBot>>;
+let bridge: RunningBridge;
+let chat: ReturnType<typeof chatClient>;
+let chatId: string;
+let conversationId: string;
+
+type Msg = { index: number; type: string; text?: string; from: { type: string; nickname: string } };
+const all = async (): Promise<Msg[]> => (await chat.messages(chatId, 1)).body.messages;
+const agentTexts = async () => (await all()).filter((m) => m.type === 'Text' && m.from.type === 'Agent').map((m) => m.text);
+
+beforeAll(async () => {
+  emu = await startEmulator();
+  bot = await startBot();
+  bridge = await startBridge({ gateway: { url: emu.url }, bot: { endpoint: bot.endpoint }, webhook: { reorderMs: 400 } });
+  chat = chatClient(bridge.url);
+  ({ id: chatId, conversationId } = await handOver(chat, emu.url, 'Ivy', { agent: { id: 'agent-kim', name: 'Kim' } }));
+});
+afterAll(async () => {
+  await bridge?.close();
+  await bot?.close();
+  await emu?.close();
+});
+
+let clock = Date.now();
+const agentMessage = (text: string, timestamp = ++clock) => ({
+  eventType: 'MESSAGE',
+  conversationId,
+  timestamp,
+  data: { isEcho: false, sender: { id: 'agent-kim', type: 'agent' }, text },
+});
+const settle = () => new Promise((r) => setTimeout(r, 700));
+
+describe('webhook verification', () => {
+  it('applies a signed event once, however often it is delivered', async () => {
+    const delivery = signedDelivery(emu.signer, agentMessage('first signed'));
+    expect(await postWebhook(bridge.url, delivery)).toEqual({ status: 200, body: { ok: true, duplicate: false } });
+    // The same bytes again (a replay), then a genuine retry: same event id, new time and retry count.
+    expect(await postWebhook(bridge.url, delivery)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+    const retry = signedDelivery(emu.signer, JSON.parse(delivery.raw.toString()), { eventId: delivery.eventId, retry: 1 });
+    expect(await postWebhook(bridge.url, retry)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+    await eventually(async () => expect(await agentTexts()).toContain('first signed'));
+    await settle();
+    expect((await agentTexts()).filter((t) => t === 'first signed')).toHaveLength(1);
+  });
+
+  it.each([
+    ['a changed body', () => {
+      const d = signedDelivery(emu.signer, agentMessage('tampered'));
+      const raw = Buffer.from(d.raw.toString().replace('tampered', 'tampereD'));
+      return { ...d, raw };
+    }],
+    ['a changed header', () => {
+      const d = signedDelivery(emu.signer, agentMessage('tampered'));
+      return { ...d, headers: { ...d.headers, 'x-8x8-retry': '3' } };
+    }],
+    ['another key under the same kid', () => {
+      const other = new WebhookSigner();
+      Object.defineProperty(other, 'kid', { value: emu.signer.kid });
+      (other as unknown as { protectedHeader: string }).protectedHeader = Buffer.from(JSON.stringify({ b64: false, crit: ['b64'], kid: emu.signer.kid, alg: 'RS256' })).toString('base64url');
+      return signedDelivery(other, agentMessage('tampered'));
+    }],
+    ['a key the gateway does not publish', () => signedDelivery(new WebhookSigner(), agentMessage('tampered'))],
+    ['a stale transmission time', () => signedDelivery(emu.signer, agentMessage('tampered'), { transmissionTime: Date.now() - 10 * 60_000 })],
+    ['a transmission time in the future', () => signedDelivery(emu.signer, agentMessage('tampered'), { transmissionTime: Date.now() + 10 * 60_000 })],
+    ['no signature', () => {
+      const d = signedDelivery(emu.signer, agentMessage('tampered'));
+      const { 'x-8x8-signature': _drop, ...headers } = d.headers;
+      return { ...d, headers };
+    }],
+    ['a signature that is not a detached JWS', () => {
+      const d = signedDelivery(emu.signer, agentMessage('tampered'));
+      return { ...d, headers: { ...d.headers, 'x-8x8-signature': 'abc.def.ghi' } };
+    }],
+    ['no event id', () => {
+      const d = signedDelivery(emu.signer, agentMessage('tampered'));
+      const { 'x-8x8-event-id': _drop, ...headers } = d.headers;
+      return { ...d, headers };
+    }],
+  ])('refuses %s with 401 and no effect', async (_name, make) => {
+    const response = await postWebhook(bridge.url, make());
+    expect(response.status).toBe(401);
+    expect(response.body.error).toEqual(expect.any(String));
+    await settle();
+    expect(await agentTexts()).not.toContain('tampered');
+    expect(await agentTexts()).not.toContain('tampereD');
+  });
+
+  it('answers an unsigned verification ping (it has no effect)', async () => {
+    const response = await fetch(`${bridge.url}/webhooks/chat-gateway`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ notificationVersion: 'Chat Gateway v1.0', eventType: 'WEB_HOOK_VERIFY' }) });
+    expect(response.status).toBe(200);
+  });
+
+  it('says 400 to a signed delivery that is not an event', async () => {
+    expect((await postWebhook(bridge.url, signedDelivery(emu.signer, 'not json {'))).status).toBe(400);
+    expect((await postWebhook(bridge.url, signedDelivery(emu.signer, { eventType: 'MESSAGE' }))).status).toBe(400);
+    expect((await postWebhook(bridge.url, signedDelivery(emu.signer, [1, 2]))).status).toBe(400);
+  });
+
+  it('records events of a conversation it does not know, with no effect', async () => {
+    const stranger = { ...agentMessage('stranger'), conversationId: randomBytes(16).toString('base64url') };
+    expect((await postWebhook(bridge.url, signedDelivery(emu.signer, stranger))).status).toBe(200);
+    await settle();
+    expect(await agentTexts()).not.toContain('stranger');
+  });
+
+  it('counts webhook events by type and result', async () => {
+    const metrics = await (await fetch(`${bridge.url}/metrics`)).text();
+    expect(metrics).toMatch(/parley_webhook_events_total\{type="MESSAGE",result="duplicate"\} [1-9]/);
+    expect(metrics).toMatch(/parley_webhook_events_total\{type="MESSAGE",result="bad-signature"\} [1-9]/);
+    expect(metrics).toMatch(/parley_webhook_events_total\{type="MESSAGE",result="stale"\} [1-9]/);
+    expect(metrics).toMatch(/parley_webhook_events_total\{type="MESSAGE",result="unknown-kid"\} [1-9]/);
+  });
+});
+
+describe('ordering', () => {
+  it('applies events in timestamp order when a later one arrives first', async () => {
+    const t = Date.now();
+    await postWebhook(bridge.url, signedDelivery(emu.signer, agentMessage('ordered two', t + 2)));
+    await postWebhook(bridge.url, signedDelivery(emu.signer, agentMessage('ordered three', t + 3)));
+    await postWebhook(bridge.url, signedDelivery(emu.signer, agentMessage('ordered one', t + 1)));
+    await eventually(async () => expect((await agentTexts()).filter((x) => x?.startsWith('ordered'))).toEqual(['ordered one', 'ordered two', 'ordered three']), { timeoutMs: 5000 });
+  });
+
+  it('drops a typing change older than one already shown', async () => {
+    const t = Date.now();
+    const typing = (on: boolean, timestamp: number) => ({ eventType: 'ACTIVITY', conversationId, timestamp, data: { name: 'typing', value: { users: on ? [{ id: 'agent-kim', type: 'agent' }] : [] } } });
+    const before = (await all()).length;
+    await postWebhook(bridge.url, signedDelivery(emu.signer, typing(true, t)));
+    await eventually(async () => expect((await all()).slice(before).map((m) => m.type)).toEqual(['TypingStarted']));
+    // A "stopped" stamped before that "started", delivered late (a retried delivery): history, dropped.
+    await postWebhook(bridge.url, signedDelivery(emu.signer, typing(false, t - 5000)));
+    await settle();
+    expect((await all()).slice(before).map((m) => m.type)).toEqual(['TypingStarted']);
+    await postWebhook(bridge.url, signedDelivery(emu.signer, typing(false, t + 10)));
+    await eventually(async () => expect((await all()).slice(before).map((m) => m.type)).toEqual(['TypingStarted', 'TypingStopped']));
+  });
+
+  it('accepts the older Chat API v2 event shapes', async () => {
+    await postWebhook(bridge.url, signedDelivery(emu.signer, { eventType: 'TEXT', messageType: 'AGENT', conversationId, agentId: 'agent-kim', agentName: 'Kim', message: 'legacy text', timestamp: Date.now() }));
+    await eventually(async () => expect(await agentTexts()).toContain('legacy text'));
+  });
+});
