@@ -145,7 +145,7 @@ export function createConversation(deps: ConversationDeps) {
     const chat = state().chat;
     if (!isActive(chat) || chat.id !== id) return;
     if (!chat.agent && chat.agentsSeen > 0) {
-      await shared.commit((s) => afterAgentLeft(s, view.state).state);
+      await shared.commit((s) => afterAgentLeft(s, view.state, view.participants).state);
     } else if (view.state === 'Idle') {
       await endLocally(chat.agent ? 'agent' : 'timeout', chat.agent ? 'agentDisconnected' : 'sessionDisconnected');
     }

@@ -16,6 +16,23 @@ export interface Applied {
 
 const system = (key: string, at: number, extra: Partial<Extract<Item, { kind: 'system' }>> = {}): Item => ({ kind: 'system', key, at, ...extra });
 
+/**
+ * Notices that name their event (our servers' `notice.event`) become system messages in the chat
+ * language; other notices show the server's own text.
+ */
+const NOTICE_KEYS: Record<string, string> = {
+  queued: 'chatQueued',
+  transfer: 'chatForwarded',
+  'returned-to-bot': 'agentDisconnected',
+  ended: 'endChatNotification',
+  'idle-timeout': 'sessionDisconnected',
+};
+
+const lastKey = (transcript: Item[]) => {
+  const last = [...transcript].reverse().find((i) => i.kind === 'system');
+  return last?.kind === 'system' ? last.key : null;
+};
+
 export function applyEntries(state: SharedState, entries: WireEntry[], now = Date.now()): Applied {
   const result: Applied = { state, incoming: [], typing: null, agentLeft: false, ended: null };
   if (!state.chat || state.chat.status === 'ended') return result;
@@ -83,10 +100,16 @@ export function applyEntries(state: SharedState, entries: WireEntry[], now = Dat
         break;
       case 'Notice': {
         const position = entry.notice?.queuePosition;
+        const event = typeof entry.notice?.event === 'string' ? entry.notice.event : null;
+        const key = event ? NOTICE_KEYS[event] : undefined;
         if (typeof position === 'number') {
           chat = { ...chat, queuePosition: position };
           if (chat.status === 'chatting' && !chat.agent) chat.status = 'queued';
-        } else if (entry.text) {
+        }
+        if (key) {
+          if (key === 'chatForwarded') chat = { ...chat, status: 'queued' };
+          if (lastKey(transcript) !== key) transcript.push(system(key, at, { index: entry.index }));
+        } else if (typeof position !== 'number' && entry.text) {
           transcript.push(system('notice', at, { index: entry.index, text: entry.text }));
         }
         break;
@@ -99,9 +122,16 @@ export function applyEntries(state: SharedState, entries: WireEntry[], now = Dat
   return result;
 }
 
-/** After the agent left: GetChat says whether the chat goes on (a transfer) or is over. */
-export function afterAgentLeft(state: SharedState, chatState: string, now = Date.now()): { state: SharedState; ended: boolean } {
+/**
+ * After the agent left, GetChat tells what follows: the end (Idle), the bot again (a bot is among
+ * the participants, no agent), or a transfer (waiting for the next agent).
+ */
+export function afterAgentLeft(state: SharedState, chatState: string, participants: { type: string }[] = [], now = Date.now()): { state: SharedState; ended: boolean } {
   if (!state.chat || state.chat.status === 'ended' || state.chat.agent) return { state, ended: false };
+  if (chatState !== 'Idle' && participants.some((p) => p.type === 'External') && !participants.some((p) => p.type === 'Agent')) {
+    const transcript = lastKey(state.transcript) === 'agentDisconnected' ? state.transcript : [...state.transcript, system('agentDisconnected', now)];
+    return { state: { ...state, chat: { ...state.chat, status: 'chatting' }, transcript }, ended: false };
+  }
   if (chatState === 'Idle') {
     return {
       state: {
@@ -112,7 +142,7 @@ export function afterAgentLeft(state: SharedState, chatState: string, now = Date
       ended: true,
     };
   }
-  if (state.transcript.at(-1)?.kind === 'system' && (state.transcript.at(-1) as { key: string }).key === 'chatForwarded') return { state, ended: false };
+  if (lastKey(state.transcript) === 'chatForwarded') return { state: { ...state, chat: { ...state.chat, status: 'queued' } }, ended: false };
   return {
     state: { ...state, chat: { ...state.chat, status: 'queued' }, transcript: [...state.transcript, system('chatForwarded', now)] },
     ended: false,

@@ -16,7 +16,8 @@ export interface WireEntry {
   from: { nickname: string; participantId: string; type: 'Customer' | 'Agent' | 'External' | string };
   text?: string;
   utcTime?: number;
-  notice?: { queuePosition?: number; [key: string]: unknown };
+  /** (ext) queuePosition; `event` names what happened (queued, transfer, returned-to-bot, …). */
+  notice?: { queuePosition?: number; event?: string; [key: string]: unknown };
   quickReplies?: QuickReply[];
 }
 

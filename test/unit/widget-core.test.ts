@@ -207,3 +207,25 @@ describe('text', () => {
     expect(['pt-BR', 'zh-Hant-TW', 'zh', 'nb-NO', 'en-GB', 'xx'].map(matchLanguage)).toEqual(['pt', 'zh-TW', 'zh-CN', 'no', 'en', null]);
   });
 });
+
+describe('notices with an event', () => {
+  it('become system messages in the chat language, once each', () => {
+    const r = applyEntries(chatState(), [
+      entry(3, 'Notice', 'External', { text: 'You are in the Support queue.', notice: { event: 'queued', queuePosition: 2 } }),
+      entry(4, 'Notice', 'External', { text: 'Forwarded', notice: { event: 'transfer' } }),
+      entry(5, 'Notice', 'External', { text: 'Forwarded again', notice: { event: 'transfer' } }),
+      entry(6, 'Notice', 'External', { text: 'Please hold on' }),
+    ]);
+    expect(r.state.transcript.map((i) => (i.kind === 'system' ? i.key : ''))).toEqual(['chatQueued', 'chatForwarded', 'notice']);
+    expect(r.state.chat?.queuePosition).toBe(2);
+  });
+
+  it('after the agent, a bot among the participants means the bot is back, not a transfer', () => {
+    const joined = applyEntries(chatState(), [entry(3, 'ParticipantJoined', 'Agent')]).state;
+    const left = applyEntries(joined, [entry(4, 'ParticipantLeft', 'Agent')]).state;
+    const back = afterAgentLeft(left, 'Chatting', [{ type: 'Customer' }, { type: 'External' }]);
+    expect(back.ended).toBe(false);
+    expect(back.state.chat?.status).toBe('chatting');
+    expect(back.state.transcript.at(-1)).toMatchObject({ key: 'agentDisconnected' });
+  });
+});

@@ -155,7 +155,7 @@ export class ContactCenter {
     const agent = interaction.agent;
     this.emit({ type: 'transfer', interaction, from: agent });
     this.removeAgent(interaction, true);
-    this.append(interaction, { type: 'Notice', from: SYSTEM, text: `Your chat is being forwarded to ${queue.name}.`, notice: { queueId: queue.id } });
+    this.append(interaction, { type: 'Notice', from: SYSTEM, text: `Your chat is being forwarded to ${queue.name}.`, notice: { event: 'transfer', queueId: queue.id } });
     interaction.state = 'queued';
     interaction.queueId = queue.id;
     interaction.queuedAt = Date.now();

@@ -32,7 +32,7 @@ export interface Entry {
   type: EntryType;
   text?: string;
   utcTime: number;
-  notice?: { queuePosition?: number; queueId?: string };
+  notice?: { queuePosition?: number; queueId?: string; event?: string };
   quickReplies?: QuickReply[];
 }
 

@@ -272,7 +272,7 @@ describe('Lifecycle with an agent', () => {
     const tail = (await chat.messages(id, 1)).body.messages.slice(-3);
     expect(tail).toEqual([
       expect.objectContaining({ type: 'ParticipantLeft', from: expect.objectContaining({ type: 'Agent' }) }),
-      expect.objectContaining({ type: 'Notice', text: expect.stringMatching(/forwarded/), notice: { queueId: 'billing' } }),
+      expect.objectContaining({ type: 'Notice', text: expect.stringMatching(/forwarded/), notice: { event: 'transfer', queueId: 'billing' } }),
       expect.objectContaining({ type: 'Notice', notice: { queuePosition: 1 } }),
     ]);
     await agent.accept(id, 'agent-bo', 'Bo');
