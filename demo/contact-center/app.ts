@@ -56,6 +56,7 @@ export async function buildEmulator(overrides: Partial<EmulatorConfig> = {}): Pr
     tenantId: config.rtsTenant,
     customerId: config.gatewayCustomerId,
     retryBaseMs: config.webhookRetryBaseMs,
+    retryMaxMs: config.webhookRetryMaxMs,
     timeoutMs: config.webhookTimeoutMs,
     maxAttempts: config.webhookMaxAttempts,
   });

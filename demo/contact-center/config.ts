@@ -11,6 +11,8 @@ export interface EmulatorConfig {
   chatIdleTimeoutS: number;
   /** Webhook delivery: first retry after this many ms, doubling each time. */
   webhookRetryBaseMs: number;
+  /** Webhook delivery: the longest wait between two attempts (ms). */
+  webhookRetryMaxMs: number;
   /** Webhook delivery: an attempt that takes longer than this fails (ms). */
   webhookTimeoutMs: number;
   /** Webhook delivery: attempts in all, the first included. */
@@ -30,6 +32,7 @@ export const defaultConfig: EmulatorConfig = {
   rtsToken: 'demo-token',
   chatIdleTimeoutS: 120,
   webhookRetryBaseMs: 1000,
+  webhookRetryMaxMs: 60_000,
   webhookTimeoutMs: 5000,
   webhookMaxAttempts: 6,
   gatewayCustomerId: 'emulator-customer',
@@ -70,6 +73,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EmulatorCon
     rtsToken: text(env, 'RTS_TOKEN', defaultConfig.rtsToken),
     chatIdleTimeoutS: integer(env, 'CHAT_IDLE_TIMEOUT_S', defaultConfig.chatIdleTimeoutS, 1, 86_400),
     webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', defaultConfig.webhookRetryBaseMs, 1, 600_000),
+    webhookRetryMaxMs: integer(env, 'WEBHOOK_RETRY_MAX_MS', defaultConfig.webhookRetryMaxMs, 1, 3_600_000),
     webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', defaultConfig.webhookTimeoutMs, 10, 600_000),
     webhookMaxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', defaultConfig.webhookMaxAttempts, 1, 20),
     gatewayCustomerId: text(env, 'GATEWAY_CUSTOMER_ID', defaultConfig.gatewayCustomerId),

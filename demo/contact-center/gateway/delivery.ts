@@ -19,6 +19,7 @@ export interface DeliveryOptions {
   tenantId: string;
   customerId: string;
   retryBaseMs: number;
+  retryMaxMs: number;
   timeoutMs: number;
   maxAttempts: number;
 }
@@ -126,7 +127,7 @@ export class WebhookDelivery {
       durationMs: Date.now() - transmissionTime,
     });
     if (!ok && retries && retry + 1 < this.opts.maxAttempts && !this.closed) {
-      const delay = this.opts.retryBaseMs * 2 ** retry;
+      const delay = Math.min(this.opts.retryMaxMs, this.opts.retryBaseMs * 2 ** retry);
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         void this.attempt(uri, event, body, eventId, retry + 1);

@@ -15,9 +15,12 @@ let bridge: Running | undefined;
 const MESSAGES = 'POST /chat-gateway/v1/conversations/{id}/messages';
 
 beforeAll(async () => {
-  // Webhook retries from 200 ms, doubling, 12 attempts: events sent while the bridge is dead keep
-  // coming back for minutes, as a real gateway's would.
-  [emulator, bot] = await Promise.all([startEmulatorProcess({ WEBHOOK_RETRY_BASE_MS: '200', WEBHOOK_MAX_ATTEMPTS: '12' }), startBotProcess()]);
+  // Webhook retries from 200 ms, doubling up to 2 s, 40 attempts: events sent while the bridge is
+  // dead keep coming back for over a minute, as a real gateway's would, however slow the restart.
+  [emulator, bot] = await Promise.all([
+    startEmulatorProcess({ WEBHOOK_RETRY_BASE_MS: '200', WEBHOOK_RETRY_MAX_MS: '2000', WEBHOOK_MAX_ATTEMPTS: '40' }),
+    startBotProcess(),
+  ]);
 });
 afterAll(async () => {
   await stopAll(bridge, bot, emulator);
@@ -80,14 +83,14 @@ describe('SIGKILL mid-chat', () => {
         const atAgent = (await agent.transcript(interaction.id)).messages.filter((m: { type: string; from: { type: string } }) => m.type === 'Text' && m.from.type === 'Customer').map((m: { text: string }) => m.text);
         expect(atAgent).toEqual(customer);
       },
-      { timeoutMs: 30_000, intervalMs: 250 },
+      { timeoutMs: 45_000, intervalMs: 250 },
     );
     await eventually(
       async () => {
         const atCustomer = (await chat.messages(id, 1)).body.messages.filter((m: { type: string; from: { type: string } }) => m.type === 'Text' && m.from.type === 'Agent').map((m: { text: string }) => m.text);
         expect(atCustomer).toEqual(agentSays);
       },
-      { timeoutMs: 30_000, intervalMs: 250 },
+      { timeoutMs: 45_000, intervalMs: 250 },
     );
     // And it stays that way: nothing arrives twice later.
     await new Promise((r) => setTimeout(r, 1500));
@@ -97,5 +100,5 @@ describe('SIGKILL mid-chat', () => {
     expect(customerSide.map((m) => m.index)).toEqual(customerSide.map((_, i) => i + 1));
     const atAgent = (await agent.transcript(interaction.id)).messages.filter((m: { type: string; from: { type: string } }) => m.type === 'Text' && m.from.type === 'Customer');
     expect(atAgent).toHaveLength(customer.length);
-  });
+  }, 150_000);
 });
