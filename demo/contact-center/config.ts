@@ -75,7 +75,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EmulatorCon
     webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', defaultConfig.webhookRetryBaseMs, 1, 600_000),
     webhookRetryMaxMs: integer(env, 'WEBHOOK_RETRY_MAX_MS', defaultConfig.webhookRetryMaxMs, 1, 3_600_000),
     webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', defaultConfig.webhookTimeoutMs, 10, 600_000),
-    webhookMaxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', defaultConfig.webhookMaxAttempts, 1, 20),
+    webhookMaxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', defaultConfig.webhookMaxAttempts, 1, 100),
     gatewayCustomerId: text(env, 'GATEWAY_CUSTOMER_ID', defaultConfig.gatewayCustomerId),
   };
 }
