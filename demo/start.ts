@@ -3,6 +3,7 @@
 // the URLs, and stops them all on Ctrl-C.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { buildAgentConsole } from './contact-center/agent/console-build';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const env = process.env;
@@ -63,7 +64,7 @@ async function build(): Promise<void> {
   const { build: viteBuild } = await import('vite');
   await viteBuild({ root, logLevel: 'warn' });
   await viteBuild({ root, mode: 'loader', logLevel: 'warn' });
-  await viteBuild({ root, mode: 'agent-console', logLevel: 'warn' });
+  await buildAgentConsole();
 }
 
 async function main(): Promise<void> {
@@ -96,6 +97,6 @@ Open the shop and the agent console side by side. Press Ctrl-C to stop everythin
 }
 
 main().catch((error) => {
-  console.error(`start: ${(error as Error).message}`);
+  console.error(`start: ${(error as Error).message}`, process.env.PARLEY_DEBUG ? error : '');
   stopAll(1);
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SOURCES = fileURLToPath(new URL('./console', import.meta.url));
+const CONFIG = fileURLToPath(new URL('../../../vite.config.ts', import.meta.url));
 const OUT = join(SOURCES, 'dist');
 
 function newest(dir: string): number {
@@ -19,6 +20,11 @@ function newest(dir: string): number {
 export async function ensureAgentConsole(): Promise<void> {
   const index = join(OUT, 'index.html');
   if (existsSync(index) && statSync(index).mtimeMs >= newest(SOURCES)) return;
+  await buildAgentConsole();
+}
+
+/** The console's build with the project's Vite setup (its own root), whatever the working folder. */
+export async function buildAgentConsole(): Promise<void> {
   const { build } = await import('vite');
-  await build({ mode: 'agent-console', logLevel: 'warn' });
+  await build({ configFile: CONFIG, mode: 'agent-console', logLevel: 'warn' });
 }
