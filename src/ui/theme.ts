@@ -29,7 +29,7 @@ const KNOWN = new Set<string>(THEME_PROPERTIES);
 export const cssVar = (property: string) => `--parley-${property.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** Colours, lengths and shadows only: nothing that could fetch (url()) or break out of the rule. */
-const SAFE_VALUE = /^[#\w\s.,%()+-]+$/;
+const SAFE_VALUE = /^[#\w\s.,%()+/-]+$/;
 
 export function themeCss(theme: Record<string, string> | undefined, warn: (message: string) => void): string {
   const declarations: string[] = [];
@@ -38,7 +38,7 @@ export function themeCss(theme: Record<string, string> | undefined, warn: (messa
       warn(`Parley: theme property "${property}" is unknown and will be ignored`);
       continue;
     }
-    if (!SAFE_VALUE.test(value) || /url\s*\(|expression\s*\(/i.test(value)) {
+    if (!SAFE_VALUE.test(value) || /url\s*\(|expression\s*\(|\/\*|\*\//i.test(value)) {
       warn(`Parley: theme property "${property}" has a value that is not a colour or a length ("${value}") and will be ignored`);
       continue;
     }

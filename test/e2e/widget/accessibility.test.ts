@@ -171,3 +171,31 @@ it('stays usable at 320 px wide and at 200% zoom', async () => {
     await context.close();
   }
 });
+
+it('announces each change once: idle polling leaves the live regions untouched', async () => {
+  await open('en', 'light');
+  await control(env.emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
+  await widget.publish('chat:trigger-chat-window');
+  const agent = agentClient(env.emu.url);
+  const [chat] = await eventually(async () => {
+    const list = await agent.list();
+    expect(list).toHaveLength(1);
+    return list;
+  });
+  await agent.accept(chat.id);
+  await agent.say(chat.id, 'Hello there');
+  await expect.poll(() => widget.lines()).toContain('Kristi: Hello there');
+  await page.evaluate(() => {
+    const root = document.querySelector('parley-chat')!.shadowRoot!;
+    (window as any).mutations = 0;
+    const observer = new MutationObserver((records) => ((window as any).mutations += records.length));
+    for (const el of root.querySelectorAll('[role=log], [aria-live]')) observer.observe(el, { childList: true, subtree: true, characterData: true, attributes: true });
+  });
+  await page.waitForTimeout(7000); // three or four polls
+  expect(await page.evaluate(() => (window as any).mutations)).toBe(0);
+  await agent.typing(chat.id, true);
+  await expect.poll(() => page.evaluate(() => (window as any).mutations)).toBeGreaterThan(0);
+  const afterTyping = await page.evaluate(() => (window as any).mutations);
+  await page.waitForTimeout(5000);
+  expect(await page.evaluate(() => (window as any).mutations)).toBe(afterTyping);
+});

@@ -209,3 +209,10 @@ it('calls onInit once with the bus and the chatApp, and survives a throwing subs
   await page.getByRole('button', { name: 'Start chat' }).click();
   await eventually(async () => expect((await agentClient(env.emu.url).list())[0]?.customer.name).toBe('Still works'));
 });
+
+it('sits on the left with align: "left"', async () => {
+  env.site.pages.set('/left', { body: snippetPage({ ...config, domain: env.emu.url, align: 'left' }) });
+  await page.goto(`${env.site.url}/left`);
+  const box = await new WidgetPage(page).launcher.boundingBox();
+  expect(box!.x).toBeLessThan(100);
+});
