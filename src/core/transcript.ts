@@ -33,6 +33,19 @@ const lastKey = (transcript: Item[]) => {
   return last?.kind === 'system' ? last.key : null;
 };
 
+const AGENT_JOINED = new Set(['chatEstablishedName', 'chatEstablishedAgent', 'chatEstablishedAgentNew']);
+
+/** Whether the transcript already says `key` since the last agent joined. */
+const saidSinceAgentJoined = (transcript: Item[], key: string) => {
+  for (let i = transcript.length - 1; i >= 0; i--) {
+    const item = transcript[i]!;
+    if (item.kind !== 'system') continue;
+    if (item.key === key) return true;
+    if (AGENT_JOINED.has(item.key)) return false;
+  }
+  return false;
+};
+
 export function applyEntries(state: SharedState, entries: WireEntry[], now = Date.now()): Applied {
   const result: Applied = { state, incoming: [], typing: null, agentLeft: false, ended: null };
   if (!state.chat || state.chat.status === 'ended') return result;
@@ -53,8 +66,10 @@ export function applyEntries(state: SharedState, entries: WireEntry[], now = Dat
           chat = { ...chat, status: 'chatting', agent: { name }, agentsSeen: chat.agentsSeen + 1, queuePosition: null };
           transcript.push(system(key, at, { index: entry.index, agent: name }));
         } else if (who === 'External') {
+          // The bot joining starts the chat; the bot coming back after an agent is said by the notice.
+          const first = chat.agentsSeen === 0 && !transcript.some((i) => i.kind === 'system' && i.key === 'chatEstablished');
           chat = { ...chat, status: 'chatting', queuePosition: null };
-          transcript.push(system('chatEstablished', at, { index: entry.index, agent: name }));
+          if (first) transcript.push(system('chatEstablished', at, { index: entry.index, agent: name }));
         }
         break;
       case 'ParticipantLeft':
@@ -108,7 +123,8 @@ export function applyEntries(state: SharedState, entries: WireEntry[], now = Dat
         }
         if (key) {
           if (key === 'chatForwarded') chat = { ...chat, status: 'queued' };
-          if (lastKey(transcript) !== key) transcript.push(system(key, at, { index: entry.index }));
+          const repeated = key === 'agentDisconnected' ? saidSinceAgentJoined(transcript, key) : lastKey(transcript) === key;
+          if (!repeated) transcript.push(system(key, at, { index: entry.index }));
         } else if (typeof position !== 'number' && entry.text) {
           transcript.push(system('notice', at, { index: entry.index, text: entry.text }));
         }
@@ -129,7 +145,7 @@ export function applyEntries(state: SharedState, entries: WireEntry[], now = Dat
 export function afterAgentLeft(state: SharedState, chatState: string, participants: { type: string }[] = [], now = Date.now()): { state: SharedState; ended: boolean } {
   if (!state.chat || state.chat.status === 'ended' || state.chat.agent) return { state, ended: false };
   if (chatState !== 'Idle' && participants.some((p) => p.type === 'External') && !participants.some((p) => p.type === 'Agent')) {
-    const transcript = lastKey(state.transcript) === 'agentDisconnected' ? state.transcript : [...state.transcript, system('agentDisconnected', now)];
+    const transcript = saidSinceAgentJoined(state.transcript, 'agentDisconnected') ? state.transcript : [...state.transcript, system('agentDisconnected', now)];
     return { state: { ...state, chat: { ...state.chat, status: 'chatting' }, transcript }, ended: false };
   }
   if (chatState === 'Idle') {
