@@ -13,9 +13,7 @@ declare global {
 
 export interface AppContext {
   config: ReturnType<typeof readConfig> & object;
-  host: HTMLElement;
   root: ShadowRoot;
-  base: string;
   /** The page's bus (the webview bridge publishes the app's commands on it). */
   bus: Bus;
   emit(topic: string, data: unknown): void;
@@ -72,7 +70,7 @@ function start(): void {
     (loading ??= import(/* @vite-ignore */ new URL('app.js', base).href)
       .then((module: { mount(ctx: AppContext): MountedApp }) => {
         if (gone) return;
-        app = module.mount({ config, host, root, base, bus: core.bus, emit: core.emit, attach: core.attach, reason: clicked ? 'open' : reason });
+        app = module.mount({ config, root, bus: core.bus, emit: core.emit, attach: core.attach, reason: clicked ? 'open' : reason });
       })
       .catch((error) => {
         loading = null;

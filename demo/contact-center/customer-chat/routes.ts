@@ -60,7 +60,7 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
     request.contactCenterId = contactCenterOf(request, known);
   });
 
-  app.options('/*', async (request, reply) => {
+  app.options('/*', async (_request, reply) => {
     reply
       .header('access-control-allow-methods', 'GET, POST, OPTIONS')
       .header('access-control-allow-headers', 'ContactCenterId, Content-Type')

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { widgetEnvironment } from '../../support/widget-env';
 import { CC_ID, agentClient, control, eventually, http } from '../../support/emulator';
 import { snippetPage } from '../../support/host-page';

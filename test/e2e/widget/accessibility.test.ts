@@ -1,6 +1,6 @@
 // WCAG 2.2 AA in every phase (axe-core), light and dark, and a keyboard-only journey.
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { widgetEnvironment } from '../../support/widget-env';
 import { CC_ID, agentClient, control, eventually, http } from '../../support/emulator';
 import { snippetPage } from '../../support/host-page';

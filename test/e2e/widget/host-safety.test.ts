@@ -1,7 +1,7 @@
 // The host page is not ours: a strict CSP page, a hostile stylesheet, no layout shift, no long task,
 // and custom stylesheets only from https (or local http).
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { widgetEnvironment } from '../../support/widget-env';
 import { CC_ID, control, http } from '../../support/emulator';
 import { configScript, snippetPage } from '../../support/host-page';

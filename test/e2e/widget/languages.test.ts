@@ -1,7 +1,7 @@
 // System messages in the chat language, custom messages with the agent's name, and the language
 // priority: the pre-chat answer, then chat:set-language, then the browser's, then English.
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { widgetEnvironment } from '../../support/widget-env';
 import { CC_ID, agentClient, control, eventually, http } from '../../support/emulator';
 import { snippetPage } from '../../support/host-page';
