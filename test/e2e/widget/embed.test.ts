@@ -213,6 +213,8 @@ it('calls onInit once with the bus and the chatApp, and survives a throwing subs
 it('sits on the left with align: "left"', async () => {
   env.site.pages.set('/left', { body: snippetPage({ ...config, domain: env.emu.url, align: 'left' }) });
   await page.goto(`${env.site.url}/left`);
-  const box = await new WidgetPage(page).launcher.boundingBox();
-  expect(box!.x).toBeLessThan(100);
+  // The loader's launcher, then the app's: measure whichever is there once it is visible.
+  await expect.poll(async () => (await new WidgetPage(page).launcher.boundingBox())?.x ?? Infinity).toBeLessThan(100);
+  const right = await page.evaluate(() => innerWidth);
+  expect((await new WidgetPage(page).launcher.boundingBox())!.x).toBeLessThan(right / 2);
 });
