@@ -32,8 +32,23 @@ function scopeOf(domain: string, contactCenterId: string): string {
 export function mount(ctx: AppContext): MountedApp {
   const { config, root } = ctx;
   const scope = scopeOf(config.domain, config.contactCenterId);
+  // Rule messages also go to whoever captures them (the webview bridge answers its app with them).
+  let captured: string[] | null = null;
+  const capture = (publish: () => void) => {
+    const outer = captured;
+    const mine: string[] = (captured = []);
+    try {
+      publish();
+    } finally {
+      captured = outer;
+    }
+    return mine;
+  };
   const log = {
-    warn: (message: string) => console.warn(message),
+    warn: (message: string) => {
+      console.warn(message);
+      captured?.push(message);
+    },
     error: (message: string, detail?: unknown) => (detail === undefined ? console.error(`Parley: ${message}`) : console.error(`Parley: ${message}`, detail)),
   };
 
@@ -57,7 +72,7 @@ export function mount(ctx: AppContext): MountedApp {
   });
   const proxy = createProxy(log);
   const webview = config.mode === 'webview';
-  const native = webview ? createNativeBridge(ctx.bus, log) : null;
+  const native = webview ? createNativeBridge(ctx.bus, log, capture) : null;
   const emit = (topic: string, data: unknown) => {
     ctx.emit(topic, data);
     proxy.notify(topic, data);
@@ -100,6 +115,7 @@ export function mount(ctx: AppContext): MountedApp {
     if (gone) return;
     // Commands the page published before the app loaded run now, in order.
     ctx.attach((topic, data) => (topic === 'chat:set-proxy' ? proxy.set(data) : widget.command(topic, data)));
+    native?.start();
     await widget.start();
     if (webview) {
       // The app answers webview:ready with customer info and language: give it a moment, so they

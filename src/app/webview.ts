@@ -25,10 +25,15 @@ export function nativeTarget(w: NativeWindow = window as NativeWindow): { name: 
 export interface NativeBridge {
   /** Forwards an event the widget published to the app. */
   send(topic: string, data: unknown): void;
+  /** The app is attached to the bus: the app's messages so far, and from now on, are published. */
+  start(): void;
   dispose(): void;
 }
 
-export function createNativeBridge(bus: Bus, log: { error(message: string, detail?: unknown): void }): NativeBridge {
+/** Runs a publish and returns the rule messages it logged (the bus rules report by console warning). */
+export type Capture = (publish: () => void) => string[];
+
+export function createNativeBridge(bus: Bus, log: { error(message: string, detail?: unknown): void }, capture: Capture): NativeBridge {
   const w = window as NativeWindow;
   const send = (topic: string, data: unknown) => {
     const target = nativeTarget(w);
@@ -44,7 +49,11 @@ export function createNativeBridge(bus: Bus, log: { error(message: string, detai
     log.error(`webview message refused: ${message}`);
     send('bus:error', { message, received: typeof received === 'string' ? received.slice(0, 500) : received ?? null });
   };
+  let started = false;
+  const early: unknown[] = [];
   const receive = (input: unknown) => {
+    // Before the app is attached a command would only queue, and its rule messages come later.
+    if (!started) return void early.push(input);
     let message = input;
     if (typeof input === 'string') {
       try {
@@ -57,12 +66,18 @@ export function createNativeBridge(bus: Bus, log: { error(message: string, detai
     const { type, topic, data } = message as { type?: unknown; topic?: unknown; data?: unknown };
     if (type !== 'bus') return refuse(`unknown message type ${JSON.stringify(type)}; expected "bus"`, input);
     if (typeof topic !== 'string' || !COMMANDS.has(topic)) return refuse(`unknown command topic ${JSON.stringify(topic)}`, input);
-    bus.publish(topic, data ?? null);
+    // The same rules as the page's bus; what they refuse goes back to the app too.
+    const refused = capture(() => bus.publish(topic, data ?? null));
+    if (refused.length) send('bus:error', { message: refused.join(' '), topic, received: data ?? null });
   };
   const entry = { receive };
   if (!w.parley) w.parley = entry;
   return {
     send,
+    start() {
+      started = true;
+      for (const input of early.splice(0)) receive(input);
+    },
     dispose() {
       if (w.parley === entry) delete w.parley;
     },

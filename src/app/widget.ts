@@ -99,7 +99,8 @@ export function createWidget(deps: WidgetDeps) {
 
   /** Opening the chat as the launcher does: wherever the chat script leads. */
   async function open(byApi = false): Promise<void> {
-    await shared.allowPersist();
+    // The visitor's click is an interaction; the page's chat:start is not (a chat request is).
+    if (!byApi) await shared.allowPersist();
     const current = state.value;
     if (current.phase !== 'closed' && current.phase !== 'invitation') {
       await commit((s) => ({ ...s, open: true }));
@@ -130,13 +131,13 @@ export function createWidget(deps: WidgetDeps) {
     if (!triggerAllowed(state.value.phase, kind)) return;
     startedByApi = true;
     const target = triggerTarget(loaded, kind);
-    if (target !== 'invitation') await shared.allowPersist();
     await setPhase(target);
     if (target === 'chatWindow') await startChat();
   }
 
   async function submitPreChat(values: Record<string, string>): Promise<FieldErrors> {
     const fields = script.value?.preChat?.fields ?? [];
+    await shared.allowPersist();
     const errors = checkForm(fields, values);
     if (Object.keys(errors).length) return errors;
     const languageField = fields.find((f) => f.type === 'language');
@@ -150,6 +151,7 @@ export function createWidget(deps: WidgetDeps) {
 
   async function submitOffline(values: Record<string, string>): Promise<FieldErrors | 'failed'> {
     const fields = script.value?.offlineForm?.fields ?? [];
+    await shared.allowPersist();
     const errors = checkForm(fields, values);
     if (Object.keys(errors).length) return errors;
     const info = { ...customer.info.value };
@@ -168,6 +170,7 @@ export function createWidget(deps: WidgetDeps) {
 
   /** Closes the widget back to its launcher; an ended chat's log is dropped then. */
   async function close(reason: 'user' | 'chat-api'): Promise<void> {
+    if (reason === 'user') await shared.allowPersist();
     confirmingEnd.value = null;
     offlineSent.value = false;
     // An ended chat's log goes with the window; a chat still ending finishes on its own.
@@ -185,8 +188,10 @@ export function createWidget(deps: WidgetDeps) {
   async function end(reason: 'user' | 'chat-api'): Promise<void> {
     const { phase, chat } = state.value;
     if (phase !== 'chatWindow' || !chat || chat.status === 'ended') return close(reason);
-    if (chat.status === 'chatting') {
+    if (chat.agent) {
       confirmingEnd.value = reason;
+      // The question is asked in the window: a minimized chat opens to ask it.
+      if (!state.value.open) await commit((s) => ({ ...s, open: true }));
       return;
     }
     await conversation.end(reason);
@@ -200,6 +205,7 @@ export function createWidget(deps: WidgetDeps) {
   }
 
   async function acceptInvitation(reply?: string): Promise<void> {
+    await shared.allowPersist();
     firstMessage = reply ?? null;
     await commit((s) => ({ ...s, invitationDismissed: true }));
     await open(startedByApi);
@@ -254,7 +260,7 @@ export function createWidget(deps: WidgetDeps) {
         else log.warn('Invitation quick replies must be an array of at most 10 strings of at most 100 characters; they will be discarded');
         return;
       case 'chat:set-notification-sound':
-        if (typeof data === 'boolean') conversation.setSound(data);
+        if (typeof data === 'boolean') void conversation.setSound(data);
         else log.warn('The notification sound toggle must be true or false; it will be discarded');
         return;
     }
@@ -272,6 +278,8 @@ export function createWidget(deps: WidgetDeps) {
     if (before.chat && before.chat.status !== 'ended' && next.chat?.status === 'ended' && before.chat.requestId === next.chat.requestId) {
       emit('chat:ended', { reason: next.chat.endReason ?? 'timeout' });
     }
+    // A question about ending a chat that is over, or has no agent any more, is moot.
+    if (confirmingEnd.peek() && !next.chat?.agent) confirmingEnd.value = null;
     const seen = new Set(before.transcript.map((i) => i.index).filter((i) => i !== undefined));
     for (const item of next.transcript) {
       if (item.kind === 'message' && item.from !== 'customer' && !seen.has(item.index) && before.chat?.requestId === next.chat?.requestId) {
@@ -311,13 +319,11 @@ export function createWidget(deps: WidgetDeps) {
     acceptInvitation,
     dismissInvitation,
     async minimize() {
+      await shared.allowPersist();
       await commit((s) => ({ ...s, open: false }));
     },
     send: (text: string) => conversation.send(text),
     typing: (on: boolean) => conversation.typing(on),
-    async interacted() {
-      await shared.allowPersist();
-    },
     destroy() {
       clearTimeout(invitationTimer);
       stopEvents();

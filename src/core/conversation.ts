@@ -14,6 +14,12 @@ const CHECK_EVERY = 30;
 /** Consecutive failures before the customer is told the connection is lost. */
 const LOST_AFTER = 3;
 const PRESENCE_TTL_MS = 15_000;
+/**
+ * A chat request that has had no answer for this long was lost with the page that sent it (a reload or
+ * a navigation while it was on its way: requests time out after 10 s). Without its id, the chat cannot
+ * go on: it ends, and the customer can start another.
+ */
+export const REQUEST_LOST_MS = 20_000;
 
 export interface Intervals {
   /** A tab shows the open chat window. */
@@ -33,6 +39,8 @@ export interface ConversationDeps {
   /** Plays the notification sound (the leader calls it, so it plays once across tabs). */
   notify(): void;
   intervals?: Partial<Intervals>;
+  /** How long a chat request may go unanswered before it counts as lost (REQUEST_LOST_MS). */
+  requestLostMs?: number;
   random?: () => number;
   newId?: () => string;
 }
@@ -56,10 +64,11 @@ export function createConversation(deps: ConversationDeps) {
   const random = deps.random ?? Math.random;
   const newId = deps.newId ?? uuid;
   const presence = new Map<string, { visible: boolean; at: number }>();
-  let soundOn = true;
   let destroyed = false;
   let sending = false;
   let polls = 0;
+  /** Chat requests this tab is waiting on (the others' may have been lost with their page). */
+  const inFlight = new Set<string>();
   const cleanups: (() => void)[] = [];
   const state = () => shared.state.value;
   const leader = () => tabs.isLeader.value;
@@ -132,7 +141,7 @@ export function createConversation(deps: ConversationDeps) {
         if (applied.incoming.length && !watching()) next = { ...next, unread: next.unread + applied.incoming.length };
         return next;
       });
-      if (applied.incoming.length && !watching() && soundOn) deps.notify();
+      if (applied.incoming.length && !watching() && state().sound !== false) deps.notify();
       if (applied.agentLeft) await checkChat(id);
       if (state().outbox.some((o) => o.status !== 'sent' && o.status !== 'failed')) void flush();
     }
@@ -209,6 +218,33 @@ export function createConversation(deps: ConversationDeps) {
     }),
   );
 
+  // A request without an answer that no tab here waits on: end it once it is surely lost.
+  let lostTimer: ReturnType<typeof setTimeout> | undefined;
+  cleanups.push(() => clearTimeout(lostTimer));
+  cleanups.push(
+    effect(() => {
+      const chat = shared.state.value.chat;
+      clearTimeout(lostTimer);
+      if (!chat || chat.status !== 'requesting' || chat.id || inFlight.has(chat.requestId)) return;
+      const { requestId } = chat;
+      lostTimer = setTimeout(() => void failRequest(requestId, 'errorInvalidLogin'), Math.max(0, chat.startedAt + (deps.requestLostMs ?? REQUEST_LOST_MS) - Date.now()));
+    }),
+  );
+
+  /** A chat request that failed: the chat ends, and what the customer typed meanwhile shows as not sent. */
+  async function failRequest(requestId: string, key: string): Promise<void> {
+    await shared.commit((s) =>
+      s.chat?.requestId === requestId && s.chat.status === 'requesting'
+        ? {
+            ...s,
+            chat: { ...s.chat, status: 'ended', endReason: 'timeout' },
+            outbox: s.outbox.map((o) => (o.status === 'sent' ? o : { ...o, status: 'failed' })),
+            transcript: [...s.transcript, system(key)],
+          }
+        : s,
+    );
+  }
+
   async function endLocally(reason: EndReason, key: string): Promise<void> {
     await shared.commit((s) =>
       isActive(s.chat) ? { ...s, chat: { ...s.chat, status: 'ended', endReason: reason, agent: null }, typing: null, transcript: [...s.transcript, system(key)] } : s,
@@ -241,6 +277,8 @@ export function createConversation(deps: ConversationDeps) {
     /** Asks for a chat; resolves with its id, or null when another tab or request got there first. */
     async request(request: ChatRequest): Promise<string | null> {
       const requestId = newId();
+      // Known as ours before the state shows it, so no timer here takes it for lost.
+      inFlight.add(requestId);
       await shared.allowPersist();
       const claimed = await shared.commit((s) =>
         isActive(s.chat)
@@ -265,26 +303,28 @@ export function createConversation(deps: ConversationDeps) {
               connection: 'ok',
             },
       );
-      if (claimed.chat?.requestId !== requestId) return null;
+      if (claimed.chat?.requestId !== requestId) {
+        inFlight.delete(requestId);
+        return null;
+      }
       try {
         const { id } = await client.requestChat({ nickname: request.nickname, subject: request.subject, endpoint: request.endpoint, userData: request.userData });
         const after = await shared.commit((s) =>
-          s.chat?.requestId === requestId ? { ...s, chat: { ...s.chat, id, status: 'queued' }, transcript: [...s.transcript, system('chatQueued')] } : s,
-        );
-        // Ended while the request was on its way: end it on the server too.
-        if (after.chat?.requestId === requestId && after.chat.ending) await end(after.chat.ending);
-        return id;
-      } catch (error) {
-        await shared.commit((s) =>
-          s.chat?.requestId === requestId
-            ? {
-                ...s,
-                chat: { ...s.chat, status: 'ended', endReason: 'timeout' },
-                transcript: [...s.transcript, system(isChatApiError(error) && error.transient ? 'errorServerUnavailable' : 'errorInvalidLogin')],
-              }
+          s.chat?.requestId === requestId && s.chat.status === 'requesting'
+            ? { ...s, chat: { ...s.chat, id, status: 'queued' }, transcript: [...s.transcript, system('chatQueued')] }
             : s,
         );
+        const ours = after.chat?.requestId === requestId && after.chat.id === id;
+        // Ended while the request was on its way: end it on the server too.
+        if (ours && after.chat!.ending) await end(after.chat!.ending);
+        // Given up on meanwhile (another tab took it for lost): nobody will use this chat.
+        if (!ours) await client.complete(id).catch(() => undefined);
+        return ours ? id : null;
+      } catch (error) {
+        await failRequest(requestId, isChatApiError(error) && error.transient ? 'errorServerUnavailable' : 'errorInvalidLogin');
         throw error;
+      } finally {
+        inFlight.delete(requestId);
       }
     },
 
@@ -310,8 +350,8 @@ export function createConversation(deps: ConversationDeps) {
 
     end,
 
-    setSound(on: boolean): void {
-      soundOn = on;
+    async setSound(on: boolean): Promise<void> {
+      await shared.commit((s) => ({ ...s, sound: on }));
     },
 
     markRead,

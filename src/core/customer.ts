@@ -32,10 +32,13 @@ export function createCustomer(log: Logger, detectBrowserLanguage: () => Languag
     },
     setVariables(patch: unknown) {
       const next = mergeVariables(variables.value, patch, log);
-      if ('$language' in next && next.$language !== variables.value.$language) {
-        // $language sets the chat language at once, by the chat:set-language rules.
+      const given = typeof patch === 'object' && patch !== null ? (patch as Record<string, unknown>).$language : undefined;
+      if (typeof given === 'string' && next.$language === given) {
+        // $language sets the chat language at once, by the chat:set-language rules; the last one
+        // given wins, whether it came here or from chat:set-language.
         const checked = checkLanguage(next.$language, log);
         if (checked) apiLanguage.value = checked;
+        else if (variables.value.$language !== undefined) next.$language = variables.value.$language;
         else delete next.$language;
       }
       variables.value = next;

@@ -31,9 +31,17 @@ export function memoryStore<T>(): Store<T> {
 
 /** Whether the database exists already, without creating it (nothing is written before it is needed). */
 async function databaseExists(): Promise<boolean> {
-  if (typeof indexedDB.databases !== 'function') return true;
-  const list = await indexedDB.databases();
-  return list.some((db) => db.name === DB_NAME);
+  if (typeof indexedDB.databases === 'function') return (await indexedDB.databases()).some((db) => db.name === DB_NAME);
+  // Without databases() (Firefox before 126): open it, and abort the creation if it was not there.
+  return new Promise((resolve) => {
+    const request = indexedDB.open(DB_NAME);
+    request.onupgradeneeded = () => request.transaction?.abort();
+    request.onsuccess = () => {
+      request.result.close();
+      resolve(true);
+    };
+    request.onerror = () => resolve(false);
+  });
 }
 
 /**

@@ -164,3 +164,17 @@ export function afterAgentLeft(state: SharedState, chatState: string, participan
     ended: false,
   };
 }
+
+/**
+ * The agent each system line speaks of, for its {{agent}}: the one it names, else the last agent
+ * named before it (the agent who left, who was forwarded from, who ended the chat).
+ */
+export function agentOfLines(transcript: Item[]): (string | undefined)[] {
+  let last: string | undefined;
+  return transcript.map((item) => {
+    if (item.kind === 'message' && item.from === 'agent' && item.name) last = item.name;
+    if (item.kind !== 'system') return undefined;
+    if (item.agent && item.key !== 'chatEstablished') last = item.agent;
+    return item.agent || last;
+  });
+}

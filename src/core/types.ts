@@ -93,6 +93,8 @@ export interface SharedState {
   typing: string | null;
   /** The leader's view of the connection: lost after repeated failures, until a request works. */
   connection: 'ok' | 'lost';
+  /** The notification sound (setNotificationSoundToggle); the leader plays it, whichever tab set it. Absent: on. */
+  sound?: boolean;
 }
 
 export const initialState = (): SharedState => ({

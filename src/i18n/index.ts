@@ -27,8 +27,9 @@ export function createTranslator(language: Language, custom: Record<string, stri
   return {
     language,
     t(key, vars) {
-      const template = custom[key] ?? (table as Record<string, string>)[key] ?? (en as Record<string, string>)[key] ?? key;
-      return fill(template, vars);
+      const text = (k: string) => custom[k] ?? (table as Record<string, string>)[k] ?? (en as Record<string, string>)[k] ?? k;
+      // {{agent}} in a text that names nobody (agentTyping, a custom text) says "Agent", not the placeholder.
+      return fill(text(key), { agent: text('agent'), ...Object.fromEntries(Object.entries(vars ?? {}).filter(([, v]) => v !== undefined && v !== '')) });
     },
   };
 }

@@ -52,10 +52,18 @@ export function readConfig(global: unknown, dataset: DOMStringMap | undefined): 
     if (config[key] !== undefined && typeof config[key] !== 'string') fail(`"${key}" must be a string`);
   }
   for (const key of MAPS) {
-    const value = config[key];
+    let value = config[key];
     if (value === undefined) continue;
+    // A data-* attribute carries the object as JSON.
+    if (typeof value === 'string') {
+      try {
+        value = config[key] = JSON.parse(value);
+      } catch {
+        /* refused below */
+      }
+    }
     if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) {
-      fail(`"${key}" must be an object of strings`);
+      fail(`"${key}" must be an object of strings (JSON in a data-* attribute)`);
     }
   }
   for (const [key, allowed] of Object.entries(ENUMS)) {

@@ -66,8 +66,8 @@ function start(): void {
     if (INTENTS.has(topic)) void load(topic);
   });
 
-  const load = (reason: string): Promise<void> =>
-    (loading ??= import(/* @vite-ignore */ new URL('app.js', base).href)
+  const load = (reason: string): Promise<void> | void =>
+    gone ? undefined : (loading ??= import(/* @vite-ignore */ new URL('app.js', base).href)
       .then((module: { mount(ctx: AppContext): MountedApp }) => {
         if (gone) return;
         app = module.mount({ config, root, bus: core.bus, emit: core.emit, attach: core.attach, reason: clicked ? 'open' : reason });
@@ -112,6 +112,13 @@ function start(): void {
     const idle = () => ('requestIdleCallback' in window ? requestIdleCallback(() => void load('idle'), { timeout: 4000 }) : setTimeout(() => void load('idle'), 1500));
     if (document.readyState === 'complete') idle();
     else addEventListener('load', idle, { once: true });
+    // A visitor with a stored chat (a reload, another page of the site) sees it at once. The
+    // database's name is DB_NAME of src/core/store.ts (not imported: the loader stays tiny).
+    try {
+      indexedDB.databases?.().then((list) => list.some((db) => db.name === 'parley') && load('resume'), () => 0);
+    } catch {
+      /* storage blocked: the idle load still comes */
+    }
   }
 }
 

@@ -2,13 +2,15 @@ import { useEffect, useRef } from 'preact/hooks';
 import { useT, useWidget } from './context';
 import { Composer } from './Composer';
 import { Messages } from './Messages';
+import { agentOfLines } from '../core/transcript';
 import type { Item } from '../core/types';
 
 function logText(transcript: Item[], outbox: { text: string }[], t: (key: string, vars?: Record<string, string | undefined>) => string): string {
-  const lines = transcript.map((item) => {
+  const agents = agentOfLines(transcript);
+  const lines = transcript.map((item, i) => {
     const at = new Date(item.at).toISOString().replace('T', ' ').slice(0, 19);
     if (item.kind === 'message') return `[${at}] ${item.from === 'customer' ? t('youLabel') : item.name || t('agent')}: ${item.text}`;
-    return `[${at}] ${item.key === 'notice' ? item.text : t(item.key, { agent: item.agent })}`;
+    return `[${at}] ${item.key === 'notice' ? item.text : t(item.key, { agent: agents[i] })}`;
   });
   for (const o of outbox) lines.push(`${t('youLabel')}: ${o.text} (${t('statusFailed')})`);
   return `${t('chatLogTitle')}\n${t('chatLogDescription')}\n\n${lines.join('\n')}\n`;

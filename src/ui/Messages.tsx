@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { agentOfLines } from '../core/transcript';
 import type { Item, Outgoing } from '../core/types';
 import { useT, useWidget } from './context';
 import { linkify } from './linkify';
@@ -27,9 +28,9 @@ const time = (at: number, language: string) => {
   }
 };
 
-function SystemLine({ item }: { item: Extract<Item, { kind: 'system' }> }) {
+function SystemLine({ item, agent }: { item: Extract<Item, { kind: 'system' }>; agent: string | undefined }) {
   const t = useT();
-  const text = item.key === 'notice' ? (item.text ?? '') : t(item.key, { agent: item.agent });
+  const text = item.key === 'notice' ? (item.text ?? '') : t(item.key, { agent });
   const error = item.key.startsWith('error');
   return <li class={error ? 'chat-error-msg' : 'chat-info-msg'}>{text}</li>;
 }
@@ -58,6 +59,7 @@ export function Messages() {
     const el = list.current;
     if (el) setStuck(el.scrollHeight - el.scrollTop - el.clientHeight < 40);
   };
+  const agents = agentOfLines(transcript);
   const last = transcript.at(-1);
   const replies = chat?.status !== 'ended' && last?.kind === 'message' && last.from !== 'customer' ? last.quickReplies : undefined;
 
@@ -67,7 +69,7 @@ export function Messages() {
         <ol class="messages">
         {transcript.map((item, i) =>
           item.kind === 'system' ? (
-            <SystemLine key={`s${i}`} item={item} />
+            <SystemLine key={`s${i}`} item={item} agent={agents[i]} />
           ) : (
             <li key={`m${item.index}`} class={`message-wrapper ${item.from === 'customer' ? 'outgoing' : 'incoming'}`}>
               <div class={item.from === 'customer' ? 'chat-outgoing-msg' : 'chat-incoming-msg'}>

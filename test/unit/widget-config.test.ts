@@ -20,6 +20,15 @@ describe('readConfig', () => {
     expect(config).toMatchObject({ domain: 'https://data.example', contactCenterId: 'from-page' });
   });
 
+  it('reads the object keys from data-* attributes as JSON, and says so when that is not JSON', () => {
+    const { error } = spies();
+    const dataset = { domain: 'https://d.example', contactCenterId: 'c', themeCustom: '{"headerBackgroundColor":"#123456"}', customSystemMessages: '{"chatQueued":"Soon"}' };
+    expect(readConfig(undefined, dataset as DOMStringMap)).toMatchObject({ themeCustom: { headerBackgroundColor: '#123456' }, customSystemMessages: { chatQueued: 'Soon' } });
+    expect(error).not.toHaveBeenCalled();
+    expect(readConfig(undefined, { ...dataset, themeCustom: '{headerBackgroundColor:' } as DOMStringMap)).toBeNull();
+    expect(error).toHaveBeenCalledWith('Parley: configuration: "themeCustom" must be an object of strings (JSON in a data-* attribute)');
+  });
+
   it('gives one clear error per problem and no config', () => {
     const { error } = spies();
     expect(readConfig({}, undefined)).toBeNull();

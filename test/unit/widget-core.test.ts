@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { checkForm, formUserData } from '../../src/core/forms';
 import { entryPhase, triggerAllowed, triggerTarget } from '../../src/core/phases';
 import { backoffDelay, createPoller } from '../../src/core/poller';
-import { afterAgentLeft, applyEntries } from '../../src/core/transcript';
+import { afterAgentLeft, agentOfLines, applyEntries } from '../../src/core/transcript';
 import { initialState, type ChatScript, type SharedState, type WireEntry } from '../../src/core/types';
 import { createTranslator, fill } from '../../src/i18n';
 import { matchLanguage } from '../../src/i18n/languages';
@@ -201,6 +201,23 @@ describe('text', () => {
     const t = createTranslator('en', { chatEstablishedName: 'Say hi to {{agent}}!' }).t;
     expect(t('chatEstablishedName', { agent: 'Bo' })).toBe('Say hi to Bo!');
     expect(t('agentTypingName', { agent: 'Bo' })).toBe('Bo is typing...');
+  });
+
+  it('names the agent a line speaks of: its own, else the last one named, else "Agent"', () => {
+    const lines = [
+      { kind: 'system' as const, key: 'chatEstablished', agent: 'FAQ bot', at: 1 },
+      { kind: 'system' as const, key: 'chatEstablishedName', agent: 'Kristi', at: 2 },
+      { kind: 'message' as const, index: 3, from: 'agent' as const, name: 'Kristi', text: 'Hi', at: 3 },
+      { kind: 'system' as const, key: 'agentDisconnected', at: 4 },
+      { kind: 'system' as const, key: 'chatForwarded', at: 5 },
+    ];
+    expect(agentOfLines(lines)).toEqual(['FAQ bot', 'Kristi', undefined, 'Kristi', 'Kristi']);
+    expect(agentOfLines([{ kind: 'system', key: 'chatQueued', at: 1 }])).toEqual([undefined]);
+    const t = createTranslator('en', { agentDisconnected: '{{agent}} has left', agentTyping: '{<agent>} types' }).t;
+    expect(t('agentDisconnected', { agent: 'Kristi' })).toBe('Kristi has left');
+    expect(t('agentDisconnected', { agent: undefined })).toBe('Agent has left');
+    expect(t('agentTyping')).toBe('Agent types');
+    expect(createTranslator('en', { agent: 'Advisor', chatQueued: 'Soon, {{agent}}' }).t('chatQueued')).toBe('Soon, Advisor');
   });
 
   it('maps browser languages onto the 22', () => {

@@ -92,6 +92,15 @@ it('refuses malformed messages from the app with a console error and a bus:error
   expect(errors).toEqual(['not valid JSON', 'unknown command topic "chat:explode"', 'expected an object { type: "bus", topic, data }', 'unknown message type "rpc"; expected "bus"']);
   expect(consoleErrors).toHaveLength(4);
   expect(consoleErrors[0]).toBe('Parley: webview message refused: not valid JSON');
+  // Well-formed, but data the topic's rules refuse: the rule's message, back to the app as well.
+  await receive({ type: 'bus', topic: 'chat:set-language', data: 'xx' });
+  await receive({ type: 'bus', topic: 'customer:set-info', data: 'John' });
+  await receive({ type: 'bus', topic: 'chat:set-language', data: 'ja' });
+  const refused = (await native()).filter((m) => m.topic === 'bus:error').slice(4).map((m) => m.data);
+  expect(refused).toEqual([
+    { message: expect.stringContaining('xx'), topic: 'chat:set-language', received: 'xx' },
+    { message: 'Customer info John is not of a primitive type and will be discarded', topic: 'customer:set-info', received: 'John' },
+  ]);
 });
 
 it('keeps the message field above the on-screen keyboard', async () => {

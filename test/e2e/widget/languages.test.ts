@@ -89,7 +89,8 @@ it('overrides any key in every language with customSystemMessages', async () => 
   const { widget } = await openPage({ customSystemMessages: { chatQueued: 'Un instant, {{agent}}!', sendButton: 'Go' } });
   await widget.publish('chat:set-language', 'ar');
   await widget.publish('chat:trigger-chat-window');
-  await expect.poll(() => widget.lines()).toContain('Un instant, {{agent}}!');
+  // No agent yet: the placeholder says "Agent" in the chat language, never itself.
+  await expect.poll(() => widget.lines()).toContain(`Un instant, ${ar.agent}!`);
   expect(await widget.page.locator('parley-chat .composer button').textContent()).toBe('Go');
   expect(ar.sendButton).not.toBe('Go');
 });
