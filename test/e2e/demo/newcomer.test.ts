@@ -30,13 +30,23 @@ beforeAll(async () => {
   demo.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   demo.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   await eventually(() => expect(output).toContain('Press Ctrl-C to stop everything.'), { timeoutMs: 120_000, intervalMs: 200 });
-  const find = (label: string) => new RegExp(`${label}\\s+(http://\\S+)`).exec(output)![1]!;
+  // The URLs as printed for the newcomer (only the block after the parts' own log lines).
+  const printed = output.slice(output.indexOf('Parley demo is running:'));
+  const find = (label: string) => {
+    const match = new RegExp(`^  ${label}\\s+(http://\\S+)$`, 'm').exec(printed);
+    if (!match) throw new Error(`npm start printed no URL for "${label}":\n${printed}`);
+    return match[1]!;
+  };
   urls = {
     shop: find('shop, chat with an agent'),
     bot: find('shop, a bot first'),
-    webview: find('webview page \\(for apps\\)'),
+    webview: find('webview page, chat with an agent'),
+    webviewBot: find('webview page, a bot first'),
+    playground: find('bus playground'),
     agent: find('agent console'),
     emulator: find('contact-center emulator'),
+    bridge: find('bot bridge'),
+    demoBot: find('demo bot'),
   };
   browser = await launchBrowser();
 }, 180_000);
@@ -102,7 +112,8 @@ it('does the same from the webview page in a phone profile', async () => {
   const { defaultBrowserType: _unused, ...pixel } = devices['Pixel 7'] as (typeof devices)['Pixel 7'] & { defaultBrowserType?: string };
   const context = await browser.newContext(pixel);
   const page = await context.newPage();
-  await page.goto(`${urls.webview}?via=bot`);
+  // The bot-first webview URL exactly as npm start printed it.
+  await page.goto(urls.webviewBot);
   await startChat(page, 'Phone');
   const handed = await botChat(page);
   const agent = agentClient(urls.emulator);
@@ -113,9 +124,29 @@ it('does the same from the webview page in a phone profile', async () => {
   await context.close();
 }, 120_000);
 
-it('stops every part on Ctrl-C', async () => {
+it('prints both webview pages and links them from the shop', async () => {
+  expect(new URL(urls.webview).pathname).toBe('/webview.html');
+  expect(new URL(urls.webviewBot).pathname + new URL(urls.webviewBot).search).toBe('/webview.html?via=bot');
+  const page = await browser.newPage();
+  for (const url of [urls.shop, urls.bot, urls.playground]) {
+    await page.goto(url);
+    const nav = page.getByRole('navigation', { name: 'Demo pages' });
+    expect(await nav.getByRole('link', { name: 'Webview page (agent chat)' }).getAttribute('href')).toBe('/webview.html');
+    expect(await nav.getByRole('link', { name: 'Webview page with a bot first' }).getAttribute('href')).toBe('/webview.html?via=bot');
+  }
+  await page.close();
+});
+
+it('stops every part on Ctrl-C, and returns only once all of them have stopped', async () => {
+  // Every part answers before Ctrl-C …
+  const parts = { emulator: `${urls.emulator}/healthz`, bot: new URL(urls.demoBot).origin, bridge: `${urls.bridge}/healthz`, site: urls.shop };
+  for (const url of Object.values(parts)) await fetch(url);
   demo.kill('SIGINT');
   const code = await new Promise<number | null>((resolve) => demo.once('exit', resolve));
   expect(code).toBe(0);
-  for (const url of [urls.emulator, urls.shop]) await expect(fetch(url)).rejects.toThrow();
+  expect(output).toContain('[start] stopped');
+  // … and none does once npm start has returned: its ports are free.
+  for (const [part, url] of Object.entries(parts)) {
+    await expect(fetch(url), `${part} (${url}) still answers`).rejects.toThrow();
+  }
 }, 30_000);
