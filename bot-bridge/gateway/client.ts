@@ -25,6 +25,8 @@ export interface GatewayClientOptions {
   timeoutMs: number;
   store: Store;
   observe?: CallObserver;
+  /** The longest a call waits for its rate-limit slot (tests shorten it). */
+  maxWaitMs?: number;
 }
 
 const MAX_WAIT_MS = 10_000;
@@ -60,27 +62,30 @@ export class GatewayClient {
   private readonly base: string;
   private readonly limiterKey: string;
   private readonly interval: number;
+  private readonly maxWait: number;
 
   constructor(private readonly opts: GatewayClientOptions) {
     this.base = `${opts.url}/chat-gateway/v1`;
     // The limit is per API key; the key itself never goes into the store.
     this.limiterKey = `gateway:${createHash('sha256').update(opts.apiKey).digest('hex').slice(0, 16)}`;
     this.interval = 1000 / opts.rps;
+    this.maxWait = opts.maxWaitMs ?? MAX_WAIT_MS;
   }
 
   /**
-   * Waits for this call's slot of the shared GATEWAY_RPS budget. A slot further out than
-   * MAX_WAIT_MS is not waited for (a job must finish well within its lease): the caller retries then.
+   * Waits for this call's slot of the shared GATEWAY_RPS budget. A slot further out than the
+   * maximum wait is neither taken nor waited for (a job must finish well within its lease): the
+   * caller retries when it comes up.
    */
   private async slot(): Promise<number> {
-    const wait = await this.opts.store.reserveSlot(this.limiterKey, this.interval);
-    if (wait > 0 && wait <= MAX_WAIT_MS) await new Promise((resolve) => setTimeout(resolve, wait));
+    const wait = await this.opts.store.reserveSlot(this.limiterKey, this.interval, this.maxWait);
+    if (wait > 0 && wait <= this.maxWait) await new Promise((resolve) => setTimeout(resolve, wait));
     return wait;
   }
 
   async call(method: string, path: string, route: string, body?: unknown, timeoutMs = this.opts.timeoutMs): Promise<Outcome> {
     const wait = await this.slot();
-    if (wait > MAX_WAIT_MS) return { kind: 'retry', status: null, message: `rate limit: ${wait} ms of calls are queued ahead`, ambiguous: false, retryAfterMs: wait };
+    if (wait > this.maxWait) return { kind: 'retry', status: null, message: `rate limit: ${wait} ms of calls are queued ahead`, ambiguous: false, retryAfterMs: wait };
     const headers: Record<string, string> = { 'x-api-key': this.opts.apiKey, accept: 'application/hal+json, application/json' };
     if (this.opts.tenant) headers['x-8x8-tenant'] = this.opts.tenant;
     if (body !== undefined) headers['content-type'] = 'application/json';

@@ -15,11 +15,16 @@ import { job } from './kinds';
 /** Events of a conversation whose handover never learns its id are dropped after this long. */
 const UNBOUND_WAIT_MS = 120_000;
 
-/** Intake: record the event; true when it is new. */
+/**
+ * Intake: record the event; true when it is new. A redelivery of an event that is recorded but not
+ * done goes on as if it were new: the first delivery may have died (a crash, a store error and a
+ * 503) between recording it and queueing its application, and nothing else would queue it.
+ * Applying twice is harmless (an applied event is done, and done events are skipped).
+ */
 export async function recordEvent(deps: Deps, event: InboxEvent): Promise<boolean> {
   const { store } = deps;
-  const { fresh, sessionId: known } = await store.inboxAdd(event);
-  if (!fresh) return false;
+  const { fresh, pending, sessionId: known } = await store.inboxAdd(event);
+  if (!pending) return false;
   let bound = known;
   if (!bound && event.body.eventType === 'CONVERSATION_UPDATE') {
     // A conversation we do not know yet: if it carries one of our references, a create we are
@@ -39,7 +44,7 @@ export async function recordEvent(deps: Deps, event: InboxEvent): Promise<boolea
     await store.enqueue([job.inbox(event.conversationId, event.receivedAt + deps.config.webhook.reorderMs)]);
     deps.wake();
   }
-  return true;
+  return fresh;
 }
 
 export function inboxHandlers(deps: Deps): Record<string, Handler> {

@@ -18,7 +18,11 @@ const LANGUAGES = ['en', 'ru', 'de', 'ja', 'es', 'fr', 'pt', 'it', 'pl', 'hr', '
 
 export const textHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 24);
 
-const squash = (key: string) => key.toLowerCase().replace(/[\s_-]/g, '');
+/**
+ * A userData key as spelt by anyone: "E-mail", "Case ID", and the widget's CRM variables, which it
+ * sends with a leading `$` (`$language`, `$emailAddress`, `$caseNumber`: protocols/embedded-chat-bus.md).
+ */
+const squash = (key: string) => key.toLowerCase().replace(/^\$/, '').replace(/[\s_-]/g, '');
 
 const USER_KEYS: Record<string, keyof GatewayUser> = {
   email: 'email',
@@ -29,6 +33,7 @@ const USER_KEYS: Record<string, keyof GatewayUser> = {
   company: 'company',
   organization: 'company',
   caseid: 'caseId',
+  casenumber: 'caseId',
   userid: 'userId',
   customerid: 'userId',
   language: 'language',

@@ -3,7 +3,7 @@ import { RedisStore } from './redis';
 import { SqliteStore } from './sqlite';
 import type { Store } from './types';
 
-export type { Entry, InboxEvent, Job, NewEntry, NewJob, OfflineMessage, Store } from './types';
+export type { Entry, InboxAdded, InboxEvent, Job, NewEntry, NewJob, OfflineMessage, Store } from './types';
 export { RedisStore } from './redis';
 export { SqliteStore } from './sqlite';
 

@@ -2,7 +2,7 @@
 // because the scripts touch keys they compute). Every multi-key step is one Lua script, so it is
 // atomic across replicas. Old data expires by TTL instead of a purge.
 import { Redis } from 'ioredis';
-import type { Entry, InboxEvent, Job, NewEntry, NewJob, OfflineMessage, Session, Store } from './types';
+import type { Entry, InboxAdded, InboxEvent, Job, NewEntry, NewJob, OfflineMessage, Session, Store } from './types';
 
 const LUA = {
   createSession: `
@@ -61,21 +61,22 @@ const LUA = {
     if #rows > 0 and last > cursor and redis.call('EXISTS', k) == 1 then redis.call('HSET', k, 'cursor', last) end
     table.insert(rows, 1, start)
     return rows`,
-  // ARGV: P, ttl, then (eventId, conversationId, json) per event. Returns (fresh, bound session) per event.
+  // ARGV: P, ttl, then (eventId, conversationId, json) per event.
+  // Returns (state, bound session) per event; state: 2 = new, 1 = seen before and still pending, 0 = seen before and done.
   inboxAdd: `
     local P, ttl = ARGV[1], ARGV[2]
     local out = {}
     for i = 3, #ARGV, 3 do
       local eid, cid = ARGV[i], ARGV[i + 1]
       local bound = redis.call('GET', P .. 'conv:' .. cid) or ''
+      local pending = P .. 'inp:' .. cid
       if redis.call('SET', P .. 'in:' .. eid, 1, 'NX', 'EX', ttl) then
-        local pending = P .. 'inp:' .. cid
         local seq = redis.call('INCR', P .. 'inseq')
         redis.call('HSET', pending, eid, seq .. '|' .. ARGV[i + 2])
         redis.call('EXPIRE', pending, ttl)
-        table.insert(out, 1)
+        table.insert(out, 2)
       else
-        table.insert(out, 0)
+        table.insert(out, redis.call('HEXISTS', pending, eid))
       end
       table.insert(out, bound)
     end
@@ -202,8 +203,11 @@ const LUA = {
     local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
     local start = math.max(tat, now)
     local interval = tonumber(ARGV[1])
+    local wait = math.ceil(start - now)
+    -- A refused caller makes no call: moving the line on for it would push every later caller out too.
+    if wait > tonumber(ARGV[2]) then return wait end
     redis.call('SET', KEYS[1], tostring(start + interval), 'PX', math.ceil(start + interval - now) + 1000)
-    return math.ceil(start - now)`,
+    return wait`,
 } as const;
 
 type Scripts = { [K in keyof typeof LUA]: (...args: (string | number)[]) => Promise<unknown> };
@@ -349,21 +353,21 @@ export class RedisStore implements Store {
   }
 
   /** Events arriving together (one I/O turn) are recorded by one script call, each answered after it. */
-  inboxAdd(event: InboxEvent): Promise<{ fresh: boolean; sessionId: string | null }> {
+  inboxAdd(event: InboxEvent): Promise<InboxAdded> {
     return new Promise((resolve, reject) => {
       this.inboxBatch.push({ event, resolve, reject });
       if (this.inboxBatch.length === 1) setImmediate(() => void this.flushInbox());
     });
   }
 
-  private readonly inboxBatch: { event: InboxEvent; resolve: (r: { fresh: boolean; sessionId: string | null }) => void; reject: (e: unknown) => void }[] = [];
+  private readonly inboxBatch: { event: InboxEvent; resolve: (r: InboxAdded) => void; reject: (e: unknown) => void }[] = [];
 
   private async flushInbox(): Promise<void> {
     const batch = this.inboxBatch.splice(0);
     try {
       const args = batch.flatMap(({ event }) => [event.eventId, event.conversationId, JSON.stringify(event)]);
       const flat = (await this.lua.inboxAdd(this.P, this.ttlS, ...args)) as (number | string)[];
-      batch.forEach(({ resolve }, i) => resolve({ fresh: flat[2 * i] === 1, sessionId: (flat[2 * i + 1] as string) || null }));
+      batch.forEach(({ resolve }, i) => resolve({ fresh: flat[2 * i] === 2, pending: flat[2 * i] !== 0, sessionId: (flat[2 * i + 1] as string) || null }));
     } catch (error) {
       for (const { reject } of batch) reject(error);
     }
@@ -458,8 +462,8 @@ export class RedisStore implements Store {
     await (this.redis as unknown as Scripts).unlease(this.k('l:', name), owner);
   }
 
-  async reserveSlot(key: string, intervalMs: number): Promise<number> {
-    return Math.max(0, Number(await (this.redis as unknown as Scripts).reserveSlot(this.k('rl:', key), intervalMs)));
+  async reserveSlot(key: string, intervalMs: number, maxWaitMs: number): Promise<number> {
+    return Math.max(0, Number(await (this.redis as unknown as Scripts).reserveSlot(this.k('rl:', key), intervalMs, maxWaitMs)));
   }
 
   async addOfflineMessage(message: OfflineMessage): Promise<void> {

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Entry, InboxEvent, Job, NewEntry, NewJob, OfflineMessage, Session, Store } from './types';
+import type { Entry, InboxAdded, InboxEvent, Job, NewEntry, NewJob, OfflineMessage, Session, Store } from './types';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -107,6 +107,7 @@ export class SqliteStore implements Store {
         'SELECT event_id, conversation_id, ts, received_at, body FROM inbox WHERE conversation_id = ? AND done = 0 ORDER BY ts, rowid',
       ),
       inboxDone: db.prepare('UPDATE inbox SET done = 1, body = NULL WHERE event_id = ? AND conversation_id = ?'),
+      inboxWaiting: db.prepare<[string, string], { n: number }>('SELECT 1 AS n FROM inbox WHERE event_id = ? AND conversation_id = ? AND done = 0'),
       claimKey: db.prepare('INSERT OR IGNORE INTO job_keys (key, created_at) VALUES (?, ?)'),
       insertJob: db.prepare("INSERT INTO jobs (queue, kind, data, key, state, not_before, created_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)"),
       due: db.prepare<[number, number, number], JobRow>(
@@ -239,23 +240,27 @@ export class SqliteStore implements Store {
    * Group commit: events arriving together (one I/O turn of the event loop) are written in one
    * transaction, and each is acknowledged once it is committed.
    */
-  inboxAdd(event: InboxEvent): Promise<{ fresh: boolean; sessionId: string | null }> {
+  inboxAdd(event: InboxEvent): Promise<InboxAdded> {
     return new Promise((resolve, reject) => {
       this.inboxBatch.push({ event, resolve, reject });
       if (this.inboxBatch.length === 1) setImmediate(() => this.flushInbox());
     });
   }
 
-  private readonly inboxBatch: { event: InboxEvent; resolve: (r: { fresh: boolean; sessionId: string | null }) => void; reject: (e: unknown) => void }[] = [];
+  private readonly inboxBatch: { event: InboxEvent; resolve: (r: InboxAdded) => void; reject: (e: unknown) => void }[] = [];
 
   private flushInbox(): void {
     const batch = this.inboxBatch.splice(0);
     try {
       const results = this.db.transaction(() =>
-        batch.map(({ event }) => ({
-          fresh: this.s.inboxAdd.run(event.eventId, event.conversationId, event.timestamp, event.receivedAt, JSON.stringify(event.body)).changes === 1,
-          sessionId: this.s.byConversation.get(event.conversationId)?.session_id ?? null,
-        })),
+        batch.map(({ event }): InboxAdded => {
+          const fresh = this.s.inboxAdd.run(event.eventId, event.conversationId, event.timestamp, event.receivedAt, JSON.stringify(event.body)).changes === 1;
+          return {
+            fresh,
+            pending: fresh || this.s.inboxWaiting.get(event.eventId, event.conversationId) !== undefined,
+            sessionId: this.s.byConversation.get(event.conversationId)?.session_id ?? null,
+          };
+        }),
       ).immediate();
       batch.forEach(({ resolve }, i) => resolve(results[i]!));
     } catch (error) {
@@ -376,13 +381,15 @@ export class SqliteStore implements Store {
     this.s.unlease.run(name, owner);
   }
 
-  async reserveSlot(key: string, intervalMs: number): Promise<number> {
+  async reserveSlot(key: string, intervalMs: number, maxWaitMs: number): Promise<number> {
     return this.db.transaction(() => {
       const now = Date.now();
       const tat = this.s.rate.get(key)?.tat ?? 0;
       const start = Math.max(tat, now);
-      this.s.setRate.run(key, start + intervalMs);
-      return Math.max(0, Math.ceil(start - now));
+      const wait = Math.max(0, Math.ceil(start - now));
+      // A refused caller makes no call: moving the line on for it would push every later caller out too.
+      if (wait <= maxWaitMs) this.s.setRate.run(key, start + intervalMs);
+      return wait;
     }).immediate();
   }
 

@@ -34,6 +34,12 @@ export interface InboxEvent {
   body: Record<string, unknown>;
 }
 
+export interface InboxAdded {
+  fresh: boolean;
+  pending: boolean;
+  sessionId: string | null;
+}
+
 export interface NewJob {
   /** Jobs of one queue run one at a time, in enqueue order. */
   queue: string;
@@ -89,9 +95,10 @@ export interface Store {
 
   /**
    * Records a webhook event. `fresh: false` = this event id was seen before (a retry or a replay).
-   * Also tells which session the event's conversation is bound to (one round trip for the intake).
+   * `pending` = the event (fresh or not) is recorded and not yet done. Also tells which session the
+   * event's conversation is bound to (one round trip for the intake).
    */
-  inboxAdd(event: InboxEvent): Promise<{ fresh: boolean; sessionId: string | null }>;
+  inboxAdd(event: InboxEvent): Promise<InboxAdded>;
   inboxPending(conversationId: string): Promise<InboxEvent[]>;
   inboxDone(conversationId: string, eventIds: string[]): Promise<void>;
 
@@ -129,9 +136,11 @@ export interface Store {
 
   /**
    * Reserves the next slot of a rate limit shared by every replica: one call per `intervalMs`.
-   * Returns how long to wait (ms) before using the slot; 0 = now.
+   * Returns how long to wait (ms) before using the slot; 0 = now. A slot more than `maxWaitMs`
+   * away is not reserved (the budget stays for callers that will use it): the answer, above
+   * `maxWaitMs`, then only says how far out the next free slot is.
    */
-  reserveSlot(key: string, intervalMs: number): Promise<number>;
+  reserveSlot(key: string, intervalMs: number, maxWaitMs: number): Promise<number>;
 
   addOfflineMessage(message: OfflineMessage): Promise<void>;
   offlineMessages(since: number, limit: number): Promise<OfflineMessage[]>;

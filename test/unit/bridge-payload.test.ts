@@ -1,5 +1,7 @@
 // What the agent receives: customer info, properties within the gateway's 30, history within its 200.
 import { describe, expect, it } from 'vitest';
+import { testConfig } from '../../bot-bridge/config';
+import { activity, fullActivity } from '../../bot-bridge/jobs';
 import {
   OMITTED_KEY,
   REFERENCE_KEY,
@@ -35,6 +37,29 @@ describe('userFromChat', () => {
 
   it('leaves out a language the gateway does not know', () => {
     expect(userFromChat('Chris', { language: 'Klingon' })).toEqual({ name: 'Chris' });
+  });
+
+  // What the widget sends (src/core/customer.ts userData()): the page's customer info, its chat
+  // variables (CRM ones with a `$`), `$language` always, then the pre-chat answers by field label.
+  const widgetUserData = {
+    Plan: 'Gold',
+    _orderId: '98765',
+    $emailAddress: 'robin@example.com',
+    $caseNumber: 'K-9',
+    $accountNumber: 'A-17',
+    $language: 'de',
+    Name: 'Robin',
+  };
+
+  it("reads the widget's CRM variables: $language, $emailAddress, $caseNumber", () => {
+    expect(userFromChat('Robin', widgetUserData)).toEqual({ name: 'Robin', email: 'robin@example.com', caseId: 'K-9', language: 'de' });
+    // The pre-chat name is the nickname too; without one, the Name answer still names the customer.
+    expect(userFromChat('', widgetUserData).name).toBe('Robin');
+  });
+
+  it("gives the bot the widget's chat language as its locale", () => {
+    const s = sessionFixture({ userData: widgetUserData, user: userFromChat('Robin', widgetUserData) });
+    expect(fullActivity(s, activity.hello('a1'), { config: testConfig(), publicUrl: () => 'http://bridge' }).locale).toBe('de');
   });
 });
 

@@ -13,6 +13,7 @@ import { languageCode } from '../../sessions/payload';
 import type { Sessions } from '../../sessions/service';
 import { SessionError } from '../../sessions/service';
 import type { GatewayUser, HistoryMessage, Primitive, Session } from '../../sessions/types';
+import { openHandoverId, openHandoverKey } from './open-handover';
 
 export interface HandoverApiOptions {
   deps: Deps;
@@ -177,8 +178,14 @@ export async function handoverApi(app: FastifyInstance, opts: HandoverApiOptions
     const url = callbackUrl(b.callbackUrl);
 
     // With an Idempotency-Key, a retried or doubled request gets the same handover: the key picks
-    // the id once, and creating a session with an id that exists creates nothing.
-    const id = idempotencyKey ? await store.claimSetting(`idempotency:${idempotencyKey}`, randomUUID()) : randomUUID();
+    // the id once, and creating a session with an id that exists creates nothing. Without one, the
+    // customer and callback URL pick the id of their open handover (open-handover.ts).
+    const derived = idempotencyKey ? null : openHandoverKey(config.apiKey ?? '', user, extra, url);
+    const id = idempotencyKey
+      ? await store.claimSetting(`idempotency:${idempotencyKey}`, randomUUID())
+      : derived
+        ? await openHandoverId(store, derived)
+        : randomUUID();
     const existing = await store.getSession(id);
     if (existing) return reply.code(202).send(view(existing));
     const available = await deps.availability.check(queue ?? config.gateway.queueId);

@@ -95,13 +95,13 @@ describe('widget chat, bot first', () => {
 });
 
 describe('generic handover API', () => {
-  it('hands over, relays both ways through signed callbacks, survives a transfer, and completes', async () => {
+  it('hands over with the customer info, relays messages and typing both ways through signed callbacks, survives a transfer, and completes', async () => {
     const agent = agentClient(emulator.url);
     const api = (path: string, init: Parameters<typeof http>[1] = {}) => http(`${bridge.url}/v1${path}`, { ...init, headers: { authorization: `Bearer ${KEY}` } });
     const created = await api('/handovers', {
       method: 'POST',
       json: {
-        user: { name: 'Sky Walker', email: 'sky@example.com' },
+        user: { name: 'Sky Walker', email: 'sky@example.com', Plan: 'Gold' },
         context: { Reason: 'Billing dispute' },
         history: [
           { authorType: 'user', text: 'my bill is wrong' },
@@ -116,20 +116,30 @@ describe('generic handover API', () => {
     await eventually(() => expect(types()).toEqual(['handover.accepted', 'queued']), { timeoutMs: 10_000 });
 
     const interaction = (await agent.list()).find((i) => i.customer.name === 'Sky Walker')!;
+    expect(interaction.customer).toMatchObject({ name: 'Sky Walker', email: 'sky@example.com' });
+    expect(interaction.userData).toMatchObject({ Reason: 'Billing dispute', Plan: 'Gold' });
     expect(interaction.history).toEqual([
       { authorType: 'user', text: 'my bill is wrong' },
       { authorType: 'bot', text: 'Let me find someone.' },
     ]);
     await agent.accept(interaction.id, 'agent-ann', 'Ann');
+    const data = (type: string) => receiver.deliveries.map((d) => d.body).filter((b) => b?.handoverId === id && b.type === type).map((b) => b.data);
+    // The agent typing reaches the bot's callback URL...
+    await agent.typing(interaction.id, true);
+    await eventually(() => expect(data('typing')).toEqual([{ agent: { id: 'agent-ann', name: 'Ann' }, typing: true }]));
     await agent.say(interaction.id, 'Hi Sky, Ann here.');
     await eventually(() => expect(types()).toContain('message'));
+    expect(data('typing').at(-1)).toEqual({ agent: { id: 'agent-ann', name: 'Ann' }, typing: false });
+    // ...and the customer typing (the API's typing endpoint) reaches the agent.
+    expect((await api(`/handovers/${id}/typing`, { method: 'POST', json: {} })).status).toBe(202);
+    await eventually(async () => expect((await http(`${emulator.url}/agent/api/interactions/${interaction.id}`)).body.customerTyping).toBe(true));
     await api(`/handovers/${id}/messages`, { method: 'POST', json: { text: 'It says 2 × 40 €', clientMessageId: 's1' } });
     await eventually(async () => expect((await agent.transcript(interaction.id)).messages.some((m: { text?: string }) => m.text === 'It says 2 × 40 €')).toBe(true));
     await agent.transfer(interaction.id, 'billing');
     await agent.accept(interaction.id, 'agent-bo', 'Bo');
     await agent.leave(interaction.id);
     await eventually(() => expect(types().at(-1)).toBe('handover.completed'), { timeoutMs: 10_000 });
-    expect(types()).toEqual(['handover.accepted', 'queued', 'agent.joined', 'message', 'transfer', 'agent.left', 'queued', 'agent.joined', 'agent.left', 'handover.completed']);
+    expect(types()).toEqual(['handover.accepted', 'queued', 'agent.joined', 'typing', 'typing', 'message', 'transfer', 'agent.left', 'queued', 'agent.joined', 'agent.left', 'handover.completed']);
     for (const d of receiver.deliveries) {
       const h = d.headers as Record<string, string>;
       expect(verifyCallback(KEY, { signature: h['x-parley-signature'], timestamp: h['x-parley-timestamp'] }, d.raw)).toBe(true);

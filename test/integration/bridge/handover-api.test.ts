@@ -161,6 +161,33 @@ describe('generic handover API', () => {
     expect((await agent().list()).filter((i) => i.customer.name === 'Idem Ida')).toHaveLength(1);
   });
 
+  it('without an Idempotency-Key, makes one handover per customer and callback URL while it is open', async () => {
+    const ask = (user: Record<string, unknown>, callbackUrl = receiver.url) => create({ user: { name: 'Noah Key', ...user }, callbackUrl });
+    // A double request and a retry after it: one handover, one gateway conversation.
+    const answers = await Promise.all([0, 1].map(() => ask({ userId: 'noah-1' })));
+    answers.push(await ask({ userId: 'noah-1' }));
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202]);
+    const id = answers[0]!.body.id as string;
+    expect(answers.map((a) => a.body.id)).toEqual([id, id, id]);
+    await eventually(async () => expect((await agent().list()).filter((i) => i.customer.name === 'Noah Key')).toHaveLength(1));
+    // The customer is known by user.id or email as well.
+    const byEmail = await Promise.all([0, 1].map(() => ask({ email: 'Noah@example.com' })));
+    expect(byEmail[0]!.body.id).toBe(byEmail[1]!.body.id);
+    // Another customer, or another callback URL (another bot conversation), is another handover.
+    const other = await ask({ userId: 'noah-2' });
+    const elsewhere = await ask({ userId: 'noah-1' }, `${receiver.url}?conversation=2`);
+    expect(new Set([id, byEmail[0]!.body.id, other.body.id, elsewhere.body.id]).size).toBe(4);
+    // A request that names no customer is never taken for another's retry.
+    const anonymous = await Promise.all([0, 1].map(() => create({ user: { name: 'Anon' } })));
+    expect(anonymous[0]!.body.id).not.toBe(anonymous[1]!.body.id);
+    // Once it has ended, asking again is a new handover.
+    expect((await api(`/handovers/${id}`, { method: 'DELETE' })).status).toBe(204);
+    const again = await ask({ userId: 'noah-1' });
+    expect(again.status).toBe(202);
+    expect(again.body.id).not.toBe(id);
+    expect((await ask({ userId: 'noah-1' })).body.id).toBe(again.body.id);
+  });
+
   it.each([
     ['no body', undefined, /JSON object|body/i],
     ['no callbackUrl', { user: { name: 'x' } }, /callbackUrl/],

@@ -112,6 +112,15 @@ describe('bot first', () => {
     ]);
   });
 
+  it("puts the widget's CRM variables ($emailAddress, $language, $caseNumber) on the gateway user", async () => {
+    // userData as the widget builds it (src/core/customer.ts): info, variables, $language, pre-chat answers.
+    const userData = { Plan: 'Gold', $emailAddress: 'wanda@example.com', $caseNumber: 'K-9', $language: 'de', Name: 'Wanda' };
+    await handOver(chat, emu.url, 'Wanda', { userData, agent: false });
+    const interaction = await interactionOf('Wanda');
+    expect(interaction.customer).toMatchObject({ name: 'Wanda', email: 'wanda@example.com', language: 'de', caseId: 'K-9' });
+    expect(interaction.userData).toMatchObject({ Plan: 'Gold', $language: 'de' });
+  });
+
   it('relays both ways with typing, survives a transfer, and gives the chat back to the bot when the agent leaves', async () => {
     const { id, interaction } = await handedOver('Dana');
     await agent.accept(interaction.id, 'agent-kristi', 'Kristi');

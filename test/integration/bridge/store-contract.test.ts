@@ -138,23 +138,26 @@ describe.each(drivers)('store contract: %s', (_name, open) => {
   it('records a webhook event once, and hands pending ones back in timestamp order', async () => {
     const conversationId = randomUUID();
     const event = (eventId: string, timestamp: number) => ({ eventId, conversationId, timestamp, receivedAt: Date.now(), body: { eventType: 'MESSAGE', n: eventId } });
-    expect(await store.inboxAdd(event('e2', 200))).toEqual({ fresh: true, sessionId: null });
-    // Several at once (one group commit in SQLite), a duplicate among them.
+    expect(await store.inboxAdd(event('e2', 200))).toEqual({ fresh: true, pending: true, sessionId: null });
+    // Several at once (one group commit in SQLite), a duplicate among them: seen, and still pending.
     expect(await Promise.all([store.inboxAdd(event('e1', 100)), store.inboxAdd(event('e3', 200)), store.inboxAdd(event('e1', 100))])).toEqual([
-      { fresh: true, sessionId: null },
-      { fresh: true, sessionId: null },
-      { fresh: false, sessionId: null },
+      { fresh: true, pending: true, sessionId: null },
+      { fresh: true, pending: true, sessionId: null },
+      { fresh: false, pending: true, sessionId: null },
     ]);
     const pending = await store.inboxPending(conversationId);
     expect(pending.map((e) => e.eventId)).toEqual(['e1', 'e2', 'e3']);
     expect(pending[0]!.body).toEqual({ eventType: 'MESSAGE', n: 'e1' });
     await store.inboxDone(conversationId, ['e1', 'e2']);
     expect((await store.inboxPending(conversationId)).map((e) => e.eventId)).toEqual(['e3']);
-    // Done is not forgotten: a retry of a handled event is still a duplicate.
-    expect((await store.inboxAdd(event('e1', 100))).fresh).toBe(false);
+    // Done is not forgotten: a retry of a handled event is still a duplicate, and no longer pending;
+    // a retry of one not handled yet says so (its application may never have been queued).
+    expect(await store.inboxAdd(event('e1', 100))).toEqual({ fresh: false, pending: false, sessionId: null });
+    expect(await store.inboxAdd(event('e3', 200))).toEqual({ fresh: false, pending: true, sessionId: null });
     // And the answer names the session once the conversation is bound.
     await store.bindConversation(conversationId, 'session-9');
-    expect(await store.inboxAdd(event('e4', 300))).toEqual({ fresh: true, sessionId: 'session-9' });
+    expect(await store.inboxAdd(event('e4', 300))).toEqual({ fresh: true, pending: true, sessionId: 'session-9' });
+    expect(await store.inboxAdd(event('e3', 200))).toEqual({ fresh: false, pending: true, sessionId: 'session-9' });
   });
 
   describe('outbox', () => {
@@ -297,10 +300,28 @@ describe.each(drivers)('store contract: %s', (_name, open) => {
   it('spaces rate-limited slots one interval apart', async () => {
     const key = randomUUID();
     const waits = [];
-    for (let i = 0; i < 5; i++) waits.push(await store.reserveSlot(key, 100));
+    for (let i = 0; i < 5; i++) waits.push(await store.reserveSlot(key, 100, 10_000));
     expect(waits[0]).toBe(0);
     for (let i = 1; i < 5; i++) expect(waits[i]! - waits[i - 1]!).toBeGreaterThanOrEqual(90);
     expect(waits[4]).toBeGreaterThanOrEqual(380);
+  });
+
+  it('does not take a slot further out than the maximum wait, so refused callers use up no budget', async () => {
+    const key = randomUUID();
+    // Slots at 0, 1, 2, 3 s fit a 3.5 s maximum wait; the next (4 s) does not.
+    const taken = [];
+    for (let i = 0; i < 4; i++) taken.push(await store.reserveSlot(key, 1000, 3500));
+    expect(taken.at(-1)).toBeLessThanOrEqual(3500);
+    // Refused many times over, the next free slot stays where it was (4 s out), instead of moving
+    // a second further out with every refusal.
+    const refused = [];
+    for (let i = 0; i < 20; i++) refused.push(await store.reserveSlot(key, 1000, 3500));
+    for (const wait of refused) expect(wait).toBeGreaterThan(3500);
+    expect(Math.max(...refused)).toBeLessThanOrEqual(4000);
+    // And a caller allowed to wait that long gets that very slot.
+    const next = await store.reserveSlot(key, 1000, 10_000);
+    expect(next).toBeGreaterThan(3000);
+    expect(next).toBeLessThanOrEqual(4000);
   });
 
   it('keeps offline messages', async () => {

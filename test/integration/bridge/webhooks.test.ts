@@ -1,7 +1,7 @@
 // Webhook intake: only deliveries signed by the gateway's key, fresh, over these exact bytes, change
 // anything; a replayed or retried event id changes nothing; events apply in timestamp order.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebhookSigner } from '../../../demo/contact-center/gateway/signer';
 import { chatClient, eventually, startEmulator, type RunningEmulator } from '../../support/emulator';
 import { handOver, postWebhook, signedDelivery, startBot, startBridge, type RunningBridge } from '../../support/bridge';
@@ -118,6 +118,45 @@ describe('webhook verification', () => {
     expect(metrics).toMatch(/parley_webhook_events_total\{type="MESSAGE",result="bad-signature"\} [1-9]/);
     expect(metrics).toMatch(/parley_webhook_events_total\{type="MESSAGE",result="stale"\} [1-9]/);
     expect(metrics).toMatch(/parley_webhook_events_total\{type="MESSAGE",result="unknown-kid"\} [1-9]/);
+  });
+});
+
+describe('an event recorded but never queued for applying', () => {
+  it('is applied when the gateway redelivers it after the bridge died between the two steps', async () => {
+    // The first delivery got as far as the inbox, then the process died: no apply job, no 200.
+    const body = agentMessage('recorded before a crash');
+    const first = signedDelivery(emu.signer, body);
+    await bridge.bridge.deps.store.inboxAdd({ eventId: first.eventId, conversationId, timestamp: body.timestamp, receivedAt: Date.now(), body });
+    const retry = signedDelivery(emu.signer, body, { eventId: first.eventId, retry: 1 });
+    expect(await postWebhook(bridge.url, retry)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+    await eventually(async () => expect(await agentTexts()).toContain('recorded before a crash'));
+    // Once applied, a further retry is a plain duplicate: shown once.
+    expect(await postWebhook(bridge.url, signedDelivery(emu.signer, body, { eventId: first.eventId, retry: 2 }))).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+    await settle();
+    expect((await agentTexts()).filter((t) => t === 'recorded before a crash')).toHaveLength(1);
+  });
+
+  it('is applied when the gateway redelivers it after queueing failed and the bridge said 503', async () => {
+    const store = bridge.bridge.deps.store;
+    const enqueue = store.enqueue.bind(store);
+    const spy = vi.spyOn(store, 'enqueue').mockImplementation(async (jobs) => {
+      if (jobs.some((j) => j.kind === 'inbox.apply')) throw new Error('store went away');
+      return enqueue(jobs);
+    });
+    const body = agentMessage('recorded, not queued');
+    const first = signedDelivery(emu.signer, body);
+    try {
+      expect((await postWebhook(bridge.url, first)).status).toBe(503);
+    } finally {
+      spy.mockRestore();
+    }
+    await settle();
+    expect(await agentTexts()).not.toContain('recorded, not queued');
+    const retry = signedDelivery(emu.signer, body, { eventId: first.eventId, retry: 1 });
+    expect((await postWebhook(bridge.url, retry)).status).toBe(200);
+    await eventually(async () => expect(await agentTexts()).toContain('recorded, not queued'));
+    await settle();
+    expect((await agentTexts()).filter((t) => t === 'recorded, not queued')).toHaveLength(1);
   });
 });
 
