@@ -44,6 +44,8 @@ export interface BridgeConfig {
     maxAgeS: number;
     /** How long an event waits for earlier-stamped events before it is applied. */
     reorderMs: number;
+    /** How long a redelivered event, or any event just after start, waits for earlier ones. */
+    redeliveryHoldMs: number;
   };
   bot: {
     endpoint: string;
@@ -231,6 +233,7 @@ export function configFromEnv(env: Env = process.env): BridgeConfig {
     webhook: {
       maxAgeS: r.int('WEBHOOK_MAX_AGE_S', 300, 5, 86_400),
       reorderMs: r.int('WEBHOOK_REORDER_MS', 250, 0, 10_000),
+      redeliveryHoldMs: r.int('WEBHOOK_REDELIVERY_HOLD_MS', 5000, 0, 120_000),
     },
     bot: {
       endpoint: r.url('BOT_ENDPOINT', 'http://127.0.0.1:3978/api/messages')!,

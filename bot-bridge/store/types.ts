@@ -29,6 +29,10 @@ export interface InboxEvent {
   conversationId: string;
   /** The payload's timestamp (ms): the order events are applied in. */
   timestamp: number;
+  /**
+   * When it arrived, for ordering: it is applied `reorderMs` after this. A redelivered event counts
+   * as arriving later (see the webhook route), so the earlier ones redelivered after it still go first.
+   */
   receivedAt: number;
   /** The verified raw body, parsed. */
   body: Record<string, unknown>;

@@ -32,7 +32,7 @@ export async function startBridge(overrides: DeepPartial<BridgeConfig> = {}, opt
     shutdownDrainS: 2,
     ...overrides,
     gateway: { rps: 100, reconcileGraceMs: 300, ...overrides.gateway },
-    webhook: { reorderMs: 40, ...overrides.webhook },
+    webhook: { reorderMs: 40, redeliveryHoldMs: 0, ...overrides.webhook },
     outbox: { pollMs: 50, ...overrides.outbox },
   });
   const bridge = await buildBridge(config, { ...(options.store ? { store: options.store } : {}), ...(options.logger ? { logger: options.logger } : {}) });

@@ -16,6 +16,8 @@ export interface WebhookOptions {
 
 export async function webhookReceiver(app: FastifyInstance, opts: WebhookOptions): Promise<void> {
   const { deps, verifier } = opts;
+  const { reorderMs, redeliveryHoldMs } = deps.config.webhook;
+  const since = Date.now();
   const count = (type: string, result: string) => deps.metrics.webhookEvents.inc({ type, result });
 
   // The signature covers the exact bytes: keep them, whatever the content type says.
@@ -70,7 +72,14 @@ export async function webhookReceiver(app: FastifyInstance, opts: WebhookOptions
       return reply.code(400).send({ error: 'The event has no conversationId' });
     }
     const timestamp = typeof body.timestamp === 'number' && Number.isFinite(body.timestamp) ? body.timestamp : verdict.transmissionTime;
-    const fresh = await recordEvent(deps, { eventId: verdict.eventId, conversationId, timestamp, receivedAt: Date.now(), body });
+    // Events the gateway could not deliver (a crash, a restart, a network cut) come back one by one on
+    // their own retry schedules, and new ones come in between. A redelivery, and anything in the
+    // first moments after start, waits the redelivery hold instead of the reorder window, so that the
+    // earlier-stamped events still being retried are applied before it.
+    const now = Date.now();
+    const catchingUp = verdict.retry > 0 || now - since < redeliveryHoldMs;
+    const receivedAt = catchingUp ? now + Math.max(0, redeliveryHoldMs - reorderMs) : now;
+    const fresh = await recordEvent(deps, { eventId: verdict.eventId, conversationId, timestamp, receivedAt, body });
     count(eventType, fresh ? 'accepted' : 'duplicate');
     return reply.code(200).send({ ok: true, duplicate: !fresh });
   });

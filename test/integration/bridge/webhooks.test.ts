@@ -20,7 +20,7 @@ const agentTexts = async () => (await all()).filter((m) => m.type === 'Text' && 
 beforeAll(async () => {
   emu = await startEmulator();
   bot = await startBot();
-  bridge = await startBridge({ gateway: { url: emu.url }, bot: { endpoint: bot.endpoint }, webhook: { reorderMs: 400 } });
+  bridge = await startBridge({ gateway: { url: emu.url }, bot: { endpoint: bot.endpoint }, webhook: { reorderMs: 400, redeliveryHoldMs: 1500 } });
   chat = chatClient(bridge.url);
   ({ id: chatId, conversationId } = await handOver(chat, emu.url, 'Ivy', { agent: { id: 'agent-kim', name: 'Kim' } }));
 });
@@ -167,6 +167,21 @@ describe('ordering', () => {
     await postWebhook(bridge.url, signedDelivery(emu.signer, agentMessage('ordered three', t + 3)));
     await postWebhook(bridge.url, signedDelivery(emu.signer, agentMessage('ordered one', t + 1)));
     await eventually(async () => expect((await agentTexts()).filter((x) => x?.startsWith('ordered'))).toEqual(['ordered one', 'ordered two', 'ordered three']), { timeoutMs: 5000 });
+  });
+
+  it('holds a redelivered event until the earlier ones, redelivered after it, are in (a crash, a restart)', async () => {
+    const t = Date.now();
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // Each undelivered event comes back on its own retry schedule: here the latest first, and the
+    // earliest longer after it than the reorder window (400 ms).
+    await postWebhook(bridge.url, signedDelivery(emu.signer, agentMessage('redelivered three', t + 3), { retry: 2 }));
+    await pause(700);
+    await postWebhook(bridge.url, signedDelivery(emu.signer, agentMessage('redelivered one', t + 1), { retry: 4 }));
+    await pause(300);
+    await postWebhook(bridge.url, signedDelivery(emu.signer, agentMessage('redelivered two', t + 2), { retry: 1 }));
+    await eventually(async () => expect((await agentTexts()).filter((x) => x?.startsWith('redelivered'))).toEqual(['redelivered one', 'redelivered two', 'redelivered three']), {
+      timeoutMs: 6000,
+    });
   });
 
   it('drops a typing change older than one already shown', async () => {
