@@ -105,6 +105,19 @@ const until = async (check: () => boolean, ms = 3000) => {
   }
 };
 
+/** A widget whose page triggered the chat window: the chat is queued, optionally with `who` joined. */
+async function queuedChat(who?: 'Agent' | 'External') {
+  const w = setup();
+  await w.widget.start();
+  w.widget.command('chat:trigger-chat-window', null);
+  await until(() => w.state().chat?.status === 'queued');
+  if (who) {
+    w.api.add('ParticipantJoined', who);
+    await until(() => w.state().chat?.status === 'chatting' && (who !== 'Agent' || !!w.state().chat?.agent));
+  }
+  return w;
+}
+
 describe('chat:end', () => {
   it('before a chat: closes, with no network call', async () => {
     const w = setup();
@@ -118,22 +131,14 @@ describe('chat:end', () => {
   });
 
   it('while queued: ends the chat on the server (Complete) and closes', async () => {
-    const w = setup();
-    await w.widget.start();
-    w.widget.command('chat:trigger-chat-window', null);
-    await until(() => w.state().chat?.status === 'queued');
+    const w = await queuedChat();
     w.widget.command('chat:end', null);
     await until(() => w.api.calls.includes('complete') && w.state().phase === 'closed');
     expect(w.widget.confirmingEnd.value).toBeNull();
   });
 
   it('with an agent: asks first, opening a minimized window to ask', async () => {
-    const w = setup();
-    await w.widget.start();
-    w.widget.command('chat:trigger-chat-window', null);
-    await until(() => w.state().chat?.status === 'queued');
-    w.api.add('ParticipantJoined', 'Agent');
-    await until(() => !!w.state().chat?.agent);
+    const w = await queuedChat('Agent');
     await w.widget.minimize();
     w.widget.command('chat:end', null);
     await until(() => w.widget.confirmingEnd.value === 'chat-api' && w.state().open);
@@ -145,24 +150,14 @@ describe('chat:end', () => {
   });
 
   it('with a bot only (no agent): ends at once', async () => {
-    const w = setup();
-    await w.widget.start();
-    w.widget.command('chat:trigger-chat-window', null);
-    await until(() => w.state().chat?.status === 'queued');
-    w.api.add('ParticipantJoined', 'External');
-    await until(() => w.state().chat?.status === 'chatting');
+    const w = await queuedChat('External');
     w.widget.command('chat:end', null);
     await until(() => w.api.calls.includes('complete'));
     expect(w.widget.confirmingEnd.value).toBeNull();
   });
 
   it('a question pending when the agent leaves goes away', async () => {
-    const w = setup();
-    await w.widget.start();
-    w.widget.command('chat:trigger-chat-window', null);
-    await until(() => w.state().chat?.status === 'queued');
-    w.api.add('ParticipantJoined', 'Agent');
-    await until(() => !!w.state().chat?.agent);
+    const w = await queuedChat('Agent');
     w.widget.command('chat:end', null);
     await until(() => w.widget.confirmingEnd.value !== null);
     w.api.add('ParticipantLeft', 'Agent');
