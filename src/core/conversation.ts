@@ -14,6 +14,8 @@ const CHECK_EVERY = 30;
 /** Consecutive failures before the customer is told the connection is lost. */
 const LOST_AFTER = 3;
 const PRESENCE_TTL_MS = 15_000;
+/** Messages in a burst (one after another within this) chime once. */
+export const CHIME_GAP_MS = 3000;
 /**
  * A chat request that has had no answer for this long was lost with the page that sent it (a reload or
  * a navigation while it was on its way: requests time out after 10 s). Without its id, the chat cannot
@@ -67,6 +69,7 @@ export function createConversation(deps: ConversationDeps) {
   let destroyed = false;
   let sending = false;
   let polls = 0;
+  let lastChime = -Infinity;
   /** Chat requests this tab is waiting on (the others' may have been lost with their page). */
   const inFlight = new Set<string>();
   const cleanups: (() => void)[] = [];
@@ -141,7 +144,11 @@ export function createConversation(deps: ConversationDeps) {
         if (applied.incoming.length && !watching()) next = { ...next, unread: next.unread + applied.incoming.length };
         return next;
       });
-      if (applied.incoming.length && !watching() && state().sound !== false) deps.notify();
+      if (applied.incoming.length && !watching() && state().sound !== false) {
+        const now = Date.now();
+        if (now - lastChime >= CHIME_GAP_MS) deps.notify();
+        lastChime = now;
+      }
       if (applied.agentLeft) await checkChat(id);
       if (state().outbox.some((o) => o.status !== 'sent' && o.status !== 'failed')) void flush();
     }

@@ -216,6 +216,10 @@ describe('conversation', () => {
     a.server.add('Text', 'Agent', { text: 'two' });
     await until(() => a.shared.state.value.unread === 2);
     expect(a.notify).toHaveBeenCalledTimes(1);
+    // More in the same burst, in a later poll: no second chime.
+    a.server.add('Text', 'Agent', { text: 'three' });
+    await until(() => a.shared.state.value.unread === 3);
+    expect(a.notify).toHaveBeenCalledTimes(1);
   });
 });
 
