@@ -21,8 +21,17 @@ export async function ensureWidget(): Promise<void> {
   const sources = Math.max(newest(join(root, 'src')), statSync(join(root, 'vite.config.ts')).mtimeMs);
   if (outputs.every((f) => existsSync(f) && statSync(f).mtimeMs >= sources)) return;
   const { build } = await import('vite');
-  await build({ root, logLevel: 'warn' });
-  await build({ root, mode: 'loader', logLevel: 'warn' });
+  // The same bundle `npm run build` makes: under Vitest NODE_ENV is "test", which would give the
+  // development JSX transform (bigger, and not what sites get).
+  const before = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root, logLevel: 'warn' });
+    await build({ root, mode: 'loader', logLevel: 'warn' });
+  } finally {
+    if (before === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = before;
+  }
 }
 
 export default async function setup(): Promise<void> {
