@@ -10,7 +10,7 @@ import { short } from '../ops/logger';
 import { botOf, customerOf, joined, left, notice, text as textEntry } from './entries';
 import { flattenContext, userFromChat } from './payload';
 import { newHandover } from './relay';
-import type { GatewayUser, HistoryMessage, Primitive, Session } from './types';
+import { newSession, type GatewayUser, type HistoryMessage, type Primitive, type Session } from './types';
 
 export class SessionError extends Error {
   override name = 'SessionError';
@@ -64,26 +64,18 @@ export class Sessions {
   // ---- widget chats ----
 
   async requestChat(input: { contactCenterId: string; nickname: string; subject: string | null; queueId: string; userData: Record<string, Primitive> }): Promise<Session> {
-    const session: Session = {
+    const session = newSession({
       id: randomUUID(),
       kind: 'widget',
-      version: 1,
-      createdAt: Date.now(),
       contactCenterId: input.contactCenterId,
       state: 'bot',
-      endedReason: null,
       nickname: input.nickname,
       subject: input.subject,
       userData: input.userData,
       user: userFromChat(input.nickname, input.userData),
       queueId: input.queueId,
       botConversationId: randomUUID(),
-      callbackUrl: null,
-      handover: null,
-      handoverCount: 0,
-      agents: {},
-      nextParticipantId: 2,
-    };
+    });
     await this.deps.store.createSession(session);
     await this.deps.store.bindConversation(`bot:${session.botConversationId}`, session.id);
     await this.commit(
@@ -189,14 +181,11 @@ export class Sessions {
     const seq = 1;
     const ref = randomUUID();
     const queueId = input.queueId || pickQueue(input.context) || this.deps.config.gateway.queueId;
-    const session: Session = {
+    const session = newSession({
       id: input.id,
       kind: 'api',
-      version: 1,
-      createdAt: Date.now(),
       contactCenterId: null,
       state: 'handover',
-      endedReason: null,
       nickname: input.user.name ?? '',
       subject: null,
       userData: input.userData,
@@ -206,9 +195,7 @@ export class Sessions {
       callbackUrl: input.callbackUrl,
       handover: newHandover(seq, ref, queueId, flattenContext(input.context), input.history),
       handoverCount: seq,
-      agents: {},
-      nextParticipantId: 2,
-    };
+    });
     if (!(await this.deps.store.createSession(session))) return (await this.deps.store.getSession(input.id))!;
     await this.deps.store.bindConversation(`ref:${ref}`, session.id);
     await this.commit(session.id, [job.handover(session.id, seq)], []);

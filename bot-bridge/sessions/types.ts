@@ -78,3 +78,21 @@ export interface Session {
   agents: Record<string, AgentRef>;
   nextParticipantId: number;
 }
+
+/** The fields every new session starts with; `fields` says what kind of chat it is and for whom. */
+export function newSession(
+  fields: Pick<Session, 'id' | 'kind' | 'contactCenterId' | 'state' | 'nickname' | 'subject' | 'userData' | 'user' | 'queueId' | 'botConversationId'> & Partial<Session>,
+): Session {
+  return {
+    version: 1,
+    createdAt: Date.now(),
+    endedReason: null,
+    callbackUrl: null,
+    handover: null,
+    handoverCount: 0,
+    agents: {},
+    // Transcript participant ids: 0 the system, 1 the customer (entries.ts), agents from 2 on.
+    nextParticipantId: 2,
+    ...fields,
+  };
+}

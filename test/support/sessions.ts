@@ -1,28 +1,20 @@
 // Session documents for tests of the bridge's pure parts and of its store (no server, no network).
 import { randomUUID } from 'node:crypto';
-import type { Session } from '../../bot-bridge/sessions/types';
+import { newSession, type Session } from '../../bot-bridge/sessions/types';
 
-/** A session document for tests of the pure parts and the store. */
+/** A widget chat with the bot, as the bridge starts one; `overrides` make it anything else. */
 export function sessionFixture(overrides: Partial<Session> = {}): Session {
-  return {
+  return newSession({
     id: randomUUID(),
     kind: 'widget',
-    version: 1,
-    createdAt: Date.now(),
     contactCenterId: 'cc',
     state: 'bot',
-    endedReason: null,
     nickname: 'Chris',
     subject: null,
     userData: {},
     user: { name: 'Chris' },
     queueId: 'support',
     botConversationId: randomUUID(),
-    callbackUrl: null,
-    handover: null,
-    handoverCount: 0,
-    agents: {},
-    nextParticipantId: 2,
     ...overrides,
-  };
+  });
 }
