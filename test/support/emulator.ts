@@ -64,6 +64,13 @@ export function agentClient(base: string) {
   const post = (path: string, json?: unknown) => http(`${base}/agent/api${path}`, { method: 'POST', json: json ?? {} });
   return {
     list: async () => (await http(`${base}/agent/api/interactions`)).body.interactions as any[],
+    /** The one chat at the agent's desk, once there is exactly one (a test's single customer). */
+    onlyChat: () =>
+      eventually(async () => {
+        const list = (await http(`${base}/agent/api/interactions`)).body.interactions as any[];
+        if (list.length !== 1) throw new Error(`expected one chat at the agent, found ${list.length}`);
+        return list[0];
+      }),
     accept: (id: string, agentId = 'agent-kristi', agentName = 'Kristi') => post(`/interactions/${id}/accept`, { agentId, agentName }),
     say: (id: string, text: string) => post(`/interactions/${id}/messages`, { text }),
     typing: (id: string, typing: boolean) => post(`/interactions/${id}/typing`, { typing }),

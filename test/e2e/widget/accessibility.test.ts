@@ -46,11 +46,7 @@ for (const [language, scheme] of [['en', 'light'], ['en', 'dark'], ['ar', 'light
       await page.locator('parley-chat #message-field').waitFor();
       phases.queued = await audit(page);
       const agent = agentClient(env.emu.url);
-      const [chat] = await eventually(async () => {
-        const list = await agent.list();
-        expect(list).toHaveLength(1);
-        return list;
-      });
+      const chat = await agent.onlyChat();
       await agent.accept(chat.id);
       await agent.say(chat.id, 'Hello! See https://example.com/help for details.');
       await page.locator('parley-chat .chat-incoming-msg').waitFor();
@@ -177,11 +173,7 @@ it('announces each change once: idle polling leaves the live regions untouched',
   await control(env.emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
   await widget.publish('chat:trigger-chat-window');
   const agent = agentClient(env.emu.url);
-  const [chat] = await eventually(async () => {
-    const list = await agent.list();
-    expect(list).toHaveLength(1);
-    return list;
-  });
+  const chat = await agent.onlyChat();
   await agent.accept(chat.id);
   await agent.say(chat.id, 'Hello there');
   await expect.poll(() => widget.lines()).toContain('Kristi: Hello there');

@@ -39,7 +39,7 @@ async function chatWithAgent() {
   await widget.launcher.click();
   await expect.poll(() => widget.lines()).toContain('We will be with you shortly.');
   const agent = agentClient(env.emu.url);
-  const [chat] = await agent.list();
+  const chat = await agent.onlyChat();
   await agent.accept(chat.id);
   await expect.poll(() => widget.lines()).toContain('You are now chatting with Kristi.');
   return { page, widget, agent, chatId: chat.id as string };

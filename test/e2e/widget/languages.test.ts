@@ -3,7 +3,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { widgetEnvironment } from '../../support/widget-env';
-import { CC_ID, agentClient, control, eventually, http } from '../../support/emulator';
+import { CC_ID, agentClient, control, http } from '../../support/emulator';
 import { snippetPage } from '../../support/host-page';
 import ar from '../../../src/i18n/locales/ar';
 import ja from '../../../src/i18n/locales/ja';
@@ -56,11 +56,7 @@ it('uses the built-in translation with the agent name placeholder filled', async
   await widget.publish('chat:set-language', 'pt');
   await widget.publish('chat:trigger-chat-window');
   const agent = agentClient(env.emu.url);
-  const [chat] = await eventually(async () => {
-    const list = await agent.list();
-    expect(list).toHaveLength(1);
-    return list;
-  });
+  const chat = await agent.onlyChat();
   await agent.accept(chat.id, 'agent-r', 'Renée');
   await expect.poll(() => widget.lines(), { timeout: 8000 }).toContain(pt.chatEstablishedName.replace('{<agent>}', 'Renée'));
 });

@@ -19,7 +19,7 @@ it('sends after the reload, once, what could not be sent before it', async () =>
   await widget.launcher.click();
   await expect.poll(() => widget.lines()).toContain('We will be with you shortly.');
   const agent = agentClient(env.emu.url);
-  const [chat] = await agent.list();
+  const chat = await agent.onlyChat();
 
   // The chat API refuses every send for now (the server is down for sends).
   await control(env.emu.url, { faults: [{ route: 'POST /api/v2/chats/{id}', status: 503, count: 1000 }] });
