@@ -1,6 +1,7 @@
 // Where the shared chat state is kept: IndexedDB through idb-keyval (one small store named for the
 // project), or memory when the browser blocks storage (private modes, storage denied).
 import { createStore, get, set, del, update, type UseStore } from 'idb-keyval';
+import { DB_NAME, databaseListed } from './database';
 
 export interface Store<T> {
   readonly kind: 'indexeddb' | 'memory';
@@ -11,7 +12,6 @@ export interface Store<T> {
   clear(): Promise<void>;
 }
 
-export const DB_NAME = 'parley';
 const STORE_NAME = 'chat';
 
 export function memoryStore<T>(): Store<T> {
@@ -31,7 +31,8 @@ export function memoryStore<T>(): Store<T> {
 
 /** Whether the database exists already, without creating it (nothing is written before it is needed). */
 async function databaseExists(): Promise<boolean> {
-  if (typeof indexedDB.databases === 'function') return (await indexedDB.databases()).some((db) => db.name === DB_NAME);
+  const listed = await databaseListed();
+  if (listed !== null) return listed;
   // Without databases() (Firefox before 126): open it, and abort the creation if it was not there.
   return new Promise((resolve) => {
     const request = indexedDB.open(DB_NAME);

@@ -3,6 +3,7 @@
 // first intent or when the browser is idle. No framework, nothing heavy up front.
 import { INTENTS, createBus, createChatApp, type Bus } from './bus';
 import { PREFIX, readConfig } from './config';
+import { databaseListed } from '../core/database';
 import { LAUNCHER_CSS, launcherButton } from './launcher';
 
 declare global {
@@ -112,13 +113,9 @@ function start(): void {
     const idle = () => ('requestIdleCallback' in window ? requestIdleCallback(() => void load('idle'), { timeout: 4000 }) : setTimeout(() => void load('idle'), 1500));
     if (document.readyState === 'complete') idle();
     else addEventListener('load', idle, { once: true });
-    // A visitor with a stored chat (a reload, another page of the site) sees it at once. The
-    // database's name is DB_NAME of src/core/store.ts (not imported: the loader stays tiny).
-    try {
-      indexedDB.databases?.().then((list) => list.some((db) => db.name === 'parley') && load('resume'), () => 0);
-    } catch {
-      /* storage blocked: the idle load still comes */
-    }
+    // A visitor with a stored chat (a reload, another page of the site) sees it at once. Blocked
+    // storage rejects: the idle load still comes.
+    databaseListed().then((found) => found && load('resume'), () => 0);
   }
 }
 
