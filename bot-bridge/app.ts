@@ -78,11 +78,20 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
     log,
     onResult: (kind, result) => metrics.outboxJobs.inc({ kind, result }),
   });
-  const verifier = new WebhookVerifier({ jwkUrl: config.gateway.jwkUrl ?? `${config.gateway.url}/chat-gateway/v1/jwk/{kid}/public`, maxAgeS: config.webhook.maxAgeS, expectedTenantId: config.gateway.expectedTenantId });
+  const verifier = new WebhookVerifier({
+    jwkUrl: config.gateway.jwkUrl ?? `${config.gateway.url}/chat-gateway/v1/jwk/{kid}/public`,
+    maxAgeS: config.webhook.maxAgeS,
+    expectedTenantId: config.gateway.expectedTenantId,
+  });
 
   // 64 KB is plenty for a chat message; the fronts that take more (webhooks, bot activities, the
   // handover API's history) raise it for their own routes.
-  const app = Fastify({ loggerInstance: log, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 64 * 1024, return503OnClosing: true }) as unknown as FastifyInstance;
+  const app = Fastify({
+    loggerInstance: log,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 64 * 1024,
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
   app.addHook('onResponse', async (request, reply) => {
     // Route patterns only: URLs hold chat ids, the customer's credential.
     request.log.debug({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');

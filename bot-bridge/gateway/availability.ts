@@ -73,11 +73,19 @@ export class Availability {
 
   private scheduleStatus(): Promise<ScheduleStatus> {
     if (this.opts.scheduleId === null) return Promise.resolve({ open: true });
-    return this.cached(this.schedule, () => this.fetchSchedule(), (c) => (this.schedule = c));
+    return this.cached(
+      this.schedule,
+      () => this.fetchSchedule(),
+      (c) => (this.schedule = c),
+    );
   }
 
   private queueStats(queueId: string): Promise<QueueStats> {
-    return this.cached(this.queues.get(queueId), () => this.fetchQueue(queueId), (c) => this.queues.set(queueId, c));
+    return this.cached(
+      this.queues.get(queueId),
+      () => this.fetchQueue(queueId),
+      (c) => this.queues.set(queueId, c),
+    );
   }
 
   private async get(path: string): Promise<unknown> {

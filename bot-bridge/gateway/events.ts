@@ -30,7 +30,13 @@ export function normalizeEvent(body: Json): GatewayEvent {
     }
     case 'AGENT_JOINED':
     case 'AGENT_LEFT':
-      return { type: 'member', memberType: 'agent', change: eventType === 'AGENT_JOINED' ? 'joined' : 'left', id: str(body.agentId ?? data.agentId), name: str(body.agentName ?? data.agentName) || null };
+      return {
+        type: 'member',
+        memberType: 'agent',
+        change: eventType === 'AGENT_JOINED' ? 'joined' : 'left',
+        id: str(body.agentId ?? data.agentId),
+        name: str(body.agentName ?? data.agentName) || null,
+      };
     case 'TRANSFER':
       return { type: 'transfer' };
     case 'MESSAGE': {
@@ -49,7 +55,13 @@ export function normalizeEvent(body: Json): GatewayEvent {
     case 'ACTIVITY': {
       if (data.name !== 'typing') return { type: 'ignored', eventType: `ACTIVITY ${str(data.name)}` };
       const users = Array.isArray(obj(data.value).users) ? (obj(data.value).users as unknown[]) : [];
-      return { type: 'typing', agentIds: users.map(obj).filter((u) => u.type === 'agent').map((u) => str(u.id)) };
+      return {
+        type: 'typing',
+        agentIds: users
+          .map(obj)
+          .filter((u) => u.type === 'agent')
+          .map((u) => str(u.id)),
+      };
     }
     default:
       return { type: 'ignored', eventType: eventType || '(none)' };

@@ -6,9 +6,7 @@ import { crc32 } from 'node:zlib';
 
 export type Rejection = 'unsigned' | 'malformed' | 'unknown-kid' | 'bad-signature' | 'stale' | 'tenant';
 
-export type Verdict =
-  | { ok: true; eventId: string; retry: number; transmissionTime: number; tenantId: string }
-  | { ok: false; reason: Rejection; message: string };
+export type Verdict = { ok: true; eventId: string; retry: number; transmissionTime: number; tenantId: string } | { ok: false; reason: Rejection; message: string };
 
 export interface VerifierOptions {
   /** URL of the public key, `{kid}` replaced by the key id. */
@@ -80,7 +78,7 @@ export class WebhookVerifier {
       return { ok: false, reason: 'stale', message: `x-8x8-transmission-time is outside the ${this.opts.maxAgeS} s window` };
     }
     if (this.opts.expectedTenantId !== null && tenantId !== this.opts.expectedTenantId) {
-      return { ok: false, reason: 'tenant', message: 'x-8x8-tenant-id is not this bridge\'s tenant' };
+      return { ok: false, reason: 'tenant', message: "x-8x8-tenant-id is not this bridge's tenant" };
     }
 
     const key = await this.key(header.kid);

@@ -17,7 +17,13 @@ export function signCallback(secret: string, timestamp: number, rawBody: string 
 }
 
 /** What a receiver does (the README shows the same): constant-time compare, and a freshness window. */
-export function verifyCallback(secret: string, headers: { signature?: string; timestamp?: string }, rawBody: string | Buffer, maxAgeMs = 5 * 60_000, now = Date.now()): boolean {
+export function verifyCallback(
+  secret: string,
+  headers: { signature?: string | undefined; timestamp?: string | undefined },
+  rawBody: string | Buffer,
+  maxAgeMs = 5 * 60_000,
+  now = Date.now(),
+): boolean {
   const timestamp = Number(headers.timestamp);
   if (!headers.signature || !Number.isInteger(timestamp) || Math.abs(now - timestamp) > maxAgeMs) return false;
   const expected = Buffer.from(signCallback(secret, timestamp, rawBody));

@@ -20,8 +20,7 @@ export function deliver(session: Session, happenings: Happening[], key: string, 
   const at = ctx.at;
   for (const h of happenings) {
     if (session.kind === 'api') {
-      const cb = (type: string, data: Record<string, unknown> = {}) =>
-        out.jobs.push(job.callback(session.id, { id: k(), type, handoverId: session.id, timestamp: at, data }));
+      const cb = (type: string, data: Record<string, unknown> = {}) => out.jobs.push(job.callback(session.id, { id: k(), type, handoverId: session.id, timestamp: at, data }));
       switch (h.type) {
         case 'queued':
           cb('queued', { queueId: h.queueId, queueName: h.queueName, ...(h.position !== null ? { position: h.position } : {}) });

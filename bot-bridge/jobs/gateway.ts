@@ -91,7 +91,10 @@ export function gatewayHandlers(deps: Deps, sessions: Sessions): Record<string, 
     for (let page = 0; page < 5; page++) {
       const outcome = await gateway.listConversations(page, 100);
       if (outcome.kind !== 'ok') return 'unknown';
-      const body = outcome.body as { _embedded?: { conversations?: { id?: string; user?: { additionalProperties?: { key: string; value: string }[] } }[] }; page?: { totalPages?: number } };
+      const body = outcome.body as {
+        _embedded?: { conversations?: { id?: string; user?: { additionalProperties?: { key: string; value: string }[] } }[] };
+        page?: { totalPages?: number };
+      };
       const list = body._embedded?.conversations ?? [];
       const mine = list.find((c) => c.user?.additionalProperties?.some((p) => p.key === REFERENCE_KEY && p.value === ref));
       if (mine?.id) return mine.id;
@@ -117,7 +120,8 @@ export function gatewayHandlers(deps: Deps, sessions: Sessions): Record<string, 
       if (Date.now() - sentAt < grace) return { retryAt: sentAt + grace, error: 'waiting to see whether the create happened' };
       // Not there after the grace time: it did not happen; create it now.
     }
-    if (Date.now() - h.requestedAt > HANDOVER_TIMEOUT_MS) return failHandover(sessionId, seq, 'timeout', `not created within ${HANDOVER_TIMEOUT_MS / 1000} s: ${j.lastError ?? ''}`);
+    if (Date.now() - h.requestedAt > HANDOVER_TIMEOUT_MS)
+      return failHandover(sessionId, seq, 'timeout', `not created within ${HANDOVER_TIMEOUT_MS / 1000} s: ${j.lastError ?? ''}`);
 
     if (!j.data.checked) {
       const available = await deps.availability.check(h.queueId);
@@ -166,7 +170,9 @@ export function gatewayHandlers(deps: Deps, sessions: Sessions): Record<string, 
 
   async function notDelivered(session: Session, body: string, why: string, j: Job): Promise<JobResult> {
     if (session.kind === 'widget') {
-      await store.append(session.id, [notice(fill(config.texts.messageNotDelivered, { text: body.length > 60 ? `${body.slice(0, 57)}…` : body }), 'not-delivered', { key: `undelivered:${j.id}` })]);
+      await store.append(session.id, [
+        notice(fill(config.texts.messageNotDelivered, { text: body.length > 60 ? `${body.slice(0, 57)}…` : body }), 'not-delivered', { key: `undelivered:${j.id}` }),
+      ]);
     } else {
       await sessions.callback(session, 'message.failed', { reason: why }, `undelivered:${j.id}`);
     }
@@ -233,7 +239,8 @@ export function gatewayHandlers(deps: Deps, sessions: Sessions): Record<string, 
     const { conversationId } = j.data as { conversationId: string };
     const outcome = await gateway.userLeaves(conversationId);
     if (outcome.kind === 'ok' || outcome.kind === 'rejected') {
-      if (outcome.kind === 'rejected' && outcome.status !== 404 && outcome.status !== 409) log.warn({ conversation: conversationId, error: outcome.message }, 'leaving the conversation was refused');
+      if (outcome.kind === 'rejected' && outcome.status !== 404 && outcome.status !== 409)
+        log.warn({ conversation: conversationId, error: outcome.message }, 'leaving the conversation was refused');
       return { done: true };
     }
     if (Date.now() - j.createdAt > config.outbox.maxAgeS * 1000) return { bury: `could not leave: ${outcome.message}` };

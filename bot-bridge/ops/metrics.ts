@@ -23,7 +23,9 @@ export class Metrics {
       registers,
       async collect() {
         this.reset();
-        const counts = await store().countSessions().catch(() => ({}) as Record<string, number>);
+        const counts = await store()
+          .countSessions()
+          .catch(() => ({}) as Record<string, number>);
         for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
       },
     });
@@ -32,7 +34,11 @@ export class Metrics {
       help: 'Jobs waiting or in flight in the outbox, across all replicas',
       registers,
       async collect() {
-        this.set(await store().outboxDepth().catch(() => NaN));
+        this.set(
+          await store()
+            .outboxDepth()
+            .catch(() => NaN),
+        );
       },
     });
     this.handovers = new Counter({

@@ -5,10 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Job, Store } from '../store';
 import { backoff } from './backoff';
 
-export type JobResult =
-  | { done: true }
-  | { retryAt: number; error: string; data?: Record<string, unknown>; keepAttempts?: boolean }
-  | { bury: string };
+export type JobResult = { done: true } | { retryAt: number; error: string; data?: Record<string, unknown>; keepAttempts?: boolean } | { bury: string };
 
 export type Handler = (job: Job) => Promise<JobResult>;
 
@@ -96,7 +93,8 @@ export class OutboxWorker {
         });
         this.inFlight.add(run);
       }
-      if (claimed.length === 0 || this.inFlight.size >= this.opts.concurrency) await this.sleep(this.claimErrors ? Math.min(5000, this.opts.pollMs * 2 ** this.claimErrors) : this.opts.pollMs);
+      if (claimed.length === 0 || this.inFlight.size >= this.opts.concurrency)
+        await this.sleep(this.claimErrors ? Math.min(5000, this.opts.pollMs * 2 ** this.claimErrors) : this.opts.pollMs);
     }
   }
 

@@ -22,7 +22,11 @@ export const textHash = (text: string) => createHash('sha256').update(text).dige
  * A userData key as spelt by anyone: "E-mail", "Case ID", and the widget's CRM variables, which it
  * sends with a leading `$` (`$language`, `$emailAddress`, `$caseNumber`: protocols/embedded-chat-bus.md).
  */
-const squash = (key: string) => key.toLowerCase().replace(/^\$/, '').replace(/[\s_-]/g, '');
+const squash = (key: string) =>
+  key
+    .toLowerCase()
+    .replace(/^\$/, '')
+    .replace(/[\s_-]/g, '');
 
 const USER_KEYS: Record<string, keyof GatewayUser> = {
   email: 'email',
@@ -49,7 +53,8 @@ export function languageCode(raw: string): string | undefined {
   return base !== 'zh' && LANGUAGES.includes(base) ? base : undefined;
 }
 
-const asText = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value) ?? '');
+const asText = (value: unknown): string =>
+  typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : (JSON.stringify(value) ?? '');
 const clip = (value: string, max: number) => (value.length > max ? `${value.slice(0, max - 1)}…` : value);
 
 /** The gateway `user` of a widget chat: its nickname, and the customer info found in userData. */

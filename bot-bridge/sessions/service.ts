@@ -177,7 +177,15 @@ export class Sessions {
 
   // ---- the generic handover API ----
 
-  async createApiHandover(input: { id: string; user: GatewayUser; userData: Record<string, Primitive>; context: unknown; history: HistoryMessage[]; queueId: string | null; callbackUrl: string }): Promise<Session> {
+  async createApiHandover(input: {
+    id: string;
+    user: GatewayUser;
+    userData: Record<string, Primitive>;
+    context: unknown;
+    history: HistoryMessage[];
+    queueId: string | null;
+    callbackUrl: string;
+  }): Promise<Session> {
     const seq = 1;
     const ref = randomUUID();
     const queueId = input.queueId || pickQueue(input.context) || this.deps.config.gateway.queueId;

@@ -319,7 +319,11 @@ export class RedisStore implements Store {
 
   async countSessions(): Promise<Record<string, number>> {
     const raw = await this.redis.hgetall(this.k('states'));
-    return Object.fromEntries(Object.entries(raw).map(([state, n]) => [state, Number(n)]).filter(([, n]) => (n as number) > 0));
+    return Object.fromEntries(
+      Object.entries(raw)
+        .map(([state, n]) => [state, Number(n)])
+        .filter(([, n]) => (n as number) > 0),
+    );
   }
 
   async bindConversation(conversationId: string, sessionId: string): Promise<void> {

@@ -161,10 +161,12 @@ export class SqliteStore implements Store {
   }
 
   async claimSetting(key: string, value: string): Promise<string> {
-    return this.db.transaction(() => {
-      this.s.claimSetting.run(key, value);
-      return this.s.getSetting.get(key)!.value;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        this.s.claimSetting.run(key, value);
+        return this.s.getSetting.get(key)!.value;
+      })
+      .immediate();
   }
 
   async createSession(session: Session): Promise<boolean> {
@@ -206,19 +208,21 @@ export class SqliteStore implements Store {
   }
 
   async append(sessionId: string, entries: NewEntry[]): Promise<Entry[]> {
-    return this.db.transaction(() => {
-      let last = this.s.lastIndex.get(sessionId)?.idx ?? 0;
-      return entries.map((entry) => {
-        if (entry.key) {
-          const existing = this.s.entryByKey.get(sessionId, entry.key);
-          if (existing) return { ...(JSON.parse(existing.json) as Omit<Entry, 'index'>), index: existing.idx };
-        }
-        last += 1;
-        this.s.insertEntry.run(sessionId, last, entry.key ?? null, entryJson(entry));
-        const { key: _key, ...stored } = entry;
-        return { ...stored, index: last };
-      });
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        let last = this.s.lastIndex.get(sessionId)?.idx ?? 0;
+        return entries.map((entry) => {
+          if (entry.key) {
+            const existing = this.s.entryByKey.get(sessionId, entry.key);
+            if (existing) return { ...(JSON.parse(existing.json) as Omit<Entry, 'index'>), index: existing.idx };
+          }
+          last += 1;
+          this.s.insertEntry.run(sessionId, last, entry.key ?? null, entryJson(entry));
+          const { key: _key, ...stored } = entry;
+          return { ...stored, index: last };
+        });
+      })
+      .immediate();
   }
 
   async findEntry(sessionId: string, key: string): Promise<Entry | null> {
@@ -227,13 +231,15 @@ export class SqliteStore implements Store {
   }
 
   async readEntries(sessionId: string, from: number | null): Promise<Entry[]> {
-    return this.db.transaction(() => {
-      const start = from ?? (this.s.cursor.get(sessionId)?.cursor ?? 0) + 1;
-      const rows = this.s.readEntries.all(sessionId, Math.max(1, start));
-      const last = rows.at(-1);
-      if (last) this.s.advance.run(last.idx, sessionId, last.idx);
-      return rows.map((r) => ({ ...(JSON.parse(r.json) as Omit<Entry, 'index'>), index: r.idx }));
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const start = from ?? (this.s.cursor.get(sessionId)?.cursor ?? 0) + 1;
+        const rows = this.s.readEntries.all(sessionId, Math.max(1, start));
+        const last = rows.at(-1);
+        if (last) this.s.advance.run(last.idx, sessionId, last.idx);
+        return rows.map((r) => ({ ...(JSON.parse(r.json) as Omit<Entry, 'index'>), index: r.idx }));
+      })
+      .immediate();
   }
 
   /**
@@ -252,16 +258,18 @@ export class SqliteStore implements Store {
   private flushInbox(): void {
     const batch = this.inboxBatch.splice(0);
     try {
-      const results = this.db.transaction(() =>
-        batch.map(({ event }): InboxAdded => {
-          const fresh = this.s.inboxAdd.run(event.eventId, event.conversationId, event.timestamp, event.receivedAt, JSON.stringify(event.body)).changes === 1;
-          return {
-            fresh,
-            pending: fresh || this.s.inboxWaiting.get(event.eventId, event.conversationId) !== undefined,
-            sessionId: this.s.byConversation.get(event.conversationId)?.session_id ?? null,
-          };
-        }),
-      ).immediate();
+      const results = this.db
+        .transaction(() =>
+          batch.map(({ event }): InboxAdded => {
+            const fresh = this.s.inboxAdd.run(event.eventId, event.conversationId, event.timestamp, event.receivedAt, JSON.stringify(event.body)).changes === 1;
+            return {
+              fresh,
+              pending: fresh || this.s.inboxWaiting.get(event.eventId, event.conversationId) !== undefined,
+              sessionId: this.s.byConversation.get(event.conversationId)?.session_id ?? null,
+            };
+          }),
+        )
+        .immediate();
       batch.forEach(({ resolve }, i) => resolve(results[i]!));
     } catch (error) {
       for (const { reject } of batch) reject(error);
@@ -286,27 +294,31 @@ export class SqliteStore implements Store {
 
   async enqueue(jobs: NewJob[]): Promise<number> {
     const now = Date.now();
-    return this.db.transaction(() => {
-      let added = 0;
-      for (const job of jobs) {
-        if (job.key && this.s.claimKey.run(job.key, now).changes === 0) continue;
-        this.s.insertJob.run(job.queue, job.kind, JSON.stringify(job.data), job.key ?? null, job.notBefore ?? now, now);
-        added++;
-      }
-      return added;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        let added = 0;
+        for (const job of jobs) {
+          if (job.key && this.s.claimKey.run(job.key, now).changes === 0) continue;
+          this.s.insertJob.run(job.queue, job.kind, JSON.stringify(job.data), job.key ?? null, job.notBefore ?? now, now);
+          added++;
+        }
+        return added;
+      })
+      .immediate();
   }
 
   async claim(owner: string, limit: number, leaseMs: number): Promise<Job[]> {
     const now = Date.now();
-    return this.db.transaction(() => {
-      const rows = this.s.due.all(now, now, limit);
-      return rows.map((row) => {
-        const token = randomBytes(8).toString('hex');
-        this.s.take.run(owner, token, now + leaseMs, row.id);
-        return toJob({ ...row, token, attempts: row.attempts + 1 });
-      });
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const rows = this.s.due.all(now, now, limit);
+        return rows.map((row) => {
+          const token = randomBytes(8).toString('hex');
+          this.s.take.run(owner, token, now + leaseMs, row.id);
+          return toJob({ ...row, token, attempts: row.attempts + 1 });
+        });
+      })
+      .immediate();
   }
 
   async complete(job: Job): Promise<boolean> {
@@ -332,13 +344,15 @@ export class SqliteStore implements Store {
   }
 
   async bury(job: Job, error: string): Promise<boolean> {
-    return this.db.transaction(() => {
-      const row = this.s.jobRow.get(job.id, job.token);
-      if (!row) return false;
-      this.s.bury.run(row.id, row.queue, row.kind, row.data, row.key, row.attempts, row.created_at, error, Date.now());
-      this.s.complete.run(job.id, job.token);
-      return true;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const row = this.s.jobRow.get(job.id, job.token);
+        if (!row) return false;
+        this.s.bury.run(row.id, row.queue, row.kind, row.data, row.key, row.attempts, row.created_at, error, Date.now());
+        this.s.complete.run(job.id, job.token);
+        return true;
+      })
+      .immediate();
   }
 
   async releaseClaims(owner: string): Promise<void> {
@@ -358,10 +372,12 @@ export class SqliteStore implements Store {
   }
 
   async incrCounter(key: string, field: string, by = 1, onceId?: string): Promise<number> {
-    return this.db.transaction(() => {
-      if (onceId !== undefined && this.s.incr.get(key, `once:${onceId}`, 1)!.value > 1) return this.s.counter.get(key, field)?.value ?? 0;
-      return this.s.incr.get(key, field, by)!.value;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        if (onceId !== undefined && this.s.incr.get(key, `once:${onceId}`, 1)!.value > 1) return this.s.counter.get(key, field)?.value ?? 0;
+        return this.s.incr.get(key, field, by)!.value;
+      })
+      .immediate();
   }
 
   async counted(key: string, onceId: string): Promise<boolean> {
@@ -382,15 +398,17 @@ export class SqliteStore implements Store {
   }
 
   async reserveSlot(key: string, intervalMs: number, maxWaitMs: number): Promise<number> {
-    return this.db.transaction(() => {
-      const now = Date.now();
-      const tat = this.s.rate.get(key)?.tat ?? 0;
-      const start = Math.max(tat, now);
-      const wait = Math.max(0, Math.ceil(start - now));
-      // A refused caller makes no call: moving the line on for it would push every later caller out too.
-      if (wait <= maxWaitMs) this.s.setRate.run(key, start + intervalMs);
-      return wait;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const now = Date.now();
+        const tat = this.s.rate.get(key)?.tat ?? 0;
+        const start = Math.max(tat, now);
+        const wait = Math.max(0, Math.ceil(start - now));
+        // A refused caller makes no call: moving the line on for it would push every later caller out too.
+        if (wait <= maxWaitMs) this.s.setRate.run(key, start + intervalMs);
+        return wait;
+      })
+      .immediate();
   }
 
   async addOfflineMessage(message: OfflineMessage): Promise<void> {
@@ -402,16 +420,18 @@ export class SqliteStore implements Store {
   }
 
   async purge(before: number): Promise<void> {
-    this.db.transaction(() => {
-      const old = "SELECT id FROM sessions WHERE state = 'ended' AND updated_at < ?";
-      this.db.prepare(`DELETE FROM entries WHERE session_id IN (${old})`).run(before);
-      this.db.prepare(`DELETE FROM counters WHERE key IN (SELECT 'conv:' || conversation_id FROM conversations WHERE session_id IN (${old}))`).run(before);
-      this.db.prepare(`DELETE FROM conversations WHERE session_id IN (${old})`).run(before);
-      this.db.prepare("DELETE FROM sessions WHERE state = 'ended' AND updated_at < ?").run(before);
-      // Handled or not: an event this old is past any gateway retry, and its chat is long over.
-      this.db.prepare('DELETE FROM inbox WHERE received_at < ?').run(before);
-      this.db.prepare('DELETE FROM job_keys WHERE created_at < ?').run(before);
-      this.db.prepare('DELETE FROM dead_jobs WHERE died_at < ?').run(before);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        const old = "SELECT id FROM sessions WHERE state = 'ended' AND updated_at < ?";
+        this.db.prepare(`DELETE FROM entries WHERE session_id IN (${old})`).run(before);
+        this.db.prepare(`DELETE FROM counters WHERE key IN (SELECT 'conv:' || conversation_id FROM conversations WHERE session_id IN (${old}))`).run(before);
+        this.db.prepare(`DELETE FROM conversations WHERE session_id IN (${old})`).run(before);
+        this.db.prepare("DELETE FROM sessions WHERE state = 'ended' AND updated_at < ?").run(before);
+        // Handled or not: an event this old is past any gateway retry, and its chat is long over.
+        this.db.prepare('DELETE FROM inbox WHERE received_at < ?').run(before);
+        this.db.prepare('DELETE FROM job_keys WHERE created_at < ?').run(before);
+        this.db.prepare('DELETE FROM dead_jobs WHERE died_at < ?').run(before);
+      })
+      .immediate();
   }
 }

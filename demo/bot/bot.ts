@@ -1,16 +1,7 @@
 // The demo FAQ bot, on the real botbuilder SDK. It answers a few questions; on "agent"/"human", or
 // after two turns it cannot answer, it asks its channel for a human with the Bot Framework
 // handoff.initiate event (a context value and the transcript); handoff.status tells it how that went.
-import {
-  ActivityHandler,
-
-  ConversationState,
-  EventFactory,
-  MemoryStorage,
-  MessageFactory,
-  type StatePropertyAccessor,
-  type TurnContext,
-} from 'botbuilder';
+import { ActivityHandler, ConversationState, EventFactory, MemoryStorage, MessageFactory, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { AGENT_REQUEST, MENU, answer, orderNumber, orderStatus } from './faq';
 
 interface Said {
@@ -134,7 +125,8 @@ export class FaqBot extends ActivityHandler {
     if (value.state === 'accepted') return;
     state.handingOver = false;
     if (value.state === 'failed') {
-      const why = value.message === 'closed' ? 'Our team is not at work right now.' : value.message === 'no-agents' ? 'All our agents are busy right now.' : 'I could not reach our team.';
+      const why =
+        value.message === 'closed' ? 'Our team is not at work right now.' : value.message === 'no-agents' ? 'All our agents are busy right now.' : 'I could not reach our team.';
       return this.say(context, `${why} Would you like to leave a message? We will answer by e-mail.`, ['Leave a message', 'No thanks']);
     }
     if (value.state === 'completed') {
@@ -175,4 +167,3 @@ async function leaveOfflineMessage(context: TurnContext, fields: { email: string
     return false;
   }
 }
-

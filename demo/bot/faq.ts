@@ -11,7 +11,10 @@ export const MENU = ['Opening hours', 'Order status', 'Returns', 'Talk to an age
 const FAQ: { keywords: RegExp; answer: Answer }[] = [
   {
     keywords: /\b(open|opening|hours?|closed?|close|when)\b/i,
-    answer: { text: 'We are open Monday to Friday, 8:00 to 20:00, and Saturday 9:00 to 17:00 (UTC). Our chat agents work the same hours.', suggestions: ['Order status', 'Returns'] },
+    answer: {
+      text: 'We are open Monday to Friday, 8:00 to 20:00, and Saturday 9:00 to 17:00 (UTC). Our chat agents work the same hours.',
+      suggestions: ['Order status', 'Returns'],
+    },
   },
   {
     keywords: /\b(order|orders|tracking|track|parcel|package|delivery|shipped)\b/i,
@@ -19,7 +22,10 @@ const FAQ: { keywords: RegExp; answer: Answer }[] = [
   },
   {
     keywords: /\b(return|returns|refund|exchange|send back)\b/i,
-    answer: { text: 'You can return anything within 30 days, free of charge: print the label from your account page and drop the parcel at any post office. Refunds arrive within 5 working days.', suggestions: ['Order status', 'Talk to an agent'] },
+    answer: {
+      text: 'You can return anything within 30 days, free of charge: print the label from your account page and drop the parcel at any post office. Refunds arrive within 5 working days.',
+      suggestions: ['Order status', 'Talk to an agent'],
+    },
   },
   {
     keywords: /\b(ship|shipping|postage|deliver)\b/i,

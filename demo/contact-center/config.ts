@@ -60,9 +60,7 @@ function text(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EmulatorConfig {
-  const ids = text(env, 'CONTACT_CENTER_ID', DEFAULT_CONTACT_CENTER_ID)
-    .split(',')
-    .filter(Boolean);
+  const ids = text(env, 'CONTACT_CENTER_ID', DEFAULT_CONTACT_CENTER_ID).split(',').filter(Boolean);
   if (ids.length === 0) throw new ConfigError('CONTACT_CENTER_ID must name at least one contact center');
   return {
     port: integer(env, 'EMULATOR_PORT', defaultConfig.port, 0, 65535),

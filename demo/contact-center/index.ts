@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
   console.log(`emulator: contact center listening on ${url}`);
-  console.log(`emulator: agent console ${url}/agent · ContactCenterId ${config.contactCenterIds[0]} · gateway x-api-key ${config.gatewayApiKey === 'emulator-key' ? 'emulator-key (default)' : '(set by GATEWAY_API_KEY)'}`);
+  console.log(
+    `emulator: agent console ${url}/agent · ContactCenterId ${config.contactCenterIds[0]} · gateway x-api-key ${config.gatewayApiKey === 'emulator-key' ? 'emulator-key (default)' : '(set by GATEWAY_API_KEY)'}`,
+  );
 
   const stop = async (signal: string) => {
     console.log(`emulator: ${signal}, stopping`);

@@ -47,7 +47,7 @@ export function createNativeBridge(bus: Bus, log: { error(message: string, detai
   };
   const refuse = (message: string, received: unknown) => {
     log.error(`webview message refused: ${message}`);
-    send('bus:error', { message, received: typeof received === 'string' ? received.slice(0, 500) : received ?? null });
+    send('bus:error', { message, received: typeof received === 'string' ? received.slice(0, 500) : (received ?? null) });
   };
   let started = false;
   const early: unknown[] = [];

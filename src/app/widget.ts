@@ -47,9 +47,7 @@ export function createWidget(deps: WidgetDeps) {
     });
   });
   // Until a language's messages arrive, its texts show in English.
-  const translator = computed(() =>
-    createTranslator(language.value, deps.config.customSystemMessages, table.value.language === language.value ? table.value.messages : {}),
-  );
+  const translator = computed(() => createTranslator(language.value, deps.config.customSystemMessages, table.value.language === language.value ? table.value.messages : {}));
 
   function loadScript(force = false): Promise<ChatScript | null> {
     if (!force && script.value && Date.now() - scriptAt < SCRIPT_TTL_MS) return Promise.resolve(script.value);
@@ -220,13 +218,16 @@ export function createWidget(deps: WidgetDeps) {
     const invitation = loaded.invitation;
     clearTimeout(invitationTimer);
     if (!invitation?.enabled || invitation.delaySeconds === null || invitation.delaySeconds === undefined) return;
-    invitationTimer = setTimeout(() => {
-      const s = state.value;
-      if (s.phase === 'closed' && !s.invitationDismissed && !isActive(s.chat)) {
-        startedByApi = false;
-        void setPhase('invitation');
-      }
-    }, Math.max(0, invitation.delaySeconds) * 1000);
+    invitationTimer = setTimeout(
+      () => {
+        const s = state.value;
+        if (s.phase === 'closed' && !s.invitationDismissed && !isActive(s.chat)) {
+          startedByApi = false;
+          void setPhase('invitation');
+        }
+      },
+      Math.max(0, invitation.delaySeconds) * 1000,
+    );
   }
 
   /** The page's commands (the bus topics of protocols/embedded-chat-bus.md). */
@@ -287,7 +288,8 @@ export function createWidget(deps: WidgetDeps) {
       }
     }
     if (before.unread !== next.unread) emit('chat:unread-changed', { count: next.unread });
-    if (before.connection !== next.connection && next.connection === 'lost') emit('chat:error', { code: 'connection-lost', message: 'The chat cannot reach the server; it keeps trying' });
+    if (before.connection !== next.connection && next.connection === 'lost')
+      emit('chat:error', { code: 'connection-lost', message: 'The chat cannot reach the server; it keeps trying' });
   });
 
   return {

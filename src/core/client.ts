@@ -36,7 +36,7 @@ export interface ClientOptions {
 
 export interface ChatApiClient {
   chatScript(query: Record<string, string | undefined>): Promise<ChatScript>;
-  requestChat(body: { nickname: string; subject?: string; endpoint?: string; userData: Record<string, unknown> }): Promise<{ id: string }>;
+  requestChat(body: { nickname: string; subject?: string | undefined; endpoint?: string | undefined; userData: Record<string, unknown> }): Promise<{ id: string }>;
   sendMessage(chatId: string, text: string, clientMessageId: string): Promise<void>;
   typing(chatId: string, typing: boolean): Promise<void>;
   complete(chatId: string): Promise<void>;
@@ -67,7 +67,9 @@ export function createClient(options: ClientOptions): ChatApiClient {
       if (error instanceof HTTPError) {
         const status = error.response.status;
         const data = (await error.response.json().catch(() => ({}))) as { statusCode?: number; statusMessage?: string };
-        const kind = (data.statusCode !== undefined && KIND_BY_STATUS_CODE[data.statusCode]) || (status >= 500 || status === 429 ? 'server' : status === 404 ? 'not-found' : status === 403 ? 'forbidden' : 'invalid');
+        const kind =
+          (data.statusCode !== undefined && KIND_BY_STATUS_CODE[data.statusCode]) ||
+          (status >= 500 || status === 429 ? 'server' : status === 404 ? 'not-found' : status === 403 ? 'forbidden' : 'invalid');
         throw new ChatApiError(kind, data.statusMessage ?? `HTTP ${status}`, status, data.statusCode);
       }
       if (error instanceof TimeoutError) throw new ChatApiError('timeout', 'The server did not answer in time');

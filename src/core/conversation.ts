@@ -49,8 +49,8 @@ export interface ConversationDeps {
 
 export interface ChatRequest {
   nickname: string;
-  subject?: string;
-  endpoint?: string;
+  subject?: string | undefined;
+  endpoint?: string | undefined;
   userData: Record<string, unknown>;
   startedBy: 'user' | 'chat-api';
 }
@@ -91,11 +91,13 @@ export function createConversation(deps: ConversationDeps) {
       }
     }),
   );
-  cleanups.push(deps.onVisibilityChange(() => {
-    announce();
-    if (deps.isVisible()) void markRead();
-    poller.kick(50);
-  }));
+  cleanups.push(
+    deps.onVisibilityChange(() => {
+      announce();
+      if (deps.isVisible()) void markRead();
+      poller.kick(50);
+    }),
+  );
   const heartbeat = setInterval(announce, 5000);
   cleanups.push(() => clearInterval(heartbeat));
   announce();

@@ -6,10 +6,7 @@ import type { Store } from './store';
 import type { Tabs } from './tabs';
 import { initialState, type SharedState } from './types';
 
-export type TabMessage =
-  | { type: 'state'; state: SharedState }
-  | { type: 'hello' }
-  | { type: 'presence'; tab: string; visible: boolean };
+export type TabMessage = { type: 'state'; state: SharedState } | { type: 'hello' } | { type: 'presence'; tab: string; visible: boolean };
 
 export interface Shared {
   readonly state: ReadonlySignal<SharedState>;

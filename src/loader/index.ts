@@ -68,15 +68,17 @@ function start(): void {
   });
 
   const load = (reason: string): Promise<void> | void =>
-    gone ? undefined : (loading ??= import(/* @vite-ignore */ new URL('app.js', base).href)
-      .then((module: { mount(ctx: AppContext): MountedApp }) => {
-        if (gone) return;
-        app = module.mount({ config, root, bus: core.bus, emit: core.emit, attach: core.attach, reason: clicked ? 'open' : reason });
-      })
-      .catch((error) => {
-        loading = null;
-        console.error(`${PREFIX} the chat could not load from ${base}`, error);
-      }));
+    gone
+      ? undefined
+      : (loading ??= import(/* @vite-ignore */ new URL('app.js', base).href)
+          .then((module: { mount(ctx: AppContext): MountedApp }) => {
+            if (gone) return;
+            app = module.mount({ config, root, bus: core.bus, emit: core.emit, attach: core.attach, reason: clicked ? 'open' : reason });
+          })
+          .catch((error) => {
+            loading = null;
+            console.error(`${PREFIX} the chat could not load from ${base}`, error);
+          }));
 
   const unmount = () => {
     if (gone) return;
@@ -115,7 +117,10 @@ function start(): void {
     else addEventListener('load', idle, { once: true });
     // A visitor with a stored chat (a reload, another page of the site) sees it at once. Blocked
     // storage rejects: the idle load still comes.
-    databaseListed().then((found) => found && load('resume'), () => 0);
+    databaseListed().then(
+      (found) => found && load('resume'),
+      () => 0,
+    );
   }
 }
 

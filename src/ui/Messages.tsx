@@ -67,36 +67,36 @@ export function Messages() {
     <div class="message-history-wrapper">
       <div class="message-history" role="log" aria-label={t('chatLogTitle')} ref={list} onScroll={onScroll} tabIndex={0}>
         <ol class="messages">
-        {transcript.map((item, i) =>
-          item.kind === 'system' ? (
-            <SystemLine key={`s${i}`} item={item} agent={agents[i]} />
-          ) : (
-            <li key={`m${item.index}`} class={`message-wrapper ${item.from === 'customer' ? 'outgoing' : 'incoming'}`}>
-              <div class={item.from === 'customer' ? 'chat-outgoing-msg' : 'chat-incoming-msg'}>
-                <span class="author">{item.from === 'customer' ? t('youLabel') : item.name || t('agent')}</span>
+          {transcript.map((item, i) =>
+            item.kind === 'system' ? (
+              <SystemLine key={`s${i}`} item={item} agent={agents[i]} />
+            ) : (
+              <li key={`m${item.index}`} class={`message-wrapper ${item.from === 'customer' ? 'outgoing' : 'incoming'}`}>
+                <div class={item.from === 'customer' ? 'chat-outgoing-msg' : 'chat-incoming-msg'}>
+                  <span class="author">{item.from === 'customer' ? t('youLabel') : item.name || t('agent')}</span>
+                  <p class="message-content">
+                    <Text text={item.text} />
+                  </p>
+                  <time class="timestamp" dateTime={new Date(item.at).toISOString()}>
+                    {time(item.at, language)}
+                  </time>
+                </div>
+              </li>
+            ),
+          )}
+          {outbox.map((o: Outgoing) => (
+            <li key={o.id} class={`message-wrapper outgoing pending status-${o.status}`}>
+              <div class="chat-outgoing-msg">
+                <span class="author">{t('youLabel')}</span>
                 <p class="message-content">
-                  <Text text={item.text} />
+                  <Text text={o.text} />
                 </p>
-                <time class="timestamp" dateTime={new Date(item.at).toISOString()}>
-                  {time(item.at, language)}
-                </time>
+                <span class="delivery">
+                  {t(o.status === 'sending' ? 'statusSending' : o.status === 'sent' ? 'statusSent' : o.status === 'retrying' ? 'statusRetrying' : 'statusFailed')}
+                </span>
               </div>
             </li>
-          ),
-        )}
-        {outbox.map((o: Outgoing) => (
-          <li key={o.id} class={`message-wrapper outgoing pending status-${o.status}`}>
-            <div class="chat-outgoing-msg">
-              <span class="author">{t('youLabel')}</span>
-              <p class="message-content">
-                <Text text={o.text} />
-              </p>
-              <span class="delivery">
-                {t(o.status === 'sending' ? 'statusSending' : o.status === 'sent' ? 'statusSent' : o.status === 'retrying' ? 'statusRetrying' : 'statusFailed')}
-              </span>
-            </div>
-          </li>
-        ))}
+          ))}
         </ol>
       </div>
       {!stuck && count > seenCount.current && (

@@ -33,10 +33,14 @@ export function loadStylesheet(root: ShadowRoot, url: string, nonce: string | un
     };
     const timer = setTimeout(done, WAIT_MS);
     link.addEventListener('load', done, { once: true });
-    link.addEventListener('error', () => {
-      log.error(`the stylesheet ${allowed.href} could not be loaded; the chat goes on with its own styles`);
-      done();
-    }, { once: true });
+    link.addEventListener(
+      'error',
+      () => {
+        log.error(`the stylesheet ${allowed.href} could not be loaded; the chat goes on with its own styles`);
+        done();
+      },
+      { once: true },
+    );
     root.prepend(link);
   });
 }

@@ -47,12 +47,14 @@ function call(url: string, method = 'GET', body?: unknown, headers: Record<strin
 
 async function parallel<T>(items: T[], concurrency: number, work: (item: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await work(items[i]!, i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await work(items[i]!, i);
+      }
+    }),
+  );
 }
 
 /** A bot that asks for an agent as soon as the customer says anything. */
@@ -64,7 +66,12 @@ async function startStubBot() {
       res.writeHead(200).end();
       const activity = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { type?: string; serviceUrl?: string; conversation?: { id: string } };
       if (activity.type !== 'message' || !activity.serviceUrl || !activity.conversation) return;
-      void call(`${activity.serviceUrl}v3/conversations/${activity.conversation.id}/activities`, 'POST', { type: 'event', name: 'handoff.initiate', value: { Reason: 'benchmark' }, from: { id: 'bot', role: 'bot' } });
+      void call(`${activity.serviceUrl}v3/conversations/${activity.conversation.id}/activities`, 'POST', {
+        type: 'event',
+        name: 'handoff.initiate',
+        value: { Reason: 'benchmark' },
+        from: { id: 'bot', role: 'bot' },
+      });
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -110,10 +117,14 @@ async function runDriver(driver: 'sqlite' | 'redis', botEndpoint: string): Promi
     const headers = { ContactCenterId: CC_ID };
     const ids: string[] = [];
     const setupStarted = Date.now();
-    await parallel(Array.from({ length: CHATS }, (_, i) => i), 32, async (i) => {
-      const r = await call(`${bridge.url}/api/v2/chats`, 'POST', { operationName: 'RequestChat', nickname: `Load ${i}`, userData: { n: i, 'Started by': 'Chat API' } }, headers);
-      ids[i] = r.body.id;
-    });
+    await parallel(
+      Array.from({ length: CHATS }, (_, i) => i),
+      32,
+      async (i) => {
+        const r = await call(`${bridge.url}/api/v2/chats`, 'POST', { operationName: 'RequestChat', nickname: `Load ${i}`, userData: { n: i, 'Started by': 'Chat API' } }, headers);
+        ids[i] = r.body.id;
+      },
+    );
     await parallel(ids, 32, async (id) => {
       await call(`${bridge.url}/api/v2/chats/${id}`, 'POST', { operationName: 'SendMessage', text: 'agent', clientMessageId: 'first' }, headers);
     });
@@ -165,7 +176,13 @@ async function runDriver(driver: 'sqlite' | 'redis', botEndpoint: string): Promi
     const memory = memoryOf(bridge.child.pid!);
     const p99 = round(percentile(latencies, 99));
     return [
-      { bench: BENCH, metric: label('chats with an agent'), value: CHATS, unit: 'chats', note: `set up in ${setupS} s; each polled every ${INTERVAL_MS / 1000} s for ${SECONDS} s; agents wrote ${agentMessages} messages` },
+      {
+        bench: BENCH,
+        metric: label('chats with an agent'),
+        value: CHATS,
+        unit: 'chats',
+        note: `set up in ${setupS} s; each polled every ${INTERVAL_MS / 1000} s for ${SECONDS} s; agents wrote ${agentMessages} messages`,
+      },
       { bench: BENCH, metric: label('polls'), value: latencies.length, unit: 'req', note: `${round(latencies.length / elapsedS, 1)} req/s, ${received} entries delivered` },
       { bench: BENCH, metric: label('poll latency p50'), value: round(percentile(latencies, 50)), unit: 'ms' },
       { bench: BENCH, metric: label('poll latency p99'), value: p99, unit: 'ms', target: '≤ 25', ok: p99 <= 25 },

@@ -65,17 +65,36 @@ export const bench: Bench = {
       const top = (list: Result[]) => list.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
       const baseline = top(best.hello);
       rows.push(
-        { bench: BENCH, metric: 'bare Fastify hello-world', value: baseline.perSecond, unit: 'req/s', note: `best of ${best.hello.map((b) => b.perSecond).join(' / ')}; ${EVENTS} POSTs, ${CONCURRENCY} at a time` },
+        {
+          bench: BENCH,
+          metric: 'bare Fastify hello-world',
+          value: baseline.perSecond,
+          unit: 'req/s',
+          note: `best of ${best.hello.map((b) => b.perSecond).join(' / ')}; ${EVENTS} POSTs, ${CONCURRENCY} at a time`,
+        },
         { bench: BENCH, metric: 'bare Fastify latency p99', value: round(percentile(baseline.latencies, 99)), unit: 'ms' },
       );
       for (const driver of ['sqlite', 'redis'] as const) {
         const result = top(best[driver]);
         const ratio = result.perSecond / baseline.perSecond;
         rows.push(
-          { bench: BENCH, metric: `${driver}: signed intake`, value: result.perSecond, unit: 'req/s', note: `verify + dedupe + persist, new event ids; best of ${best[driver].map((b) => b.perSecond).join(' / ')}` },
+          {
+            bench: BENCH,
+            metric: `${driver}: signed intake`,
+            value: result.perSecond,
+            unit: 'req/s',
+            note: `verify + dedupe + persist, new event ids; best of ${best[driver].map((b) => b.perSecond).join(' / ')}`,
+          },
           { bench: BENCH, metric: `${driver}: intake vs hello-world`, value: round(ratio), unit: '×', target: '≥ 0.3', ok: ratio >= 0.3 },
           { bench: BENCH, metric: `${driver}: intake latency p99`, value: round(percentile(result.latencies, 99)), unit: 'ms' },
-          { bench: BENCH, metric: `${driver}: intake errors`, value: best[driver].reduce((n, r) => n + r.errors, 0), unit: 'req', target: '= 0', ok: best[driver].every((r) => r.errors === 0) },
+          {
+            bench: BENCH,
+            metric: `${driver}: intake errors`,
+            value: best[driver].reduce((n, r) => n + r.errors, 0),
+            unit: 'req',
+            target: '= 0',
+            ok: best[driver].every((r) => r.errors === 0),
+          },
           { bench: BENCH, metric: `${driver}: replayed (duplicates)`, value: replays[driver]!.perSecond, unit: 'req/s', note: `errors ${replays[driver]!.errors}` },
         );
       }

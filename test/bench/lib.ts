@@ -77,7 +77,11 @@ export interface BlastRequest {
  * costs the client less than fetch, so the server is what is measured); returns the rate, the
  * sorted latencies and the count of failures (no answer, or a status of 300 or more).
  */
-export async function blast(total: number, concurrency: number, make: (i: number) => BlastRequest): Promise<{ perSecond: number; latencies: number[]; errors: number; elapsedS: number }> {
+export async function blast(
+  total: number,
+  concurrency: number,
+  make: (i: number) => BlastRequest,
+): Promise<{ perSecond: number; latencies: number[]; errors: number; elapsedS: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   let next = 0;
   let errors = 0;

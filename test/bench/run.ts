@@ -8,7 +8,9 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const only = process.argv.slice(2);
 
 async function main(): Promise<void> {
-  const files = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).sort();
+  const files = readdirSync(here)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .sort();
   const rows: Row[] = [];
   const failures: string[] = [];
   for (const file of files) {

@@ -25,7 +25,14 @@ describe('bot activities', () => {
   });
 
   it('reads the text of hero cards and their buttons', () => {
-    const activity = { attachments: [{ contentType: 'application/vnd.microsoft.card.hero', content: { title: 'Returns', text: '30 days, free.', buttons: [{ type: 'imBack', title: 'Print a label', value: 'label' }] } }] };
+    const activity = {
+      attachments: [
+        {
+          contentType: 'application/vnd.microsoft.card.hero',
+          content: { title: 'Returns', text: '30 days, free.', buttons: [{ type: 'imBack', title: 'Print a label', value: 'label' }] },
+        },
+      ],
+    };
     expect(textOf({ text: 'Here:', ...activity })).toBe('Here:\nReturns\n30 days, free.');
     expect(quickRepliesOf(activity)).toEqual([{ title: 'Print a label', payload: 'label' }]);
   });

@@ -53,7 +53,15 @@ describe('bridge config', () => {
   it('lists every problem in one error', () => {
     let error: unknown;
     try {
-      configFromEnv({ BRIDGE_PORT: '70000', BRIDGE_STORE: 'mysql://x', GATEWAY_URL: 'ftp://x', AFTER_AGENT: 'later', ALLOWED_ORIGINS: 'https://a.example/path', BRIDGE_API_KEY: 'short', GATEWAY_RPS: '0' });
+      configFromEnv({
+        BRIDGE_PORT: '70000',
+        BRIDGE_STORE: 'mysql://x',
+        GATEWAY_URL: 'ftp://x',
+        AFTER_AGENT: 'later',
+        ALLOWED_ORIGINS: 'https://a.example/path',
+        BRIDGE_API_KEY: 'short',
+        GATEWAY_RPS: '0',
+      });
     } catch (e) {
       error = e;
     }

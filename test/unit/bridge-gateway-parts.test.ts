@@ -7,17 +7,55 @@ import { backoff, nextAttempt } from '../../bot-bridge/outbox';
 describe('normalizeEvent', () => {
   it('reads the Chat Gateway v1 events', () => {
     expect(normalizeEvent({ eventType: 'QUEUED', data: { queueId: 'support', queueName: 'Support' } })).toEqual({ type: 'queued', queueId: 'support', queueName: 'Support' });
-    expect(normalizeEvent({ eventType: 'MEMBERS_CHANGED', data: { memberType: 'agent', change: 'left', id: 'a1' } })).toEqual({ type: 'member', memberType: 'agent', change: 'left', id: 'a1', name: null });
-    expect(normalizeEvent({ eventType: 'MESSAGE', data: { isEcho: false, sender: { id: 'a1', type: 'agent' }, text: 'Hi' } })).toEqual({ type: 'message', isEcho: false, senderType: 'agent', senderId: 'a1', text: 'Hi', name: null });
-    expect(normalizeEvent({ eventType: 'ACTIVITY', data: { name: 'typing', value: { users: [{ id: 'a1', type: 'agent' }, { id: 'u', type: 'user' }] } } })).toEqual({ type: 'typing', agentIds: ['a1'] });
+    expect(normalizeEvent({ eventType: 'MEMBERS_CHANGED', data: { memberType: 'agent', change: 'left', id: 'a1' } })).toEqual({
+      type: 'member',
+      memberType: 'agent',
+      change: 'left',
+      id: 'a1',
+      name: null,
+    });
+    expect(normalizeEvent({ eventType: 'MESSAGE', data: { isEcho: false, sender: { id: 'a1', type: 'agent' }, text: 'Hi' } })).toEqual({
+      type: 'message',
+      isEcho: false,
+      senderType: 'agent',
+      senderId: 'a1',
+      text: 'Hi',
+      name: null,
+    });
+    expect(
+      normalizeEvent({
+        eventType: 'ACTIVITY',
+        data: {
+          name: 'typing',
+          value: {
+            users: [
+              { id: 'a1', type: 'agent' },
+              { id: 'u', type: 'user' },
+            ],
+          },
+        },
+      }),
+    ).toEqual({ type: 'typing', agentIds: ['a1'] });
     expect(normalizeEvent({ eventType: 'ACTIVITY', data: { name: 'typing', value: { users: [] } } })).toEqual({ type: 'typing', agentIds: [] });
     expect(normalizeEvent({ eventType: 'TRANSFER' })).toEqual({ type: 'transfer' });
     expect(normalizeEvent({ eventType: 'CONVERSATION_UPDATE', data: { state: 'idle' } })).toEqual({ type: 'conversation', state: 'idle', user: null });
   });
 
   it('reads the older Chat API v2 flat events', () => {
-    expect(normalizeEvent({ eventType: 'AGENT_JOINED', agentId: 'cmalutan', agentName: 'Cosmin,Malutan', timestamp: 1 })).toEqual({ type: 'member', memberType: 'agent', change: 'joined', id: 'cmalutan', name: 'Cosmin,Malutan' });
-    expect(normalizeEvent({ eventType: 'TEXT', agentId: 'a1', message: 'Hello' })).toMatchObject({ type: 'message', isEcho: false, senderType: 'agent', senderId: 'a1', text: 'Hello' });
+    expect(normalizeEvent({ eventType: 'AGENT_JOINED', agentId: 'cmalutan', agentName: 'Cosmin,Malutan', timestamp: 1 })).toEqual({
+      type: 'member',
+      memberType: 'agent',
+      change: 'joined',
+      id: 'cmalutan',
+      name: 'Cosmin,Malutan',
+    });
+    expect(normalizeEvent({ eventType: 'TEXT', agentId: 'a1', message: 'Hello' })).toMatchObject({
+      type: 'message',
+      isEcho: false,
+      senderType: 'agent',
+      senderId: 'a1',
+      text: 'Hello',
+    });
   });
 
   it('ignores what it does not know, without failing', () => {
@@ -29,8 +67,12 @@ describe('normalizeEvent', () => {
 
 describe('problemMessage', () => {
   it('finds the message in each of the vendor error shapes', () => {
-    expect(problemMessage({ message: 'Internal error.', errors: [{ code: 'invalid_queue', message: 'Queue ID 112 is invalid.' }] }, 400)).toBe('400: Internal error.; Queue ID 112 is invalid.');
-    expect(problemMessage({ message: 'Bad', errors: { code: 'invalid_json_object', message: 'Invalid authorType' }, referenceId: 'abc' }, 400)).toBe('400: Bad; Invalid authorType; (ref abc)');
+    expect(problemMessage({ message: 'Internal error.', errors: [{ code: 'invalid_queue', message: 'Queue ID 112 is invalid.' }] }, 400)).toBe(
+      '400: Internal error.; Queue ID 112 is invalid.',
+    );
+    expect(problemMessage({ message: 'Bad', errors: { code: 'invalid_json_object', message: 'Invalid authorType' }, referenceId: 'abc' }, 400)).toBe(
+      '400: Bad; Invalid authorType; (ref abc)',
+    );
     expect(problemMessage({ message: 'Resource not found', errors: ['Conversation x does not exist'] }, 404)).toBe('404: Resource not found; Conversation x does not exist');
     expect(problemMessage('<html>', 502)).toBe('HTTP 502');
   });

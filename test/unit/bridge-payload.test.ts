@@ -128,7 +128,10 @@ describe('history', () => {
   it('takes customer and bot texts from the transcript, in order, with the options the bot offered', () => {
     const entries = [
       entry(1, 'ParticipantJoined', 'Customer', '1'),
-      entry(2, 'Text', 'External', 'bot', 'Hi!', [{ title: 'Opening hours', payload: 'hours' }, { title: 'Returns', payload: 'returns' }]),
+      entry(2, 'Text', 'External', 'bot', 'Hi!', [
+        { title: 'Opening hours', payload: 'hours' },
+        { title: 'Returns', payload: 'returns' },
+      ]),
       entry(3, 'Text', 'Customer', '1', 'hours'),
       entry(4, 'Notice', 'External', '0', 'system line'),
       entry(5, 'Text', 'External', 'bot', 'We open at 8.'),
@@ -152,7 +155,13 @@ describe('history', () => {
   });
 
   it('counts the user texts it sends (reconciling sends needs them)', () => {
-    expect(countUserTexts([{ authorType: 'user', text: 'ok' }, { authorType: 'bot', text: 'ok' }, { authorType: 'user', text: 'ok' }])).toEqual({ [textHash('ok')]: 2 });
+    expect(
+      countUserTexts([
+        { authorType: 'user', text: 'ok' },
+        { authorType: 'bot', text: 'ok' },
+        { authorType: 'user', text: 'ok' },
+      ]),
+    ).toEqual({ [textHash('ok')]: 2 });
   });
 });
 
@@ -162,7 +171,14 @@ describe('conversationRequest', () => {
     const h = newHandover(1, 'ref', 'billing', {}, null);
     expect(conversationRequest(s, h, 'ch-1', [{ authorType: 'user', text: 'hi' }], 'ref')).toEqual({
       channelId: 'ch-1',
-      user: { name: 'Chris', email: 'c@example.com', additionalProperties: [{ key: REFERENCE_KEY, value: 'ref' }, { key: 'email', value: 'c@example.com' }] },
+      user: {
+        name: 'Chris',
+        email: 'c@example.com',
+        additionalProperties: [
+          { key: REFERENCE_KEY, value: 'ref' },
+          { key: 'email', value: 'c@example.com' },
+        ],
+      },
       assignment: { type: 'queue', id: 'billing' },
       history: { messages: [{ authorType: 'user', text: 'hi' }] },
     });

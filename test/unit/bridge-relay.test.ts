@@ -70,7 +70,13 @@ describe('relay', () => {
   });
 
   it('treats TRANSFER, then left and joined, as a new agent, not the end', () => {
-    const r = run(session(), [[joined('a1'), { agentName: 'Kristi' }], { type: 'transfer' }, leftEv('a1'), { type: 'queued', queueId: 'billing', queueName: 'Billing' }, [joined('a2'), { agentName: 'Bob' }]]);
+    const r = run(session(), [
+      [joined('a1'), { agentName: 'Kristi' }],
+      { type: 'transfer' },
+      leftEv('a1'),
+      { type: 'queued', queueId: 'billing', queueName: 'Billing' },
+      [joined('a2'), { agentName: 'Bob' }],
+    ]);
     expect(r.happenings.map((h) => h.type)).toEqual(['agent-joined', 'transfer', 'agent-left', 'queued', 'agent-joined']);
     expect(r.happenings[2]).toMatchObject({ transfer: true });
     expect(r.happenings[4]).toMatchObject({ again: true, agent: { name: 'Bob', participantId: '3' } });
@@ -132,7 +138,11 @@ describe('deliver', () => {
   const ctx = { texts: DEFAULT_TEXTS, botName: 'Assistant', at: 42 };
 
   it('shows a widget customer entries with keys derived from the event', () => {
-    const r = run(session('handover'), [[{ type: 'queued', queueId: 'support', queueName: 'Support' }, { queuePosition: 1 }], [joined('a1'), { agentName: 'Kristi' }], say('a1', 'Hello')]);
+    const r = run(session('handover'), [
+      [{ type: 'queued', queueId: 'support', queueName: 'Support' }, { queuePosition: 1 }],
+      [joined('a1'), { agentName: 'Kristi' }],
+      say('a1', 'Hello'),
+    ]);
     const out = deliver(r.session, r.happenings, 'ev:e1', ctx);
     expect(out.jobs).toEqual([]);
     expect(out.entries).toEqual([
@@ -157,14 +167,24 @@ describe('deliver', () => {
       ['Notice', 'External', DEFAULT_TEXTS.agentLeftBackToBot],
       ['ParticipantJoined', 'External', undefined],
     ]);
-    expect(out.jobs).toEqual([expect.objectContaining({ kind: 'bot.send', data: expect.objectContaining({ activity: expect.objectContaining({ name: 'handoff.status', value: { state: 'completed' } }) }) })]);
+    expect(out.jobs).toEqual([
+      expect.objectContaining({
+        kind: 'bot.send',
+        data: expect.objectContaining({ activity: expect.objectContaining({ name: 'handoff.status', value: { state: 'completed' } }) }),
+      }),
+    ]);
   });
 
   it('turns the same happenings into callbacks for a generic-API bot', () => {
     const r = run(session('handover', 'api'), [[joined('a1'), { agentName: 'Kristi' }], say('a1', 'Hello'), leftEv('a1')]);
     const out = deliver(r.session, r.happenings, 'ev:e2', ctx);
     expect(out.entries).toEqual([]);
-    expect(out.jobs.filter((j) => j.kind === 'callback.send').map((j) => (j.data.event as { type: string }).type)).toEqual(['agent.joined', 'message', 'agent.left', 'handover.completed']);
+    expect(out.jobs.filter((j) => j.kind === 'callback.send').map((j) => (j.data.event as { type: string }).type)).toEqual([
+      'agent.joined',
+      'message',
+      'agent.left',
+      'handover.completed',
+    ]);
     expect(out.jobs.find((j) => j.kind === 'gateway.leave')).toBeDefined();
     expect(new Set(out.jobs.map((j) => j.key)).size).toBe(out.jobs.length);
   });

@@ -3,7 +3,12 @@ import { ContactCenter } from '../../demo/contact-center/core/contact-center';
 import type { ContactCenterEvent } from '../../demo/contact-center/core/types';
 
 const make = () => {
-  const cc = new ContactCenter(new Map([['support', { id: 'support', name: 'Support' }], ['billing', { id: 'billing', name: 'Billing' }]]));
+  const cc = new ContactCenter(
+    new Map([
+      ['support', { id: 'support', name: 'Support' }],
+      ['billing', { id: 'billing', name: 'Billing' }],
+    ]),
+  );
   const events: ContactCenterEvent['type'][] = [];
   cc.on((e) => events.push(e.type));
   const open = (name: string, queueId = 'support') => cc.open({ source: 'customer-chat', contactCenterId: 'cc', queueId, customerName: name });

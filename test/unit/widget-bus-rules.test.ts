@@ -33,11 +33,7 @@ describe('customer:set-info', () => {
 
   it('takes keys under 100 characters and values under 500, discarding the rest with the exact warnings', () => {
     const log = logger();
-    const result = mergeCustomerInfo(
-      {},
-      { ['k'.repeat(99)]: 'ok', ['k'.repeat(100)]: 'too long key', short: 'v'.repeat(499), long: 'v'.repeat(500), number: 12345 },
-      log,
-    );
+    const result = mergeCustomerInfo({}, { ['k'.repeat(99)]: 'ok', ['k'.repeat(100)]: 'too long key', short: 'v'.repeat(499), long: 'v'.repeat(500), number: 12345 }, log);
     expect(Object.keys(result).sort()).toEqual(['k'.repeat(99), 'number', 'short'].sort());
     expect(log.warnings).toEqual([
       `Customer info {"${'k'.repeat(100)}":"too long key"} key is too big and will be discarded`,
@@ -78,7 +74,7 @@ describe('chat:set-variables', () => {
 
   it('discards keys that do not match the pattern, with the exact warning', () => {
     const log = logger();
-    expect(mergeVariables({}, { options: 'x', '_bad key': 'x', ['_' + 'k'.repeat(255)]: 'x', '_': 'x' }, log)).toEqual({});
+    expect(mergeVariables({}, { options: 'x', '_bad key': 'x', ['_' + 'k'.repeat(255)]: 'x', _: 'x' }, log)).toEqual({});
     expect(log.warnings).toEqual([
       'Customer variable: provided variable options does not match the expected pattern or its chars exceeded the max length of 255. It will be discarded',
       'Customer variable: provided variable _bad key does not match the expected pattern or its chars exceeded the max length of 255. It will be discarded',

@@ -87,15 +87,8 @@ describe('the chatApp facade', () => {
     core.attach((topic, data) => published.push([topic, data]));
     const unmount = vi.fn();
     const app = createChatApp(core.bus, unmount);
-    const result = app
-      .setCustomerInfo!({ a: 1 })
-      .resetCustomerInfo!()
-      .setCustomerLanguage!('pt')
-      .setVariables!({ _x: 'y' })
-      .setInvitationQuickReplies!(['A'])
-      .setNotificationSoundToggle!(false)
-      .startChat!()
-      .endChat!();
+    const result = app.setCustomerInfo!({ a: 1 }).resetCustomerInfo!().setCustomerLanguage!('pt').setVariables!({ _x: 'y' }).setInvitationQuickReplies!(['A'])
+      .setNotificationSoundToggle!(false).startChat!().endChat!();
     expect(result).toBe(app);
     expect(published).toEqual([
       ['customer:set-info', { a: 1 }],
@@ -117,20 +110,25 @@ describe('the chatApp facade', () => {
     core.attach((topic, data) => topic === 'chat:set-proxy' && proxy.set(data));
     const app = createChatApp(core.bus, () => {});
     const calls: unknown[][] = [];
-    const record = (name: string) => (...args: unknown[]) => calls.push([name, ...args]);
-    expect(app.setProxy!({
-      onAppStart: record('start'),
-      onAppEnd: record('end'),
-      onOpenInvitation: record('invitation'),
-      onOpenOnlineForm: record('preChat'),
-      onOpenChat: record('chat'),
-      onOpenOfflineForm: record('offline'),
-      onCustomerInfoSent: record('info'),
-      onSessionCreated: record('session'),
-      onSessionEnd: record('sessionEnd'),
-      onSessionError: record('error'),
-      onAppStartTypo: record('never'),
-    })).toBe(app);
+    const record =
+      (name: string) =>
+      (...args: unknown[]) =>
+        calls.push([name, ...args]);
+    expect(
+      app.setProxy!({
+        onAppStart: record('start'),
+        onAppEnd: record('end'),
+        onOpenInvitation: record('invitation'),
+        onOpenOnlineForm: record('preChat'),
+        onOpenChat: record('chat'),
+        onOpenOfflineForm: record('offline'),
+        onCustomerInfoSent: record('info'),
+        onSessionCreated: record('session'),
+        onSessionEnd: record('sessionEnd'),
+        onSessionError: record('error'),
+        onAppStartTypo: record('never'),
+      }),
+    ).toBe(app);
     const emit = (topic: string, data: unknown) => proxy.notify(topic, data);
     emit('chat:ready', null);
     emit('chat:phase-changed', { from: 'closed', to: 'invitation' });
@@ -160,7 +158,12 @@ describe('the chatApp facade', () => {
     const errors: string[] = [];
     const proxy = createProxy({ error: (m) => errors.push(m) });
     const seen: string[] = [];
-    proxy.set({ onAppStart: () => { throw new Error('page bug'); }, onSessionEnd: (r: unknown) => seen.push(String(r)) });
+    proxy.set({
+      onAppStart: () => {
+        throw new Error('page bug');
+      },
+      onSessionEnd: (r: unknown) => seen.push(String(r)),
+    });
     proxy.notify('chat:ready', null);
     proxy.notify('chat:ended', { reason: 'user' });
     expect(seen).toEqual(['user']);

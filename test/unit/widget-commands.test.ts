@@ -25,7 +25,12 @@ function server(script: ChatScript = SCRIPT) {
   const transcript: WireEntry[] = [];
   let requestAnswer: Promise<{ id: string }> | null = null;
   const add = (type: string, who: string, extra: Partial<WireEntry> = {}) =>
-    transcript.push({ index: transcript.length + 1, type, from: { nickname: who === 'Agent' ? 'Kristi' : who === 'External' ? 'FAQ bot' : 'Chris', participantId: who, type: who }, ...extra });
+    transcript.push({
+      index: transcript.length + 1,
+      type,
+      from: { nickname: who === 'Agent' ? 'Kristi' : who === 'External' ? 'FAQ bot' : 'Chris', participantId: who, type: who },
+      ...extra,
+    });
   const client: ChatApiClient = {
     chatScript: async () => (calls.push('script'), script),
     requestChat: async () => {
@@ -226,7 +231,19 @@ describe('a chat request lost with its page', () => {
       rev: 3,
       phase: 'chatWindow',
       open: true,
-      chat: { id: null, requestId: 'r-gone', status: 'requesting', lastIndex: 0, agent: null, agentsSeen: 0, queuePosition: null, startedAt, startedBy: 'user', ending: null, endReason: null },
+      chat: {
+        id: null,
+        requestId: 'r-gone',
+        status: 'requesting',
+        lastIndex: 0,
+        agent: null,
+        agentsSeen: 0,
+        queuePosition: null,
+        startedAt,
+        startedBy: 'user',
+        ending: null,
+        endReason: null,
+      },
       outbox: [{ id: 'm1', text: 'Hello?', at: startedAt, status: 'sending', attempts: 0 }],
     });
     const w = setup({ store });

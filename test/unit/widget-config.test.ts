@@ -32,10 +32,7 @@ describe('readConfig', () => {
   it('gives one clear error per problem and no config', () => {
     const { error } = spies();
     expect(readConfig({}, undefined)).toBeNull();
-    expect(error.mock.calls.map((c) => c[0])).toEqual([
-      expect.stringMatching(/"domain" is required/),
-      expect.stringMatching(/"contactCenterId" is required/),
-    ]);
+    expect(error.mock.calls.map((c) => c[0])).toEqual([expect.stringMatching(/"domain" is required/), expect.stringMatching(/"contactCenterId" is required/)]);
   });
 
   it.each([

@@ -251,7 +251,13 @@ describe('the bot coming back after the agent', () => {
   it('says once that the agent left, and does not announce the bot again', () => {
     const bot = (index: number, type: string, extra: Partial<WireEntry> = {}) => entry(index, type, 'External', extra);
     let s = applyEntries(chatState(), [bot(3, 'ParticipantJoined'), bot(4, 'Text', { text: 'Hi, I am the assistant' })]).state;
-    s = applyEntries(s, [entry(5, 'ParticipantJoined', 'Agent'), entry(6, 'ParticipantLeft', 'Agent'), bot(7, 'Notice', { text: 'Back with the bot', notice: { event: 'returned-to-bot' } }), bot(8, 'ParticipantJoined'), bot(9, 'Text', { text: 'Welcome back!' })]).state;
+    s = applyEntries(s, [
+      entry(5, 'ParticipantJoined', 'Agent'),
+      entry(6, 'ParticipantLeft', 'Agent'),
+      bot(7, 'Notice', { text: 'Back with the bot', notice: { event: 'returned-to-bot' } }),
+      bot(8, 'ParticipantJoined'),
+      bot(9, 'Text', { text: 'Welcome back!' }),
+    ]).state;
     s = afterAgentLeft(s, 'Chatting', [{ type: 'Customer' }, { type: 'External' }]).state;
     const keys = s.transcript.filter((i) => i.kind === 'system').map((i) => (i as { key: string }).key);
     expect(keys).toEqual(['chatEstablished', 'chatEstablishedName', 'agentDisconnected']);

@@ -122,7 +122,9 @@ export async function botChannel(app: FastifyInstance, opts: BotChannelOptions):
     if (!activity || typeof activity.type !== 'string') throw new ChannelError(400, 'BadArgument', 'The body must be an activity with a "type"');
     const session = await sessionOf(request);
     const id = randomUUID();
-    const from = botOf(typeof obj(activity.from)?.name === 'string' && (obj(activity.from)!.name as string).trim() ? (obj(activity.from)!.name as string).slice(0, 100) : config.bot.name);
+    const from = botOf(
+      typeof obj(activity.from)?.name === 'string' && (obj(activity.from)!.name as string).trim() ? (obj(activity.from)!.name as string).slice(0, 100) : config.bot.name,
+    );
     const count = (result: string) => metrics.botActivities.inc({ type: activity.type as string, result });
 
     if (session.state === 'ended') {

@@ -23,8 +23,7 @@ type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
 export function chatView(session: Session, botName: string) {
   const h = session.handover;
-  const state =
-    session.state === 'ended' ? 'Idle' : session.state === 'bot' || (session.state === 'agent' && h?.agent) ? 'Chatting' : 'WaitingForAgent';
+  const state = session.state === 'ended' ? 'Idle' : session.state === 'bot' || (session.state === 'agent' && h?.agent) ? 'Chatting' : 'WaitingForAgent';
   const participants = [];
   if (session.endedReason !== 'customer' && session.endedReason !== 'timeout') participants.push(customerOf(session));
   if (session.state === 'bot') participants.push(botOf(botName));

@@ -17,7 +17,9 @@ const CLAIM_FRESH_MS = 60_000;
 export function openHandoverKey(apiKey: string, user: GatewayUser, extra: Record<string, Primitive>, callbackUrl: string): string | null {
   const customer = user.userId ?? (extra.id !== undefined ? String(extra.id) : undefined) ?? user.email?.toLowerCase();
   if (!customer) return null;
-  return createHash('sha256').update(JSON.stringify([createHash('sha256').update(apiKey).digest('hex'), customer, callbackUrl])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([createHash('sha256').update(apiKey).digest('hex'), customer, callbackUrl]))
+    .digest('hex');
 }
 
 /**

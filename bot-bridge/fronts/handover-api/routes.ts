@@ -72,7 +72,8 @@ export function parseUser(raw: unknown): { user: GatewayUser; extra: Record<stri
       if (!Array.isArray(value)) throw bad('"user.additionalProperties" must be an array of { key, value }');
       for (const [i, p] of value.entries()) {
         const prop = typeof p === 'object' && p !== null ? (p as Json) : null;
-        if (!prop || typeof prop.key !== 'string' || !prop.key || typeof prop.value !== 'string') throw bad(`"user.additionalProperties[${i}]" must be { key: string, value: string }`);
+        if (!prop || typeof prop.key !== 'string' || !prop.key || typeof prop.value !== 'string')
+          throw bad(`"user.additionalProperties[${i}]" must be { key: string, value: string }`);
         extra[prop.key.slice(0, 255)] = prop.value.slice(0, 4000);
       }
     } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
@@ -181,11 +182,7 @@ export async function handoverApi(app: FastifyInstance, opts: HandoverApiOptions
     // the id once, and creating a session with an id that exists creates nothing. Without one, the
     // customer and callback URL pick the id of their open handover (open-handover.ts).
     const derived = idempotencyKey ? null : openHandoverKey(config.apiKey ?? '', user, extra, url);
-    const id = idempotencyKey
-      ? await store.claimSetting(`idempotency:${idempotencyKey}`, randomUUID())
-      : derived
-        ? await openHandoverId(store, derived)
-        : randomUUID();
+    const id = idempotencyKey ? await store.claimSetting(`idempotency:${idempotencyKey}`, randomUUID()) : derived ? await openHandoverId(store, derived) : randomUUID();
     const existing = await store.getSession(id);
     if (existing) return reply.code(202).send(view(existing));
     const available = await deps.availability.check(queue ?? config.gateway.queueId);

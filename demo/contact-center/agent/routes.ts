@@ -126,10 +126,7 @@ export async function agentApi(app: FastifyInstance, opts: AgentOptions): Promis
   // ---- the console page ----
   const serveFile = (reply: FastifyReply, file: string) => {
     if (!existsSync(file)) {
-      return reply
-        .code(503)
-        .type('text/plain; charset=utf-8')
-        .send('The agent console is not built yet. Run `npm run build` (npm run emulator builds it on start).');
+      return reply.code(503).type('text/plain; charset=utf-8').send('The agent console is not built yet. Run `npm run build` (npm run emulator builds it on start).');
     }
     reply.header('content-security-policy', "default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'");
     return reply.type(TYPES[extname(file)] ?? 'application/octet-stream').send(readFileSync(file));

@@ -92,6 +92,6 @@ export function installFaults(app: FastifyInstance): Fault[] {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    injectedFault?: Fault;
+    injectedFault?: Fault | undefined;
   }
 }

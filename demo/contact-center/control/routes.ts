@@ -85,9 +85,7 @@ export async function controlApi(app: FastifyInstance, opts: ControlOptions): Pr
   app.get('/event-log', async (request: FastifyRequest<{ Querystring: { conversationId?: string; eventType?: string } }>) => {
     const { conversationId, eventType } = request.query;
     return {
-      events: delivery.log.filter(
-        (e) => (!conversationId || e.conversationId === conversationId) && (!eventType || e.eventType === eventType),
-      ),
+      events: delivery.log.filter((e) => (!conversationId || e.conversationId === conversationId) && (!eventType || e.eventType === eventType)),
     };
   });
 

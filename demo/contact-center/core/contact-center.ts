@@ -1,19 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError } from './errors';
-import type {
-  Agent,
-  Author,
-  ContactCenterEvent,
-  EndReason,
-  Entry,
-  HistoryMessage,
-  Interaction,
-  Participant,
-  Primitive,
-  Queue,
-  QuickReply,
-  Source,
-} from './types';
+import type { Agent, Author, ContactCenterEvent, EndReason, Entry, HistoryMessage, Interaction, Participant, Primitive, Queue, QuickReply, Source } from './types';
 
 const SYSTEM: Participant = { nickname: 'System', participantId: '0', type: 'External' };
 
@@ -213,9 +200,7 @@ export class ContactCenter {
   }
 
   waiting(queueId: string): Interaction[] {
-    return [...this.interactions.values()]
-      .filter((i) => i.state === 'queued' && i.queueId === queueId)
-      .sort((a, b) => a.queuedAt - b.queuedAt || a.seq - b.seq);
+    return [...this.interactions.values()].filter((i) => i.state === 'queued' && i.queueId === queueId).sort((a, b) => a.queuedAt - b.queuedAt || a.seq - b.seq);
   }
 
   clear(): void {

@@ -259,4 +259,3 @@ declare module 'fastify' {
     contactCenterId?: string;
   }
 }
-

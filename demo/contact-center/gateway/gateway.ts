@@ -55,7 +55,7 @@ export interface GatewayParticipant {
 export interface PostAgentAssignment {
   type: 'webhook';
   id: string;
-  configuration?: { notifyChannelWebhookIfExists?: string; maxTotalMinutes?: number; userTimeoutInMinutes?: number };
+  configuration?: { notifyChannelWebhookIfExists?: string | undefined; maxTotalMinutes?: number | undefined; userTimeoutInMinutes?: number | undefined };
 }
 
 export interface Conversation {
@@ -270,4 +270,3 @@ export class Gateway {
     void this.delivery.send(webhook.uri, event);
   }
 }
-

@@ -33,12 +33,9 @@ export const notFound = (type: string, id: string) =>
     errors: [`${type} ${id} does not exist`],
   });
 
-export const invalid = (message: string, code = 'invalid_parameter') =>
-  new GatewayProblem(400, { message, errors: [{ code, message }], referenceId: referenceId() });
+export const invalid = (message: string, code = 'invalid_parameter') => new GatewayProblem(400, { message, errors: [{ code, message }], referenceId: referenceId() });
 
 /** POST …/messages answers a bad body with a single error object, not an array. */
-export const badMessage = (message: string) =>
-  new GatewayProblem(400, { message, errors: { code: 'invalid_json_object', message }, referenceId: referenceId() });
+export const badMessage = (message: string) => new GatewayProblem(400, { message, errors: { code: 'invalid_json_object', message }, referenceId: referenceId() });
 
-export const conflict = (message: string) =>
-  new GatewayProblem(409, { message, errors: [{ code: 'invalid_state', message }] });
+export const conflict = (message: string) => new GatewayProblem(409, { message, errors: [{ code: 'invalid_state', message }] });

@@ -64,7 +64,11 @@ export async function chatGatewayApi(app: FastifyInstance, opts: GatewayOptions)
     if (version !== WEBHOOK_VERSION) throw invalid(`version must be "${WEBHOOK_VERSION}"`);
     return { id, name, uri, version };
   };
-  const webhook = (id: string) => gateway.webhooks.get(id) ?? (() => { throw notFound('WebHook', id); })();
+  const webhook = (id: string) =>
+    gateway.webhooks.get(id) ??
+    (() => {
+      throw notFound('WebHook', id);
+    })();
 
   app.get('/webhooks', async (request: Req, reply) => {
     hal(reply);
@@ -117,7 +121,11 @@ export async function chatGatewayApi(app: FastifyInstance, opts: GatewayOptions)
     if (!cc.queues.has(queueId)) throw invalid(`Queue ID ${queueId} is invalid.`, 'invalid_queue');
     return { id, name, type, webHookId, routingOptions: { type: 'queue', id: queueId } };
   };
-  const channel = (id: string) => gateway.channels.get(id) ?? (() => { throw notFound('Channel', id); })();
+  const channel = (id: string) =>
+    gateway.channels.get(id) ??
+    (() => {
+      throw notFound('Channel', id);
+    })();
 
   app.get('/channels', async (request: Req, reply) => {
     hal(reply);

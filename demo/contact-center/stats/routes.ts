@@ -118,20 +118,17 @@ export async function statsApi(app: FastifyInstance, opts: StatsOptions): Promis
     if (wantsXml(request)) return reply.type('application/xml').send(xml('schedule', scheduleFields()));
     return { schedule: { ...scheduleFields(), 'week-days': availability.schedule.weekDays } };
   });
-  app.get(
-    '/api/provisioning/schedules/:id/status',
-    async (request: FastifyRequest<{ Params: { id: string }; Querystring: { utctime?: string; offset?: string } }>, reply) => {
-      if (request.params.id !== availability.schedule.id) return reply.code(404).send({ error: `No schedule with id "${request.params.id}"` });
-      const { utctime, offset } = request.query;
-      if ((utctime !== undefined && !/^\d+$/.test(utctime)) || (offset !== undefined && !/^-?\d+$/.test(offset))) {
-        return reply.code(400).send({ error: 'utctime must be epoch milliseconds and offset seconds' });
-      }
-      const at = new Date((utctime ? Number(utctime) : Date.now()) + Number(offset ?? 0) * 1000);
-      const explicitTime = utctime !== undefined || offset !== undefined;
-      const status = !explicitTime && availability.scheduleOverride !== null ? (availability.scheduleOverride ? OPEN : CLOSED) : scheduleStatus(availability.schedule, at);
-      const fields = { id: availability.schedule.id, status, label: status === OPEN ? 'OPEN' : 'CLOSED' };
-      if (wantsXml(request)) return reply.type('application/xml').send(xml('schedule-status', fields));
-      return fields;
-    },
-  );
+  app.get('/api/provisioning/schedules/:id/status', async (request: FastifyRequest<{ Params: { id: string }; Querystring: { utctime?: string; offset?: string } }>, reply) => {
+    if (request.params.id !== availability.schedule.id) return reply.code(404).send({ error: `No schedule with id "${request.params.id}"` });
+    const { utctime, offset } = request.query;
+    if ((utctime !== undefined && !/^\d+$/.test(utctime)) || (offset !== undefined && !/^-?\d+$/.test(offset))) {
+      return reply.code(400).send({ error: 'utctime must be epoch milliseconds and offset seconds' });
+    }
+    const at = new Date((utctime ? Number(utctime) : Date.now()) + Number(offset ?? 0) * 1000);
+    const explicitTime = utctime !== undefined || offset !== undefined;
+    const status = !explicitTime && availability.scheduleOverride !== null ? (availability.scheduleOverride ? OPEN : CLOSED) : scheduleStatus(availability.schedule, at);
+    const fields = { id: availability.schedule.id, status, label: status === OPEN ? 'OPEN' : 'CLOSED' };
+    if (wantsXml(request)) return reply.type('application/xml').send(xml('schedule-status', fields));
+    return fields;
+  });
 }

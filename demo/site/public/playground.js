@@ -18,13 +18,25 @@
       show('console.' + level, String(arguments[0]));
     };
   });
-  var EVENTS = ['customer:info-sent', 'chat:phase-changed', 'chat:message-received', 'chat:ended', 'chat:unread-changed', 'chat:error', 'chat:ready', 'chat:session-created', 'chat:closed'];
+  var EVENTS = [
+    'customer:info-sent',
+    'chat:phase-changed',
+    'chat:message-received',
+    'chat:ended',
+    'chat:unread-changed',
+    'chat:error',
+    'chat:ready',
+    'chat:session-created',
+    'chat:closed',
+  ];
   window.__8x8Chat = {
     domain: demo.emulatorUrl,
     contactCenterId: demo.contactCenterId,
     onInit: function (bus, chatApp) {
       EVENTS.forEach(function (topic) {
-        bus.subscribe(topic, function (data) { show('event', topic, data); });
+        bus.subscribe(topic, function (data) {
+          show('event', topic, data);
+        });
       });
       document.querySelectorAll('[data-publish]').forEach(function (button) {
         button.addEventListener('click', function () {
@@ -35,7 +47,12 @@
             var value = document.getElementById(source).value;
             if (button.hasAttribute('data-raw')) data = value;
             else {
-              try { data = JSON.parse(value); } catch (e) { show('console.error', 'Not JSON: ' + value); return; }
+              try {
+                data = JSON.parse(value);
+              } catch (e) {
+                show('console.error', 'Not JSON: ' + value);
+                return;
+              }
             }
           }
           show('publish', topic, data);
@@ -53,7 +70,9 @@
       window.parleyDemo = { bus: bus, chatApp: chatApp };
     },
   };
-  document.getElementById('clear').addEventListener('click', function () { list.textContent = ''; });
+  document.getElementById('clear').addEventListener('click', function () {
+    list.textContent = '';
+  });
   var agent = document.getElementById('agent-console');
   agent.href = demo.emulatorUrl + '/agent';
   agent.target = '_blank';

@@ -10,7 +10,7 @@
     tenant: 'demo',
     channel: 'web',
     onInit: function (bus, chatApp) {
-      bus.publish('customer:set-info', { 'Signed in': false, 'Cart items': 2, 'Page': location.pathname });
+      bus.publish('customer:set-info', { 'Signed in': false, 'Cart items': 2, Page: location.pathname });
       document.getElementById('help').addEventListener('click', function () {
         bus.publish('chat:trigger-chat-window');
       });

@@ -30,7 +30,14 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-type Msg = { index: number; type: string; text?: string; from: { type: string; nickname: string }; quickReplies?: { payload: string }[]; notice?: { event?: string; queueName?: string } };
+type Msg = {
+  index: number;
+  type: string;
+  text?: string;
+  from: { type: string; nickname: string };
+  quickReplies?: { payload: string }[];
+  notice?: { event?: string; queueName?: string };
+};
 
 describe('widget chat, bot first', () => {
   it('greeting → FAQ answer → "agent" → agent with context → both ways with typing → transfer → agent leaves → the bot is back', async () => {
@@ -112,7 +119,11 @@ describe('generic handover API', () => {
     });
     expect(created.status).toBe(202);
     const id = created.body.id as string;
-    const types = () => receiver.deliveries.map((d) => d.body).filter((b) => b?.handoverId === id).map((b) => b.type as string);
+    const types = () =>
+      receiver.deliveries
+        .map((d) => d.body)
+        .filter((b) => b?.handoverId === id)
+        .map((b) => b.type as string);
     await eventually(() => expect(types()).toEqual(['handover.accepted', 'queued']), { timeoutMs: 10_000 });
 
     const interaction = (await agent.list()).find((i) => i.customer.name === 'Sky Walker')!;
@@ -123,7 +134,11 @@ describe('generic handover API', () => {
       { authorType: 'bot', text: 'Let me find someone.' },
     ]);
     await agent.accept(interaction.id, 'agent-ann', 'Ann');
-    const data = (type: string) => receiver.deliveries.map((d) => d.body).filter((b) => b?.handoverId === id && b.type === type).map((b) => b.data);
+    const data = (type: string) =>
+      receiver.deliveries
+        .map((d) => d.body)
+        .filter((b) => b?.handoverId === id && b.type === type)
+        .map((b) => b.data);
     // The agent typing reaches the bot's callback URL...
     await agent.typing(interaction.id, true);
     await eventually(() => expect(data('typing')).toEqual([{ agent: { id: 'agent-ann', name: 'Ann' }, typing: true }]));
@@ -139,7 +154,20 @@ describe('generic handover API', () => {
     await agent.accept(interaction.id, 'agent-bo', 'Bo');
     await agent.leave(interaction.id);
     await eventually(() => expect(types().at(-1)).toBe('handover.completed'), { timeoutMs: 10_000 });
-    expect(types()).toEqual(['handover.accepted', 'queued', 'agent.joined', 'typing', 'typing', 'message', 'transfer', 'agent.left', 'queued', 'agent.joined', 'agent.left', 'handover.completed']);
+    expect(types()).toEqual([
+      'handover.accepted',
+      'queued',
+      'agent.joined',
+      'typing',
+      'typing',
+      'message',
+      'transfer',
+      'agent.left',
+      'queued',
+      'agent.joined',
+      'agent.left',
+      'handover.completed',
+    ]);
     for (const d of receiver.deliveries) {
       const h = d.headers as Record<string, string>;
       expect(verifyCallback(KEY, { signature: h['x-parley-signature'], timestamp: h['x-parley-timestamp'] }, d.raw)).toBe(true);

@@ -17,10 +17,7 @@ const MESSAGES = 'POST /chat-gateway/v1/conversations/{id}/messages';
 beforeAll(async () => {
   // Webhook retries from 200 ms, doubling up to 2 s, 40 attempts: events sent while the bridge is
   // dead keep coming back for over a minute, as a real gateway's would, however slow the restart.
-  [emulator, bot] = await Promise.all([
-    startEmulatorProcess({ WEBHOOK_RETRY_BASE_MS: '200', WEBHOOK_RETRY_MAX_MS: '2000', WEBHOOK_MAX_ATTEMPTS: '40' }),
-    startBotProcess(),
-  ]);
+  [emulator, bot] = await Promise.all([startEmulatorProcess({ WEBHOOK_RETRY_BASE_MS: '200', WEBHOOK_RETRY_MAX_MS: '2000', WEBHOOK_MAX_ATTEMPTS: '40' }), startBotProcess()]);
 });
 afterAll(async () => {
   await stopAll(bridge, bot, emulator);
@@ -80,14 +77,18 @@ describe('SIGKILL mid-chat', () => {
 
     await eventually(
       async () => {
-        const atAgent = (await agent.transcript(interaction.id)).messages.filter((m: { type: string; from: { type: string } }) => m.type === 'Text' && m.from.type === 'Customer').map((m: { text: string }) => m.text);
+        const atAgent = (await agent.transcript(interaction.id)).messages
+          .filter((m: { type: string; from: { type: string } }) => m.type === 'Text' && m.from.type === 'Customer')
+          .map((m: { text: string }) => m.text);
         expect(atAgent).toEqual(customer);
       },
       { timeoutMs: 45_000, intervalMs: 250 },
     );
     await eventually(
       async () => {
-        const atCustomer = (await chat.messages(id, 1)).body.messages.filter((m: { type: string; from: { type: string } }) => m.type === 'Text' && m.from.type === 'Agent').map((m: { text: string }) => m.text);
+        const atCustomer = (await chat.messages(id, 1)).body.messages
+          .filter((m: { type: string; from: { type: string } }) => m.type === 'Text' && m.from.type === 'Agent')
+          .map((m: { text: string }) => m.text);
         // Every agent message once, in the order the agent wrote them, although the gateway
         // redelivers those of the crash on their own schedules (the redelivery hold).
         expect(atCustomer).toEqual(agentSays);

@@ -59,20 +59,26 @@ describe('two bridges, one Redis', () => {
 
     await eventually(
       async () => {
-        const atAgent = (await agent.transcript(interaction.id)).messages.filter((m: { type: string; from: { type: string } }) => m.type === 'Text' && m.from.type === 'Customer').map((m: { text: string }) => m.text);
+        const atAgent = (await agent.transcript(interaction.id)).messages
+          .filter((m: { type: string; from: { type: string } }) => m.type === 'Text' && m.from.type === 'Customer')
+          .map((m: { text: string }) => m.text);
         expect(atAgent).toEqual(customer);
       },
       { timeoutMs: 20_000 },
     );
     await eventually(
       async () => {
-        const atCustomer = (await chat.messages(id, 1)).body.messages.filter((m: { type: string; from: { type: string } }) => m.type === 'Text' && m.from.type === 'Agent').map((m: { text: string }) => m.text);
+        const atCustomer = (await chat.messages(id, 1)).body.messages
+          .filter((m: { type: string; from: { type: string } }) => m.type === 'Text' && m.from.type === 'Agent')
+          .map((m: { text: string }) => m.text);
         expect(atCustomer).toEqual(agentSays);
       },
       { timeoutMs: 20_000 },
     );
     await new Promise((r) => setTimeout(r, 1000));
-    const sends = (await http(`${emulator.url}/emulator/api/requests?since=${since}&path=/conversations/${interaction.id}/messages`)).body.requests.filter((r: { method: string }) => r.method === 'POST');
+    const sends = (await http(`${emulator.url}/emulator/api/requests?since=${since}&path=/conversations/${interaction.id}/messages`)).body.requests.filter(
+      (r: { method: string }) => r.method === 'POST',
+    );
     expect(sends).toHaveLength(10);
     // Both replicas did work: the balancer sent each about half.
     expect(balancer.hits.get(new URL(a.url).origin)! > 10 && balancer.hits.get(new URL(b.url).origin)! > 10).toBe(true);

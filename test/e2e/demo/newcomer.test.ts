@@ -12,7 +12,18 @@ import { agentClient, eventually } from '../../support/emulator';
 
 let demo: ChildProcess;
 let output = '';
-let urls: Record<string, string>;
+const LABELS = {
+  shop: 'shop, chat with an agent',
+  bot: 'shop, a bot first',
+  webview: 'webview page, chat with an agent',
+  webviewBot: 'webview page, a bot first',
+  playground: 'bus playground',
+  agent: 'agent console',
+  emulator: 'contact-center emulator',
+  bridge: 'bot bridge',
+  demoBot: 'demo bot',
+} as const;
+let urls: Record<keyof typeof LABELS, string>;
 let browser: Browser;
 
 beforeAll(async () => {
@@ -37,17 +48,8 @@ beforeAll(async () => {
     if (!match) throw new Error(`npm start printed no URL for "${label}":\n${printed}`);
     return match[1]!;
   };
-  urls = {
-    shop: find('shop, chat with an agent'),
-    bot: find('shop, a bot first'),
-    webview: find('webview page, chat with an agent'),
-    webviewBot: find('webview page, a bot first'),
-    playground: find('bus playground'),
-    agent: find('agent console'),
-    emulator: find('contact-center emulator'),
-    bridge: find('bot bridge'),
-    demoBot: find('demo bot'),
-  };
+  urls = Object.fromEntries(Object.entries(LABELS).map(([name, label]) => [name, find(label)])) as typeof urls;
+
   browser = await launchBrowser();
 }, 180_000);
 
@@ -77,11 +79,14 @@ async function botChat(page: Page) {
   await field.fill('I would like to talk to an agent please');
   await field.press('Enter');
   const agent = agentClient(urls.emulator);
-  const handed = await eventually(async () => {
-    const found = (await agent.list()).find((i) => i.source === 'chat-gateway' && i.state === 'queued');
-    expect(found).toBeDefined();
-    return found;
-  }, { timeoutMs: 20_000 });
+  const handed = await eventually(
+    async () => {
+      const found = (await agent.list()).find((i) => i.source === 'chat-gateway' && i.state === 'queued');
+      expect(found).toBeDefined();
+      return found;
+    },
+    { timeoutMs: 20_000 },
+  );
   expect(handed.history.map((m: { text: string }) => m.text)).toEqual(expect.arrayContaining(['When are you open?']));
   return handed;
 }

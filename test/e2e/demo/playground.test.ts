@@ -73,11 +73,14 @@ it('publishes each topic from its button, shows the events, and the widget react
 
   // What the buttons set reached the contact center: the agent sees it, and answers.
   const agent = agentClient(emu.url);
-  const chat = await eventually(async () => {
-    const [found] = await agent.list();
-    expect(found).toBeDefined();
-    return found;
-  }, { timeoutMs: 10_000 });
+  const chat = await eventually(
+    async () => {
+      const [found] = await agent.list();
+      expect(found).toBeDefined();
+      return found;
+    },
+    { timeoutMs: 10_000 },
+  );
   expect(chat.userData).toMatchObject({ 'First name': 'John', Premium: true, Age: 25, $language: 'pt', 'Started by': 'Chat API' });
   await agent.accept(chat.id);
   await agent.say(chat.id, 'Olá John!');

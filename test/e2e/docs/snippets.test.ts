@@ -29,12 +29,13 @@ beforeEach(async () => {
 afterEach(() => context?.close());
 
 /** A doc's example URLs point at this test's emulator and widget. */
-const localise = (code: string) =>
-  code
-    .replace(/https:\/\/cc\.example\.com/g, env.emu.url)
-    .replace(/https:\/\/[\w./-]+\/parley\/chat\.js/g, '/static/parley/chat.js');
+const localise = (code: string) => code.replace(/https:\/\/cc\.example\.com/g, env.emu.url).replace(/https:\/\/[\w./-]+\/parley\/chat\.js/g, '/static/parley/chat.js');
 
-const embeds = Object.entries(DOCS).flatMap(([doc, text]) => blocks(text, 'html').filter((b) => b.includes('__8x8Chat')).map((code, i) => [`${doc} #${i + 1}`, code] as const));
+const embeds = Object.entries(DOCS).flatMap(([doc, text]) =>
+  blocks(text, 'html')
+    .filter((b) => b.includes('__8x8Chat'))
+    .map((code, i) => [`${doc} #${i + 1}`, code] as const),
+);
 
 describe('embed snippets', () => {
   it('finds the snippets to run', () => expect(embeds.length).toBeGreaterThanOrEqual(2));
@@ -84,7 +85,8 @@ describe('native samples', () => {
     expect(swift).toContain('name: "parley"');
     expect(tsx).toContain('onMessage={onMessage}');
     for (const sample of [kotlin, swift, tsx]) {
-      for (const part of ['webview:ready', 'webview:close-requested', 'customer:set-info', 'chat:set-language', 'window.parley && window.parley.receive(']) expect(sample).toContain(part);
+      for (const part of ['webview:ready', 'webview:close-requested', 'customer:set-info', 'chat:set-language', 'window.parley && window.parley.receive('])
+        expect(sample).toContain(part);
     }
   });
 
@@ -117,5 +119,5 @@ describe('native samples', () => {
     });
     expect(chat.userData).toMatchObject({ 'Customer id': '12345', Plan: 'Gold', _from: 'react-native', $language: 'pt' });
     expect(errors).toEqual([]);
-});
+  });
 });

@@ -70,7 +70,12 @@ it('shows a bot handover with its history and properties', async () => {
   const conv = await gw('/conversations', {
     channelId: channel.body.id,
     user: { name: 'James', additionalProperties: [{ key: 'Intent', value: 'balance' }] },
-    history: { messages: [{ authorType: 'user', text: 'balance please' }, { authorType: 'bot', text: 'Let me get a human' }] },
+    history: {
+      messages: [
+        { authorType: 'user', text: 'balance please' },
+        { authorType: 'bot', text: 'Let me get a human' },
+      ],
+    },
   });
   await page.locator(`[data-interaction-id="${conv.body.conversationId}"]`).click();
   await expect.poll(() => page.locator('.history').textContent()).toContain('Let me get a human');

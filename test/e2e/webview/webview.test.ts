@@ -51,7 +51,12 @@ async function openApp(profile: keyof typeof PROFILES, handler: keyof typeof HAN
 const native = () => page.evaluate(() => (window as any).__native as { type: string; topic: string; data: any }[]);
 const receive = (message: unknown) => page.evaluate((m) => (window as any).parley.receive(m), message);
 
-for (const [profile, handler] of [['iPhone', 'ios'], ['iPhone', 'react-native'], ['Pixel', 'android'], ['Pixel', 'react-native']] as const) {
+for (const [profile, handler] of [
+  ['iPhone', 'ios'],
+  ['iPhone', 'react-native'],
+  ['Pixel', 'android'],
+  ['Pixel', 'react-native'],
+] as const) {
   describe(`${profile} with the ${handler} bridge`, () => {
     it('opens full screen with no launcher, and carries the bus both ways', async () => {
       await openApp(profile, handler);
@@ -66,7 +71,9 @@ for (const [profile, handler] of [['iPhone', 'ios'], ['iPhone', 'react-native'],
       await receive({ type: 'bus', topic: 'chat:set-language', data: 'pt' });
       await page.locator('parley-chat input[name=name]').fill('Ana');
       await page.locator('parley-chat form button[type=submit]').click();
-      await expect.poll(async () => (await native()).find((m) => m.topic === 'customer:info-sent')?.data).toEqual({ info: { 'App user': 'u-42', Plan: 'Gold' }, phase: 'chatWindow' });
+      await expect
+        .poll(async () => (await native()).find((m) => m.topic === 'customer:info-sent')?.data)
+        .toEqual({ info: { 'App user': 'u-42', Plan: 'Gold' }, phase: 'chatWindow' });
       const agent = agentClient(env.emu.url);
       const [chat] = await agent.list();
       expect(chat.userData).toMatchObject({ 'App user': 'u-42', $language: 'pt' });
@@ -89,14 +96,22 @@ it('refuses malformed messages from the app with a console error and a bus:error
   await receive([1, 2]);
   await receive({ type: 'rpc', topic: 'chat:end' });
   const errors = (await native()).filter((m) => m.topic === 'bus:error').map((m) => m.data.message);
-  expect(errors).toEqual(['not valid JSON', 'unknown command topic "chat:explode"', 'expected an object { type: "bus", topic, data }', 'unknown message type "rpc"; expected "bus"']);
+  expect(errors).toEqual([
+    'not valid JSON',
+    'unknown command topic "chat:explode"',
+    'expected an object { type: "bus", topic, data }',
+    'unknown message type "rpc"; expected "bus"',
+  ]);
   expect(consoleErrors).toHaveLength(4);
   expect(consoleErrors[0]).toBe('Parley: webview message refused: not valid JSON');
   // Well-formed, but data the topic's rules refuse: the rule's message, back to the app as well.
   await receive({ type: 'bus', topic: 'chat:set-language', data: 'xx' });
   await receive({ type: 'bus', topic: 'customer:set-info', data: 'John' });
   await receive({ type: 'bus', topic: 'chat:set-language', data: 'ja' });
-  const refused = (await native()).filter((m) => m.topic === 'bus:error').slice(4).map((m) => m.data);
+  const refused = (await native())
+    .filter((m) => m.topic === 'bus:error')
+    .slice(4)
+    .map((m) => m.data);
   expect(refused).toEqual([
     { message: expect.stringContaining('xx'), topic: 'chat:set-language', received: 'xx' },
     { message: 'Customer info John is not of a primitive type and will be discarded', topic: 'customer:set-info', received: 'John' },
@@ -112,11 +127,13 @@ it('keeps the message field above the on-screen keyboard', async () => {
   const full = page.viewportSize()!;
   // The keyboard takes the lower part of the screen: the visual viewport shrinks.
   await page.setViewportSize({ width: full.width, height: full.height - 330 });
-  await expect.poll(async () => {
-    const box = await field.boundingBox();
-    const vv = await page.evaluate(() => ({ top: visualViewport!.offsetTop, height: visualViewport!.height }));
-    return box!.y >= vv.top && box!.y + box!.height <= vv.top + vv.height;
-  }).toBe(true);
+  await expect
+    .poll(async () => {
+      const box = await field.boundingBox();
+      const vv = await page.evaluate(() => ({ top: visualViewport!.offsetTop, height: visualViewport!.height }));
+      return box!.y >= vv.top && box!.y + box!.height <= vv.top + vv.height;
+    })
+    .toBe(true);
   await page.keyboard.type('typed above the keyboard');
   await page.keyboard.press('Enter');
   await expect.poll(() => page.locator('parley-chat .chat-outgoing-msg').count()).toBe(1);
@@ -130,11 +147,13 @@ it('lets the app end the chat, then asks the app to close the screen', async () 
   const agent = agentClient(env.emu.url);
   await eventually(async () => expect(await agent.list()).toHaveLength(1));
   await receive({ type: 'bus', topic: 'chat:end' });
-  await expect.poll(async () => (await native()).filter((m) => ['chat:ended', 'chat:closed', 'webview:close-requested'].includes(m.topic)).map((m) => [m.topic, m.data])).toEqual([
-    ['chat:ended', { reason: 'chat-api' }],
-    ['chat:closed', { reason: 'chat-api' }],
-    ['webview:close-requested', { reason: 'chat-api' }],
-  ]);
+  await expect
+    .poll(async () => (await native()).filter((m) => ['chat:ended', 'chat:closed', 'webview:close-requested'].includes(m.topic)).map((m) => [m.topic, m.data]))
+    .toEqual([
+      ['chat:ended', { reason: 'chat-api' }],
+      ['chat:closed', { reason: 'chat-api' }],
+      ['webview:close-requested', { reason: 'chat-api' }],
+    ]);
   await eventually(async () => expect((await agent.list())[0]).toMatchObject({ state: 'ended', endedReason: 'customer' }));
 });
 

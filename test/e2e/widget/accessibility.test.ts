@@ -25,7 +25,12 @@ async function open(language: string, scheme: 'light' | 'dark') {
   await widget.publish('chat:set-language', language);
 }
 
-for (const [language, scheme] of [['en', 'light'], ['en', 'dark'], ['ar', 'light'], ['ar', 'dark']] as const) {
+for (const [language, scheme] of [
+  ['en', 'light'],
+  ['en', 'dark'],
+  ['ar', 'light'],
+  ['ar', 'dark'],
+] as const) {
   describe(`axe in every phase (${language}, ${scheme})`, () => {
     beforeEach(() => open(language, scheme));
 
@@ -88,10 +93,13 @@ it('renders Arabic right to left', async () => {
 
 it('can be used with the keyboard alone', async () => {
   await open('en', 'light');
-  const focused = () => page.evaluate(() => {
-    const inner = document.querySelector('parley-chat')?.shadowRoot?.activeElement as HTMLElement | null;
-    return inner ? `${inner.tagName.toLowerCase()}${inner.className ? `.${inner.className.split(' ').join('.')}` : ''}${inner.getAttribute('name') ? `[${inner.getAttribute('name')}]` : ''}` : document.activeElement?.tagName.toLowerCase();
-  });
+  const focused = () =>
+    page.evaluate(() => {
+      const inner = document.querySelector('parley-chat')?.shadowRoot?.activeElement as HTMLElement | null;
+      return inner
+        ? `${inner.tagName.toLowerCase()}${inner.className ? `.${inner.className.split(' ').join('.')}` : ''}${inner.getAttribute('name') ? `[${inner.getAttribute('name')}]` : ''}`
+        : document.activeElement?.tagName.toLowerCase();
+    });
   // Tab from the page to the launcher, Enter opens, focus lands in the form.
   await page.keyboard.press('Tab');
   await expect.poll(focused).toBe('button.launcher');
@@ -141,7 +149,10 @@ it('can be used with the keyboard alone', async () => {
 });
 
 it('stays usable at 320 px wide and at 200% zoom', async () => {
-  for (const viewport of [{ width: 320, height: 640 }, { width: 640, height: 360 }]) {
+  for (const viewport of [
+    { width: 320, height: 640 },
+    { width: 640, height: 360 },
+  ]) {
     await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST' });
     context = await env.browser.newContext({ viewport, reducedMotion: 'reduce' });
     page = await context.newPage();
@@ -159,7 +170,13 @@ it('stays usable at 320 px wide and at 200% zoom', async () => {
         const r = root.querySelector(sel)!.getBoundingClientRect();
         return r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight && r.width > 0;
       };
-      return { window: within('.container'), field: within('#message-field'), send: within('.composer button'), end: within('.control.end'), scroll: document.documentElement.scrollWidth <= innerWidth };
+      return {
+        window: within('.container'),
+        field: within('#message-field'),
+        send: within('.composer button'),
+        end: within('.control.end'),
+        scroll: document.documentElement.scrollWidth <= innerWidth,
+      };
     });
     expect(inside, JSON.stringify(viewport)).toEqual({ window: true, field: true, send: true, end: true, scroll: true });
     await widget.send('Fits');

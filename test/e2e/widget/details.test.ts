@@ -121,7 +121,12 @@ it('shows a bot\u2019s suggested actions as quick replies and sends the chosen o
   await page.route('**/messages?index=*', async (route) => {
     const response = await route.fetch();
     const body = await response.json();
-    for (const m of body.messages) if (m.type === 'Text' && m.text === 'Pick one') m.quickReplies = [{ title: 'Opening hours', payload: 'hours' }, { title: 'Order status', payload: 'order status' }];
+    for (const m of body.messages)
+      if (m.type === 'Text' && m.text === 'Pick one')
+        m.quickReplies = [
+          { title: 'Opening hours', payload: 'hours' },
+          { title: 'Order status', payload: 'order status' },
+        ];
     await route.fulfill({ response, json: body });
   });
   await agent.say(chatId, 'Pick one');

@@ -82,7 +82,9 @@ it('adds one host element and changes nothing else of the page', async () => {
       headChildren: document.head.children.length,
       styles: document.querySelectorAll('style, link[rel=stylesheet], link[rel=modulepreload]').length,
       sheets: document.styleSheets.length + document.adoptedStyleSheets.length,
-      globals: Object.keys(window).filter((k) => !['bus', 'chatApp', 'events'].includes(k)).sort(),
+      globals: Object.keys(window)
+        .filter((k) => !['bus', 'chatApp', 'events'].includes(k))
+        .sort(),
       scroll: [scrollX, scrollY, getComputedStyle(document.body).overflow, getComputedStyle(document.documentElement).overflow],
     }));
   await page.waitForFunction(() => (window as any).bus);
@@ -104,16 +106,19 @@ it('refuses a second copy of the script with a warning', async () => {
     body: snippetPage({ ...config, domain: env.emu.url }).replace('</body>', '<script src="/static/parley/chat.js" async></script></body>'),
   });
   await page.goto(`${env.site.url}/twice`);
-  await expect.poll(() => consoleLines.filter((l) => l.type === 'warning').map((l) => l.text)).toContain(
-    'Parley: the chat is already on this page; this second copy of chat.js does nothing',
-  );
+  await expect
+    .poll(() => consoleLines.filter((l) => l.type === 'warning').map((l) => l.text))
+    .toContain('Parley: the chat is already on this page; this second copy of chat.js does nothing');
   expect(await page.locator('parley-chat').count()).toBe(1);
 });
 
 it.each([
   [{ contactCenterId: CC_ID }, ['Parley: configuration: "domain" is required: the base URL of the Customer Chat API, e.g. "https://cc.example.com"']],
   [{ domain: 'EMU' }, ['Parley: configuration: "contactCenterId" is required: it is sent as the ContactCenterId header']],
-  [{ domain: 'EMU', contactCenterId: 42, align: 'middle' }, ['Parley: configuration: "contactCenterId" must be a string, got number', 'Parley: configuration: "align" must be one of "left", "right"']],
+  [
+    { domain: 'EMU', contactCenterId: 42, align: 'middle' },
+    ['Parley: configuration: "contactCenterId" must be a string, got number', 'Parley: configuration: "align" must be one of "left", "right"'],
+  ],
 ])('reports a bad configuration %j clearly and makes no network call', async (bad, messages) => {
   const resolved = Object.fromEntries(Object.entries(bad).map(([k, v]) => [k, v === 'EMU' ? env.emu.url : v]));
   env.site.pages.set('/bad', { body: snippetPage(resolved) });
@@ -202,7 +207,18 @@ it('calls onInit once with the bus and the chatApp, and survives a throwing subs
   await expect.poll(() => page.evaluate(() => (window as any).phases)).toEqual(['preChat']);
   expect(await page.evaluate(() => [(window as any).initCalls, (window as any).facade])).toEqual([
     1,
-    ['endChat', 'resetCustomerInfo', 'setCustomerInfo', 'setCustomerLanguage', 'setInvitationQuickReplies', 'setNotificationSoundToggle', 'setProxy', 'setVariables', 'startChat', 'unmount'],
+    [
+      'endChat',
+      'resetCustomerInfo',
+      'setCustomerInfo',
+      'setCustomerLanguage',
+      'setInvitationQuickReplies',
+      'setNotificationSoundToggle',
+      'setProxy',
+      'setVariables',
+      'startChat',
+      'unmount',
+    ],
   ]);
   expect(consoleLines.some((l) => l.type === 'error' && l.text.includes('a subscriber of "chat:phase-changed" threw'))).toBe(true);
   await page.getByLabel(/^Name/).fill('Still works');

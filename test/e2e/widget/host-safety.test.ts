@@ -33,7 +33,10 @@ async function startChat(widget: WidgetPage) {
 
 it('works under a strict Content-Security-Policy with no violation', async () => {
   const csp = `default-src 'self'; script-src 'self'; style-src 'self'; connect-src ${env.emu.url}`;
-  env.site.pages.set('/strict-config.js', { body: `${recordViolations}\n${configScript({ domain: env.emu.url, contactCenterId: CC_ID, stylesheetURL: `${env.site.url}/theme.css` })}`, headers: { 'content-type': 'text/javascript' } });
+  env.site.pages.set('/strict-config.js', {
+    body: `${recordViolations}\n${configScript({ domain: env.emu.url, contactCenterId: CC_ID, stylesheetURL: `${env.site.url}/theme.css` })}`,
+    headers: { 'content-type': 'text/javascript' },
+  });
   env.site.pages.set('/theme.css', { body: '.header { background: rgb(1, 2, 3); }', headers: { 'content-type': 'text/css' } });
   env.site.pages.set('/strict', { body: snippetPage({}, { configSrc: '/strict-config.js' }), headers: { 'content-security-policy': csp } });
   await page.goto(`${env.site.url}/strict`);
@@ -49,7 +52,10 @@ it('works under a strict Content-Security-Policy with no violation', async () =>
 
 it('honours a nonce for the custom stylesheet under a nonce-based style-src', async () => {
   const csp = `default-src 'self'; script-src 'self'; style-src 'nonce-n0nc3'; connect-src ${env.emu.url}`;
-  env.site.pages.set('/nonce-config.js', { body: `${recordViolations}\n${configScript({ domain: env.emu.url, contactCenterId: CC_ID, stylesheetURL: `${env.site.url}/theme.css`, nonce: 'n0nc3' })}`, headers: { 'content-type': 'text/javascript' } });
+  env.site.pages.set('/nonce-config.js', {
+    body: `${recordViolations}\n${configScript({ domain: env.emu.url, contactCenterId: CC_ID, stylesheetURL: `${env.site.url}/theme.css`, nonce: 'n0nc3' })}`,
+    headers: { 'content-type': 'text/javascript' },
+  });
   env.site.pages.set('/theme.css', { body: '.header { background: rgb(4, 5, 6); }', headers: { 'content-type': 'text/css' } });
   env.site.pages.set('/nonce', { body: snippetPage({}, { configSrc: '/nonce-config.js' }), headers: { 'content-security-policy': csp } });
   await page.goto(`${env.site.url}/nonce`);

@@ -45,16 +45,14 @@ it('takes a customer from the snippet to an agent and back, losing and duplicati
   expect(interaction.customer.name).toBe('Chris');
   expect(interaction.userData).toMatchObject({ 'First name': 'Chris', Plan: 'Gold', Age: 41, Name: 'Chris', Email: 'chris@example.com', 'Started by': 'Chat API' });
   await expect.poll(() => widget.lines()).toContain('We will be with you shortly.');
-  await expect.poll(async () => (await widget.events()).filter((e) => e.topic === 'customer:info-sent')).toEqual([
-    { topic: 'customer:info-sent', data: { info: { 'First name': 'Chris', Plan: 'Gold', Age: 41 }, phase: 'chatWindow' } },
-  ]);
+  await expect
+    .poll(async () => (await widget.events()).filter((e) => e.topic === 'customer:info-sent'))
+    .toEqual([{ topic: 'customer:info-sent', data: { info: { 'First name': 'Chris', Plan: 'Gold', Age: 41 }, phase: 'chatWindow' } }]);
 
   // An agent takes it and answers.
   await agent.accept(interaction.id, 'agent-kristi', 'Kristi');
   await agent.say(interaction.id, 'Hi Chris, how can I help?');
-  await expect.poll(() => widget.lines(), { timeout: 8000 }).toEqual(
-    expect.arrayContaining(['You are now chatting with Kristi.', 'Kristi: Hi Chris, how can I help?']),
-  );
+  await expect.poll(() => widget.lines(), { timeout: 8000 }).toEqual(expect.arrayContaining(['You are now chatting with Kristi.', 'Kristi: Hi Chris, how can I help?']));
   await widget.send('My order is late');
   await eventually(async () => expect((await agent.transcript(interaction.id)).messages.filter((m: any) => m.text === 'My order is late')).toHaveLength(1));
   const events = await widget.events();
@@ -64,12 +62,9 @@ it('takes a customer from the snippet to an agent and back, losing and duplicati
   // Reload (another page of the site): the history is there at once, once.
   await page.goto(`${env.site.url}/checkout`);
   await page.waitForFunction(() => (window as any).bus);
-  await expect.poll(() => widget.lines(), { timeout: 8000 }).toEqual([
-    'We will be with you shortly.',
-    'You are now chatting with Kristi.',
-    'Kristi: Hi Chris, how can I help?',
-    'You: My order is late',
-  ]);
+  await expect
+    .poll(() => widget.lines(), { timeout: 8000 })
+    .toEqual(['We will be with you shortly.', 'You are now chatting with Kristi.', 'Kristi: Hi Chris, how can I help?', 'You: My order is late']);
   await agent.say(interaction.id, 'Let me check.');
   await expect.poll(() => widget.lines(), { timeout: 8000 }).toContain('Kristi: Let me check.');
 
@@ -78,10 +73,10 @@ it('takes a customer from the snippet to an agent and back, losing and duplicati
   await widget.send('Are you still there?');
   await expect.poll(() => widget.lines(), { timeout: 15_000 }).toContain('You: Are you still there? [Not sent yet, retrying…]');
   await context.setOffline(false);
-  await eventually(
-    async () => expect((await agent.transcript(interaction.id)).messages.filter((m: any) => m.text === 'Are you still there?')).toHaveLength(1),
-    { timeoutMs: 40_000, intervalMs: 250 },
-  );
+  await eventually(async () => expect((await agent.transcript(interaction.id)).messages.filter((m: any) => m.text === 'Are you still there?')).toHaveLength(1), {
+    timeoutMs: 40_000,
+    intervalMs: 250,
+  });
   await expect.poll(() => widget.lines(), { timeout: 10_000 }).toContain('You: Are you still there?');
   await new Promise((r) => setTimeout(r, 3000));
   expect((await agent.transcript(interaction.id)).messages.filter((m: any) => m.text === 'Are you still there?')).toHaveLength(1);

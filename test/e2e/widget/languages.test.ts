@@ -68,7 +68,17 @@ it('follows the env.browser language when the page sets none', async () => {
 });
 
 it('lets the page language win over the env.browser, and the customer answer over both', async () => {
-  await control(env.emu.url, { chatScript: { preChat: { enabled: true, fields: [{ id: 'name', label: 'Name', type: 'text', required: false }, { id: 'language', label: 'Language', type: 'language' }] } } });
+  await control(env.emu.url, {
+    chatScript: {
+      preChat: {
+        enabled: true,
+        fields: [
+          { id: 'name', label: 'Name', type: 'text', required: false },
+          { id: 'language', label: 'Language', type: 'language' },
+        ],
+      },
+    },
+  });
   const { page, widget } = await openPage({}, 'ja-JP');
   await widget.publish('chat:set-language', 'ar');
   await widget.publish('chat:trigger-pre-chat');

@@ -57,7 +57,9 @@ it('trigger-chat-window goes straight to the queue, flagged as started by the ch
   await expect.poll(() => widget.lines()).toContain('We will be with you shortly.');
   const [chat] = await agentClient(env.emu.url).list();
   expect(chat.userData).toEqual({ Plan: 'Gold', _cart: '3 items', $caseNumber: 'C-9', $language: 'en', 'Started by': 'Chat API' });
-  await expect.poll(async () => (await widget.events()).filter((e) => e.topic === 'customer:info-sent').map((e) => e.data)).toEqual([{ info: { Plan: 'Gold' }, phase: 'chatWindow' }]);
+  await expect
+    .poll(async () => (await widget.events()).filter((e) => e.topic === 'customer:info-sent').map((e) => e.data))
+    .toEqual([{ info: { Plan: 'Gold' }, phase: 'chatWindow' }]);
 });
 
 it('ignores triggers that do not apply in the current phase', async () => {

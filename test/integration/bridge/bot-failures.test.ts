@@ -106,7 +106,10 @@ describe('a bot that keeps talking after the handover', () => {
       });
       await agentClient(emu.url).accept(session.handover!.conversationId!);
       await eventually(async () => expect((await chat.chat(id)).body.chat.state).toBe('Chatting'));
-      const late = await http(`${b.url}/v3/conversations/${session.botConversationId}/activities`, { method: 'POST', json: { type: 'message', text: 'I am still here!', from: { id: 'parley-bot', role: 'bot' } } });
+      const late = await http(`${b.url}/v3/conversations/${session.botConversationId}/activities`, {
+        method: 'POST',
+        json: { type: 'message', text: 'I am still here!', from: { id: 'parley-bot', role: 'bot' } },
+      });
       expect(late.status).toBe(200);
       await new Promise((r) => setTimeout(r, 300));
       expect(((await chat.messages(id, 1)).body.messages as Msg[]).some((m) => m.text === 'I am still here!')).toBe(false);

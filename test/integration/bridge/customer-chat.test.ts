@@ -171,7 +171,10 @@ describe('operations', () => {
 
 describe('CORS', () => {
   it('answers preflight from any origin by default, cached', async () => {
-    const r = await fetch(`${bridge.url}/api/v2/chats`, { method: 'OPTIONS', headers: { Origin: 'https://anywhere.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'contactcenterid,content-type' } });
+    const r = await fetch(`${bridge.url}/api/v2/chats`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://anywhere.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'contactcenterid,content-type' },
+    });
     expect(r.status).toBe(204);
     expect(r.headers.get('access-control-allow-origin')).toBe('https://anywhere.example');
     expect(r.headers.get('access-control-allow-headers')).toMatch(/ContactCenterId/);
@@ -185,7 +188,11 @@ describe('CORS', () => {
     const refused = await fetch(`${strict.url}/api/v2/chats`, { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' } });
     expect(refused.status).toBe(403);
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
-    const post = await http(`${strict.url}/api/v2/chats`, { method: 'POST', headers: { Origin: 'https://evil.example', ContactCenterId: CC_ID }, json: { operationName: 'RequestChat', nickname: 'x' } });
+    const post = await http(`${strict.url}/api/v2/chats`, {
+      method: 'POST',
+      headers: { Origin: 'https://evil.example', ContactCenterId: CC_ID },
+      json: { operationName: 'RequestChat', nickname: 'x' },
+    });
     expect(post.status).toBe(403);
     expect(post.body.statusCode).toBe(3);
   });
@@ -207,10 +214,20 @@ describe('chat script and offline messages', () => {
 
   it('stores offline messages where the handover API can fetch them', async () => {
     const since = Date.now();
-    const r = await http(`${bridge.url}/api/v2/offline-messages`, { method: 'POST', headers: { ContactCenterId: CC_ID }, json: { fields: { email: 'pat@example.com', message: 'Call me' }, userData: { Page: '/cart' } } });
+    const r = await http(`${bridge.url}/api/v2/offline-messages`, {
+      method: 'POST',
+      headers: { ContactCenterId: CC_ID },
+      json: { fields: { email: 'pat@example.com', message: 'Call me' }, userData: { Page: '/cart' } },
+    });
     expect(r.body).toEqual({ statusCode: 0, id: expect.stringMatching(UUID_V4) });
     const stored = await http(`${bridge.url}/v1/offline-messages?since=${since}`, { headers: { authorization: 'Bearer customer-chat-test-key' } });
-    expect(stored.body.offlineMessages).toContainEqual({ id: r.body.id, contactCenterId: CC_ID, receivedAt: expect.any(Number), fields: { email: 'pat@example.com', message: 'Call me' }, userData: { Page: '/cart' } });
+    expect(stored.body.offlineMessages).toContainEqual({
+      id: r.body.id,
+      contactCenterId: CC_ID,
+      receivedAt: expect.any(Number),
+      fields: { email: 'pat@example.com', message: 'Call me' },
+      userData: { Page: '/cart' },
+    });
     for (const fields of [undefined, 'x', { email: 'pat@example.com' }, { email: 'not-an-email', message: 'x' }, { email: 'a@b.co', message: 5 }]) {
       const bad = await http(`${bridge.url}/api/v2/offline-messages`, { method: 'POST', headers: { ContactCenterId: CC_ID }, json: { fields } });
       expect(bad.status).toBe(400);

@@ -26,7 +26,9 @@ afterAll(async () => {
 
 const MESSAGES = 'POST /chat-gateway/v1/conversations/{id}/messages';
 const customerTexts = async (interactionId: string) =>
-  (await agent().transcript(interactionId)).messages.filter((m: { type: string; from: { type: string } }) => m.type === 'Text' && m.from.type === 'Customer').map((m: { text: string }) => m.text);
+  (await agent().transcript(interactionId)).messages
+    .filter((m: { type: string; from: { type: string } }) => m.type === 'Text' && m.from.type === 'Customer')
+    .map((m: { text: string }) => m.text);
 
 /** A chat handed over and accepted by an agent, through `via` (this file's bridge unless told). */
 const withAgent = (via: { chat: ReturnType<typeof chatClient> } = { chat }) => handOver(via.chat, emu.url, `F${Math.random().toString(36).slice(2, 7)}`);
@@ -96,10 +98,9 @@ describe('creating the conversation while the gateway fails', () => {
     await eventually(async () => expect((await chat.messages(id, 1)).body.messages.some((m: { type: string }) => m.type === 'Text')).toBe(true));
     await control(emu.url, { faults });
     await chat.send(id, 'agent');
-    await eventually(
-      async () => expect((await chat.messages(id, 1)).body.messages.some((m: { notice?: { event?: string } }) => m.notice?.event === 'queued')).toBe(true),
-      { timeoutMs: 15_000 },
-    );
+    await eventually(async () => expect((await chat.messages(id, 1)).body.messages.some((m: { notice?: { event?: string } }) => m.notice?.event === 'queued')).toBe(true), {
+      timeoutMs: 15_000,
+    });
     await new Promise((r) => setTimeout(r, 800));
     expect(await conversationsOf(nickname)).toHaveLength(1);
   });
@@ -129,7 +130,11 @@ describe('pace', () => {
     });
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
     const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
-    const slow = await startBridge({ gateway: { url: proxyUrl, jwkUrl: `${emu.url}/chat-gateway/v1/jwk/{kid}/public` }, availability: { rtsUrl: emu.url }, bot: { endpoint: bot.endpoint } });
+    const slow = await startBridge({
+      gateway: { url: proxyUrl, jwkUrl: `${emu.url}/chat-gateway/v1/jwk/{kid}/public` },
+      availability: { rtsUrl: emu.url },
+      bot: { endpoint: bot.endpoint },
+    });
     try {
       const via = { chat: chatClient(slow.url) };
       const { id, conversationId } = await withAgent(via);

@@ -33,9 +33,7 @@ const api = (path: string, init: Parameters<typeof http>[1] = {}) =>
 type Callback = { id: string; type: string; handoverId: string; timestamp: number; data: Record<string, unknown> };
 const callbacks = (handoverId: string): Callback[] => {
   const seen = new Set<string>();
-  return receiver.deliveries
-    .map((d) => d.body as Callback)
-    .filter((c) => c?.handoverId === handoverId && !seen.has(c.id) && seen.add(c.id));
+  return receiver.deliveries.map((d) => d.body as Callback).filter((c) => c?.handoverId === handoverId && !seen.has(c.id) && seen.add(c.id));
 };
 const types = (handoverId: string) => callbacks(handoverId).map((c) => c.type);
 
@@ -88,7 +86,11 @@ describe('generic handover API', () => {
     await agent().typing(interaction.id, true);
     await agent().say(interaction.id, 'Hallo Jo!');
     await eventually(() => expect(types(id).slice(2)).toEqual(['agent.joined', 'typing', 'typing', 'message']));
-    expect(callbacks(id).slice(2).map((c) => c.data)).toEqual([
+    expect(
+      callbacks(id)
+        .slice(2)
+        .map((c) => c.data),
+    ).toEqual([
       { agent: { id: 'agent-zoe', name: 'Zoe' }, newAgent: false },
       { agent: { id: 'agent-zoe', name: 'Zoe' }, typing: true },
       { agent: { id: 'agent-zoe', name: 'Zoe' }, typing: false },
@@ -209,7 +211,14 @@ describe('generic handover API', () => {
     expect((await api('/handovers/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await api('/handovers/not-an-id/messages', { method: 'POST', json: { text: 'x', clientMessageId: 'a' } })).status).toBe(404);
     const id = (await create({ user: { name: 'Bad Msg' } })).body.id as string;
-    for (const json of [{}, { text: 'x' }, { clientMessageId: 'a' }, { text: '', clientMessageId: 'a' }, { text: 'x', clientMessageId: 'has space' }, { text: 'x'.repeat(4001), clientMessageId: 'a' }]) {
+    for (const json of [
+      {},
+      { text: 'x' },
+      { clientMessageId: 'a' },
+      { text: '', clientMessageId: 'a' },
+      { text: 'x', clientMessageId: 'has space' },
+      { text: 'x'.repeat(4001), clientMessageId: 'a' },
+    ]) {
       expect((await api(`/handovers/${id}/messages`, { method: 'POST', json })).status).toBe(400);
     }
   });

@@ -26,7 +26,14 @@ afterEach(async () => {
   await control(emu.url, { scheduleOpen: null, agentsAvailable: 2, faults: [] });
 });
 
-type Msg = { index: number; type: string; text?: string; from: { type: string; nickname: string }; quickReplies?: { title: string; payload: string }[]; notice?: Record<string, unknown> };
+type Msg = {
+  index: number;
+  type: string;
+  text?: string;
+  from: { type: string; nickname: string };
+  quickReplies?: { title: string; payload: string }[];
+  notice?: Record<string, unknown>;
+};
 const all = async (id: string): Promise<Msg[]> => (await chat.messages(id, 1)).body.messages;
 const texts = (list: Msg[]) => list.filter((m) => m.type === 'Text').map((m) => `${m.from.type}: ${m.text}`);
 
@@ -40,7 +47,10 @@ async function until(id: string, check: (list: Msg[]) => boolean, timeoutMs = 80
     { timeoutMs, intervalMs: 50 },
   );
 }
-const hasText = (pattern: RegExp, type = 'External') => (list: Msg[]) => list.some((m) => m.type === 'Text' && m.from.type === type && pattern.test(m.text ?? ''));
+const hasText =
+  (pattern: RegExp, type = 'External') =>
+  (list: Msg[]) =>
+    list.some((m) => m.type === 'Text' && m.from.type === type && pattern.test(m.text ?? ''));
 
 async function interactionOf(nickname: string) {
   return eventually(async () => {
@@ -99,7 +109,14 @@ describe('bot first', () => {
 
     const interaction = await interactionOf('Chris');
     expect(interaction.customer).toMatchObject({ name: 'Chris', email: 'chris@example.com' });
-    expect(interaction.userData).toMatchObject({ 'Started by': 'Chat API', Premium: 'true', email: 'chris@example.com', Subject: 'Late parcel', Reason: 'The customer asked for an agent', 'Order number': '12345' });
+    expect(interaction.userData).toMatchObject({
+      'Started by': 'Chat API',
+      Premium: 'true',
+      email: 'chris@example.com',
+      Subject: 'Late parcel',
+      Reason: 'The customer asked for an agent',
+      'Order number': '12345',
+    });
     expect(interaction.startedByApi).toBe(true);
     expect(interaction.history.map((m: { authorType: string; text: string }) => `${m.authorType}: ${m.text.slice(0, 20)}`)).toEqual([
       'bot: Hi Chris! I am the s',
@@ -182,7 +199,9 @@ describe('bot first', () => {
     expect(again.map((i) => i.state).sort()).toEqual(['ended', 'queued']);
     const next = again.find((i) => i.state === 'queued')!;
     expect(next.id).not.toBe(interaction.id);
-    await eventually(async () => expect((await http(`${emu.url}/chat-gateway/v1/conversations/${interaction.id}`, { headers: { 'x-api-key': 'emulator-key' } })).body.state).toBe('idle'));
+    await eventually(async () =>
+      expect((await http(`${emu.url}/chat-gateway/v1/conversations/${interaction.id}`, { headers: { 'x-api-key': 'emulator-key' } })).body.state).toBe('idle'),
+    );
     // The agent of the second handover gets the bot's transcript of the second bot phase.
     expect(next.history.at(-2)).toEqual({ authorType: 'user', text: 'human please' });
   });
@@ -203,9 +222,7 @@ describe('bot first', () => {
     const session = (await bridge.bridge.sessions.get(id))!;
     const before = (await http(`${emu.url}/chat-gateway/v1/conversations?size=1`, { headers: { 'x-api-key': 'emulator-key' } })).body.page.totalElements;
     const initiate = { type: 'event', name: 'handoff.initiate', value: { Reason: 'test' }, from: { id: 'parley-bot', role: 'bot' } };
-    const results = await Promise.all(
-      [0, 1, 2].map(() => http(`${bridge.url}/v3/conversations/${session.botConversationId}/activities`, { method: 'POST', json: initiate })),
-    );
+    const results = await Promise.all([0, 1, 2].map(() => http(`${bridge.url}/v3/conversations/${session.botConversationId}/activities`, { method: 'POST', json: initiate })));
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     await interactionOf('Finn');
     await new Promise((r) => setTimeout(r, 500));
@@ -226,7 +243,9 @@ describe('AFTER_AGENT=end', () => {
       await agent.accept(interaction.id, 'agent-kristi', 'Kristi');
       await eventually(async () => expect((await c.chat(id)).body.chat.state).toBe('Chatting'));
       await agent.leave(interaction.id);
-      await eventually(async () => expect((await c.chat(id)).body.chat).toEqual({ id, state: 'Idle', capabilities: [], participants: [{ nickname: 'Ned End', participantId: '1', type: 'Customer' }] }));
+      await eventually(async () =>
+        expect((await c.chat(id)).body.chat).toEqual({ id, state: 'Idle', capabilities: [], participants: [{ nickname: 'Ned End', participantId: '1', type: 'Customer' }] }),
+      );
       const list = (await c.messages(id, 1)).body.messages as Msg[];
       expect(list.at(-1)).toMatchObject({ type: 'ParticipantLeft', from: { type: 'Agent', nickname: 'Kristi' } });
       expect(list.some((m) => /Welcome back/.test(m.text ?? ''))).toBe(false);

@@ -53,38 +53,58 @@ describe('webhook verification', () => {
   });
 
   it.each([
-    ['a changed body', () => {
-      const d = signedDelivery(emu.signer, agentMessage('tampered'));
-      const raw = Buffer.from(d.raw.toString().replace('tampered', 'tampereD'));
-      return { ...d, raw };
-    }],
-    ['a changed header', () => {
-      const d = signedDelivery(emu.signer, agentMessage('tampered'));
-      return { ...d, headers: { ...d.headers, 'x-8x8-retry': '3' } };
-    }],
-    ['another key under the same kid', () => {
-      const other = new WebhookSigner();
-      Object.defineProperty(other, 'kid', { value: emu.signer.kid });
-      (other as unknown as { protectedHeader: string }).protectedHeader = Buffer.from(JSON.stringify({ b64: false, crit: ['b64'], kid: emu.signer.kid, alg: 'RS256' })).toString('base64url');
-      return signedDelivery(other, agentMessage('tampered'));
-    }],
+    [
+      'a changed body',
+      () => {
+        const d = signedDelivery(emu.signer, agentMessage('tampered'));
+        const raw = Buffer.from(d.raw.toString().replace('tampered', 'tampereD'));
+        return { ...d, raw };
+      },
+    ],
+    [
+      'a changed header',
+      () => {
+        const d = signedDelivery(emu.signer, agentMessage('tampered'));
+        return { ...d, headers: { ...d.headers, 'x-8x8-retry': '3' } };
+      },
+    ],
+    [
+      'another key under the same kid',
+      () => {
+        const other = new WebhookSigner();
+        Object.defineProperty(other, 'kid', { value: emu.signer.kid });
+        (other as unknown as { protectedHeader: string }).protectedHeader = Buffer.from(JSON.stringify({ b64: false, crit: ['b64'], kid: emu.signer.kid, alg: 'RS256' })).toString(
+          'base64url',
+        );
+        return signedDelivery(other, agentMessage('tampered'));
+      },
+    ],
     ['a key the gateway does not publish', () => signedDelivery(new WebhookSigner(), agentMessage('tampered'))],
     ['a stale transmission time', () => signedDelivery(emu.signer, agentMessage('tampered'), { transmissionTime: Date.now() - 10 * 60_000 })],
     ['a transmission time in the future', () => signedDelivery(emu.signer, agentMessage('tampered'), { transmissionTime: Date.now() + 10 * 60_000 })],
-    ['no signature', () => {
-      const d = signedDelivery(emu.signer, agentMessage('tampered'));
-      const { 'x-8x8-signature': _drop, ...headers } = d.headers;
-      return { ...d, headers };
-    }],
-    ['a signature that is not a detached JWS', () => {
-      const d = signedDelivery(emu.signer, agentMessage('tampered'));
-      return { ...d, headers: { ...d.headers, 'x-8x8-signature': 'abc.def.ghi' } };
-    }],
-    ['no event id', () => {
-      const d = signedDelivery(emu.signer, agentMessage('tampered'));
-      const { 'x-8x8-event-id': _drop, ...headers } = d.headers;
-      return { ...d, headers };
-    }],
+    [
+      'no signature',
+      () => {
+        const d = signedDelivery(emu.signer, agentMessage('tampered'));
+        const { 'x-8x8-signature': _drop, ...headers } = d.headers;
+        return { ...d, headers };
+      },
+    ],
+    [
+      'a signature that is not a detached JWS',
+      () => {
+        const d = signedDelivery(emu.signer, agentMessage('tampered'));
+        return { ...d, headers: { ...d.headers, 'x-8x8-signature': 'abc.def.ghi' } };
+      },
+    ],
+    [
+      'no event id',
+      () => {
+        const d = signedDelivery(emu.signer, agentMessage('tampered'));
+        const { 'x-8x8-event-id': _drop, ...headers } = d.headers;
+        return { ...d, headers };
+      },
+    ],
   ])('refuses %s with 401 and no effect', async (_name, make) => {
     const response = await postWebhook(bridge.url, make());
     expect(response.status).toBe(401);
@@ -95,7 +115,11 @@ describe('webhook verification', () => {
   });
 
   it('answers an unsigned verification ping (it has no effect)', async () => {
-    const response = await fetch(`${bridge.url}/webhooks/chat-gateway`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ notificationVersion: 'Chat Gateway v1.0', eventType: 'WEB_HOOK_VERIFY' }) });
+    const response = await fetch(`${bridge.url}/webhooks/chat-gateway`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ notificationVersion: 'Chat Gateway v1.0', eventType: 'WEB_HOOK_VERIFY' }),
+    });
     expect(response.status).toBe(200);
   });
 
@@ -166,7 +190,9 @@ describe('ordering', () => {
     await postWebhook(bridge.url, signedDelivery(emu.signer, agentMessage('ordered two', t + 2)));
     await postWebhook(bridge.url, signedDelivery(emu.signer, agentMessage('ordered three', t + 3)));
     await postWebhook(bridge.url, signedDelivery(emu.signer, agentMessage('ordered one', t + 1)));
-    await eventually(async () => expect((await agentTexts()).filter((x) => x?.startsWith('ordered'))).toEqual(['ordered one', 'ordered two', 'ordered three']), { timeoutMs: 5000 });
+    await eventually(async () => expect((await agentTexts()).filter((x) => x?.startsWith('ordered'))).toEqual(['ordered one', 'ordered two', 'ordered three']), {
+      timeoutMs: 5000,
+    });
   });
 
   it('holds a redelivered event until the earlier ones, redelivered after it, are in (a crash, a restart)', async () => {
@@ -186,7 +212,12 @@ describe('ordering', () => {
 
   it('drops a typing change older than one already shown', async () => {
     const t = Date.now();
-    const typing = (on: boolean, timestamp: number) => ({ eventType: 'ACTIVITY', conversationId, timestamp, data: { name: 'typing', value: { users: on ? [{ id: 'agent-kim', type: 'agent' }] : [] } } });
+    const typing = (on: boolean, timestamp: number) => ({
+      eventType: 'ACTIVITY',
+      conversationId,
+      timestamp,
+      data: { name: 'typing', value: { users: on ? [{ id: 'agent-kim', type: 'agent' }] : [] } },
+    });
     const before = (await all()).length;
     await postWebhook(bridge.url, signedDelivery(emu.signer, typing(true, t)));
     await eventually(async () => expect((await all()).slice(before).map((m) => m.type)).toEqual(['TypingStarted']));
@@ -199,7 +230,18 @@ describe('ordering', () => {
   });
 
   it('accepts the older Chat API v2 event shapes', async () => {
-    await postWebhook(bridge.url, signedDelivery(emu.signer, { eventType: 'TEXT', messageType: 'AGENT', conversationId, agentId: 'agent-kim', agentName: 'Kim', message: 'legacy text', timestamp: Date.now() }));
+    await postWebhook(
+      bridge.url,
+      signedDelivery(emu.signer, {
+        eventType: 'TEXT',
+        messageType: 'AGENT',
+        conversationId,
+        agentId: 'agent-kim',
+        agentName: 'Kim',
+        message: 'legacy text',
+        timestamp: Date.now(),
+      }),
+    );
     await eventually(async () => expect(await agentTexts()).toContain('legacy text'));
   });
 });

@@ -34,7 +34,12 @@ async function converse(channelId: string, extra: Record<string, unknown> = {}) 
     json: {
       channelId,
       user: { name: 'James Jones', email: 'james@example.com', language: 'en', additionalProperties: [{ key: 'Intent', value: 'balance' }] },
-      history: { messages: [{ authorType: 'user', text: 'I would like my balance' }, { authorType: 'bot', text: 'Sure, your account number?' }] },
+      history: {
+        messages: [
+          { authorType: 'user', text: 'I would like my balance' },
+          { authorType: 'bot', text: 'Sure, your account number?' },
+        ],
+      },
       ...extra,
     },
   });
@@ -72,7 +77,11 @@ describe('webhooks and channels', () => {
     const id = created.body.id;
     expect((await gw(`/webhooks/${id}`)).body).toEqual(created.body);
     const list = await gw('/webhooks?size=1&page=0');
-    expect(list.body).toMatchObject({ _embedded: { webhooks: [created.body] }, page: { size: 1, number: 0, totalElements: 1, totalPages: 1 }, _links: { self: { href: expect.any(String) } } });
+    expect(list.body).toMatchObject({
+      _embedded: { webhooks: [created.body] },
+      page: { size: 1, number: 0, totalElements: 1, totalPages: 1 },
+      _links: { self: { href: expect.any(String) } },
+    });
     const updated = await gw(`/webhooks/${id}`, { method: 'PUT', json: { name: 'renamed', uri: receiver.url } });
     expect(updated.body.name).toBe('renamed');
     expect((await gw(`/webhooks/${id}`, { method: 'DELETE' })).status).toBe(204);
@@ -134,7 +143,10 @@ describe('conversations', () => {
       state: 'queued',
       customer: { name: 'James Jones', email: 'james@example.com', language: 'en' },
       userData: { Intent: 'balance' },
-      history: [{ authorType: 'user', text: 'I would like my balance' }, { authorType: 'bot', text: 'Sure, your account number?' }],
+      history: [
+        { authorType: 'user', text: 'I would like my balance' },
+        { authorType: 'bot', text: 'Sure, your account number?' },
+      ],
     });
   });
 
@@ -213,7 +225,12 @@ describe('conversations', () => {
       ['agent', 'Agent here'],
       ['user', 'Thanks'],
     ]);
-    expect(all[2]).toEqual({ id: expect.any(String), text: 'Agent here', createdAt: expect.any(String), author: { id: 'agent-kristi', removed: false, type: 'agent', language: 'en' } });
+    expect(all[2]).toEqual({
+      id: expect.any(String),
+      text: 'Agent here',
+      createdAt: expect.any(String),
+      author: { id: 'agent-kristi', removed: false, type: 'agent', language: 'en' },
+    });
     expect((await gw(`/conversations/${id}/messages/${all[2].id}`)).body).toEqual(all[2]);
     expect((await gw(`/conversations/${id}/messages/nope`)).status).toBe(404);
     const participants = (await gw(`/conversations/${id}/participants`)).body._embedded.participants;
@@ -252,7 +269,11 @@ describe('conversations', () => {
     expect(receiver.events().at(-1).data.state).toBe('active');
     expect((await gw(`/conversations/${id}/messages`, { method: 'POST', json: { authorType: 'bot', text: 'Anything else?' } })).status).toBe(202);
     await eventually(() => expect(receiver.events().at(-1)).toMatchObject({ eventType: 'MESSAGE', data: { isEcho: true, sender: { type: 'bot' } } }));
-    for (const json of [{ type: 'queue', id: webhookId }, { type: 'webhook', id: 'nope' }, { type: 'webhook', id: webhookId, configuration: { maxTotalMinutes: 5 } }]) {
+    for (const json of [
+      { type: 'queue', id: webhookId },
+      { type: 'webhook', id: 'nope' },
+      { type: 'webhook', id: webhookId, configuration: { maxTotalMinutes: 5 } },
+    ]) {
       expect((await gw(`/conversations/${id}/post-agent-assignment`, { method: 'POST', json })).status).toBe(400);
     }
   });
@@ -288,9 +309,17 @@ describe('conversations', () => {
     const id = await converse(channelId);
     const bad = await gw(`/conversations/${id}/messages`, { method: 'POST', json: { authorType: 'robot', text: 'x' } });
     expect(bad.status).toBe(400);
-    expect(bad.body).toEqual({ message: 'Invalid authorType=robot, has to be one of user, bot', errors: { code: 'invalid_json_object', message: expect.any(String) }, referenceId: expect.any(String) });
+    expect(bad.body).toEqual({
+      message: 'Invalid authorType=robot, has to be one of user, bot',
+      errors: { code: 'invalid_json_object', message: expect.any(String) },
+      referenceId: expect.any(String),
+    });
     expect((await gw(`/conversations/${id}/messages`, { method: 'POST', json: { authorType: 'user' } })).status).toBe(400);
-    const malformed = await http(`${emu.url}/chat-gateway/v1/conversations`, { method: 'POST', headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' }, body: '{"channelId":' });
+    const malformed = await http(`${emu.url}/chat-gateway/v1/conversations`, {
+      method: 'POST',
+      headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' },
+      body: '{"channelId":',
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.headers.get('content-type')).toMatch(/problem\+json/);
     for (const path of ['/conversations/nope', '/conversations/nope/messages', '/conversations/nope/participants']) {
@@ -317,7 +346,11 @@ describe('delivery', () => {
     expect(new Set(attempts.map((a) => a.raw.toString('base64'))).size).toBe(1);
     const log = (await http(`${emu.url}/emulator/api/event-log?conversationId=${id}&eventType=CONVERSATION_UPDATE`)).body.events;
     const eventId = attempts[0]!.headers['x-8x8-event-id'];
-    expect(log.filter((e: any) => e.eventId === eventId).map((e: any) => [e.retry, e.status])).toEqual([[0, 500], [1, 503], [2, 200]]);
+    expect(log.filter((e: any) => e.eventId === eventId).map((e: any) => [e.retry, e.status])).toEqual([
+      [0, 500],
+      [1, 503],
+      [2, 200],
+    ]);
   });
 
   it('gives up after 6 attempts', async () => {

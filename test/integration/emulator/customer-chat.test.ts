@@ -76,9 +76,13 @@ describe('ContactCenterId and Authorization rules', () => {
 
   it('refuses any request that carries an Authorization header, even with a valid id', async () => {
     const id = await chat.requestChat();
-    for (const [method, path] of [['POST', '/api/v2/chats'], ['GET', `/api/v2/me/chat/${id}`], ['GET', `/api/v2/chats/${id}/messages`]]) {
+    for (const [method, path] of [
+      ['POST', '/api/v2/chats'],
+      ['GET', `/api/v2/me/chat/${id}`],
+      ['GET', `/api/v2/chats/${id}/messages`],
+    ]) {
       const r = await http(`${emu.url}${path}`, {
-        method,
+        method: method!,
         headers: { ContactCenterId: CC_ID, Authorization: 'Basic dTpw' },
         ...(method === 'POST' ? { json: body } : {}),
       });
@@ -375,7 +379,11 @@ describe('Chat script and offline messages (extensions)', () => {
       availability: { open: true, agentsAvailable: 2, reason: null },
     });
     await control(emu.url, { agentsAvailable: { support: 0 } });
-    expect((await http(`${emu.url}/api/v2/chat-script`, { headers: { ContactCenterId: CC_ID } })).body.availability).toEqual({ open: false, agentsAvailable: 0, reason: 'no-agents' });
+    expect((await http(`${emu.url}/api/v2/chat-script`, { headers: { ContactCenterId: CC_ID } })).body.availability).toEqual({
+      open: false,
+      agentsAvailable: 0,
+      reason: 'no-agents',
+    });
     await control(emu.url, { agentsAvailable: 3, scheduleOpen: false });
     expect((await http(`${emu.url}/api/v2/chat-script`, { headers: { ContactCenterId: CC_ID } })).body.availability).toEqual({ open: false, agentsAvailable: 3, reason: 'closed' });
   });
@@ -411,6 +419,11 @@ describe('the chat survives the agent console polling it', () => {
   it('shows queued chats to agents in order', async () => {
     const a = await chat.requestChat({ nickname: 'First' });
     const b = await chat.requestChat({ nickname: 'Second' });
-    await eventually(async () => expect((await agent.list()).map((i) => [i.id, i.position])).toEqual([[a, 1], [b, 2]]));
+    await eventually(async () =>
+      expect((await agent.list()).map((i) => [i.id, i.position])).toEqual([
+        [a, 1],
+        [b, 2],
+      ]),
+    );
   });
 });

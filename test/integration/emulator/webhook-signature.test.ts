@@ -77,7 +77,7 @@ describe('webhook signatures', () => {
   it('fails when one byte of the body changes', async () => {
     const d = deliveries.find((x) => x.body?.eventType === 'MESSAGE')!;
     const tampered = Buffer.from(d.raw);
-    tampered[tampered.length - 3] ^= 0x01;
+    tampered[tampered.length - 3]! ^= 0x01;
     expect(await verify(tampered, headersOf(d), jwk)).toBe(false);
     const reserialised = Buffer.from(JSON.stringify(JSON.parse(d.raw.toString()), null, 1));
     expect(await verify(reserialised, headersOf(d), jwk)).toBe(false);
@@ -85,7 +85,7 @@ describe('webhook signatures', () => {
 
   it('fails with another key', async () => {
     const { publicKey } = await generateKeyPair('RS256', { extractable: true });
-    const other = { ...(await exportJWK(publicKey)), kid: jwk.kid };
+    const other: JWK = { ...(await exportJWK(publicKey)), kid: jwk.kid! };
     expect(await verify(deliveries[0]!.raw, headersOf(deliveries[0]!), other)).toBe(false);
   });
 

@@ -4,7 +4,13 @@ import { api, type Entry, type InteractionView, type Queue } from './api';
 const AGENT_KEY = 'parley-agent-console-name';
 
 function slug(name: string): string {
-  return name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'agent';
+  return (
+    name
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'agent'
+  );
 }
 
 /** The console's state: who is signed in, the interactions, the one selected and its transcript. */
