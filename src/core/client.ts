@@ -2,6 +2,7 @@
 // every request, never an Authorization header. Retries are the callers' business (the poller, the
 // outbox), so ky itself never retries.
 import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky';
+import type { ChatOperation, ErrorStatusCode, OfflineMessageResponse, RequestChatResponse } from '../../bot-bridge/customer-chat-api/wire';
 import type { ChatScript, WireChat, WireEntry } from './types';
 
 export type FailureKind = 'network' | 'timeout' | 'server' | 'invalid' | 'state' | 'forbidden' | 'not-found';
@@ -25,7 +26,7 @@ export class ChatApiError extends Error {
 
 export const isChatApiError = (error: unknown): error is ChatApiError => error instanceof Error && error.name === 'ChatApiError';
 
-const KIND_BY_STATUS_CODE: Record<number, FailureKind> = { 1: 'invalid', 2: 'state', 3: 'forbidden', 4: 'server', 6: 'not-found' };
+const KIND_BY_STATUS_CODE: Record<number, FailureKind> = { 1: 'invalid', 2: 'state', 3: 'forbidden', 4: 'server', 6: 'not-found' } satisfies Record<ErrorStatusCode, FailureKind>;
 
 export interface ClientOptions {
   domain: string;
@@ -77,7 +78,7 @@ export function createClient(options: ClientOptions): ChatApiClient {
     }
   }
 
-  const operation = (chatId: string, json: Record<string, unknown>) => call(() => api.post(`chats/${encodeURIComponent(chatId)}`, { json }).json()).then(() => undefined);
+  const operation = (chatId: string, json: ChatOperation) => call(() => api.post(`chats/${encodeURIComponent(chatId)}`, { json }).json()).then(() => undefined);
 
   return {
     chatScript: (query) => {
@@ -85,13 +86,13 @@ export function createClient(options: ClientOptions): ChatApiClient {
       for (const [k, v] of Object.entries(query)) if (v) searchParams[k] = v;
       return call(() => api.get('chat-script', { searchParams }).json<ChatScript>());
     },
-    requestChat: (body) => call(() => api.post('chats', { json: { operationName: 'RequestChat', ...body } }).json<{ id: string }>()),
+    requestChat: (body) => call(() => api.post('chats', { json: { operationName: 'RequestChat', ...body } }).json<RequestChatResponse>()),
     sendMessage: (chatId, text, clientMessageId) => operation(chatId, { operationName: 'SendMessage', text, clientMessageId }),
     typing: (chatId, typing) => operation(chatId, { operationName: typing ? 'SendStartTypingNotification' : 'SendStopTypingNotification' }),
     complete: (chatId) => operation(chatId, { operationName: 'Complete' }),
     getChat: (chatId) => call(() => api.get(`me/chat/${encodeURIComponent(chatId)}`).json<{ chat: WireChat }>()).then((r) => r.chat),
     getMessages: (chatId, index) =>
       call(() => api.get(`me/chat/${encodeURIComponent(chatId)}/messages`, { searchParams: { index } }).json<{ messages: WireEntry[] }>()).then((r) => r.messages ?? []),
-    offlineMessage: (body) => call(() => api.post('offline-messages', { json: body }).json<{ id: string }>()),
+    offlineMessage: (body) => call(() => api.post('offline-messages', { json: body }).json<OfflineMessageResponse>()),
   };
 }

@@ -7,8 +7,8 @@ import type { Shared, TabMessage } from './shared';
 import type { Tabs } from './tabs';
 import { afterAgentLeft, applyEntries } from './transcript';
 import { isActive, type EndReason, type Item, type SharedState } from './types';
+import { MAX_TEXT } from '../../bot-bridge/customer-chat-api/wire';
 
-export const MAX_TEXT = 4000;
 /** Polls between two GetChat checks (a chat can end with nothing in its messages). */
 const CHECK_EVERY = 30;
 /** Consecutive failures before the customer is told the connection is lost. */
