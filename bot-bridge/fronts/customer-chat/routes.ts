@@ -38,7 +38,7 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
   const { config, store } = deps;
   const touch = pollTracker(store, config.chatIdleTimeoutS);
 
-  const api = serveCustomerChatApi<Session>(app, {
+  const server = serveCustomerChatApi<Session>(app, {
     contactCenterIds: config.contactCenterIds,
     allowedOrigins: config.allowedOrigins,
     // Handover-API sessions have no Customer Chat API face: for the widget they do not exist.
@@ -56,7 +56,7 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
   app.post('/chats', async (request): Promise<RequestChatResponse> => {
     const asked = parseRequestChat(request.body);
     const session = await sessions.requestChat({
-      contactCenterId: api.contactCenterOf(request),
+      contactCenterId: server.contactCenterOf(request),
       nickname: asked.nickname,
       subject: asked.subject ?? null,
       queueId: asked.endpoint || config.chatScript.chatWindow.endpoint || config.gateway.queueId,
@@ -68,7 +68,7 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
 
   app.post('/chats/:id', async (request: ChatIdRequest): Promise<Ok> => {
     const operation = parseOperation(request.body);
-    const session = await api.chatOf(request);
+    const session = await server.chatOf(request);
     switch (operation.operationName) {
       case 'SendMessage':
         // The session machine answers an ended chat (and acknowledges a retried send after the end).
@@ -76,17 +76,17 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
         break;
       case 'SendStartTypingNotification':
       case 'SendStopTypingNotification':
-        await sessions.customerTyping(api.open(session), operation.operationName === 'SendStartTypingNotification');
+        await sessions.customerTyping(server.open(session), operation.operationName === 'SendStartTypingNotification');
         break;
       case 'Complete':
-        await sessions.end(api.open(session).id, 'customer');
+        await sessions.end(server.open(session).id, 'customer');
         break;
     }
     return { statusCode: 0 };
   });
 
   const getChat = async (request: ChatIdRequest): Promise<GetChatResponse> => {
-    const session = await api.chatOf(request);
+    const session = await server.chatOf(request);
     await touch.polled(session.id);
     return { chat: chatView(session, config.bot.name), statusCode: 0 };
   };
@@ -95,7 +95,7 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
 
   const getMessages = async (request: FastifyRequest<{ Params: { id: string }; Querystring: { index?: string } }>): Promise<GetMessagesResponse> => {
     const index = parseIndex(request.query.index);
-    const session = await api.chatOf(request);
+    const session = await server.chatOf(request);
     await touch.polled(session.id);
     return { messages: await store.readEntries(session.id, index), statusCode: 0 };
   };
@@ -112,7 +112,7 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
 
   app.post('/offline-messages', async (request): Promise<OfflineMessageResponse> => {
     const { fields, userData } = parseOfflineMessage(request.body, config.chatScript.offlineForm?.fields ?? []);
-    const message = { id: randomUUID(), contactCenterId: api.contactCenterOf(request), receivedAt: Date.now(), fields, userData };
+    const message = { id: randomUUID(), contactCenterId: server.contactCenterOf(request), receivedAt: Date.now(), fields, userData };
     await store.addOfflineMessage(message);
     request.log.info({ offlineMessage: message.id }, 'offline message stored');
     return { statusCode: 0, id: message.id };

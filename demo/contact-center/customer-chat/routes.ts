@@ -2,39 +2,19 @@
 // routes and its per-chat state, on the protocol module the bridge serves it with too.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import {
-  badParameter,
-  checkChatScriptQuery,
-  invalidState,
-  notFound,
-  parseIndex,
-  parseOfflineMessage,
-  parseOperation,
-  parseRequestChat,
-  serveCustomerChatApi,
-  type ChatIdRequest,
-  type ChatScriptResponse,
-  type ChatScriptSteps,
-  type FormField,
-  type GetChatResponse,
-  type GetMessagesResponse,
-  type OfflineMessage,
-  type OfflineMessageResponse,
-  type Ok,
-  type RequestChatResponse,
-} from '../../../bot-bridge/customer-chat-api';
+import * as chatApi from '../../../bot-bridge/customer-chat-api';
 import type { Availability } from '../core/availability';
 import type { ContactCenter } from '../core/contact-center';
 import { DomainError } from '../core/errors';
 import { chatView } from './chat-view';
 import type { Chats, CustomerChat } from './chats';
 
-export type { OfflineMessage };
+export type OfflineMessage = chatApi.OfflineMessage;
 
 /** The emulator's chat script (chat-script.json): every step is configured. */
-export type ChatScript = ChatScriptSteps & {
+export type ChatScript = chatApi.ChatScriptSteps & {
   chatWindow: { enabled: boolean; endpoint: string };
-  offlineForm: { enabled: boolean; fields: FormField[] };
+  offlineForm: { enabled: boolean; fields: chatApi.FormField[] };
 };
 
 export interface CustomerChatOptions {
@@ -46,13 +26,13 @@ export interface CustomerChatOptions {
   chatScript: ChatScript;
   /** The chat script as served now (tests may change parts of it through the control API). */
   scriptOverride: () => ChatScript;
-  offlineMessages: OfflineMessage[];
+  offlineMessages: chatApi.OfflineMessage[];
 }
 
 export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOptions): Promise<void> {
   const { cc, chats, availability, offlineMessages } = opts;
 
-  const api = serveCustomerChatApi<CustomerChat>(app, {
+  const server = chatApi.serveCustomerChatApi<CustomerChat>(app, {
     contactCenterIds: opts.contactCenterIds,
     allowedOrigins: ['*'],
     lookup: (id) => chats.get(id),
@@ -61,13 +41,13 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
     translate: (error) => (error instanceof DomainError ? domainToChat(error) : undefined),
   });
 
-  app.post('/chats', async (request): Promise<RequestChatResponse> => {
-    const asked = parseRequestChat(request.body);
+  app.post('/chats', async (request): Promise<chatApi.RequestChatResponse> => {
+    const asked = chatApi.parseRequestChat(request.body);
     const endpoint = asked.endpoint ?? opts.defaultQueue;
-    if (!cc.queues.has(endpoint)) throw badParameter(`Unknown endpoint "${endpoint}"`);
+    if (!cc.queues.has(endpoint)) throw chatApi.badParameter(`Unknown endpoint "${endpoint}"`);
     const interaction = cc.open({
       source: 'customer-chat',
-      contactCenterId: api.contactCenterOf(request),
+      contactCenterId: server.contactCenterOf(request),
       queueId: endpoint,
       customerName: asked.nickname,
       customer: asked.subject ? { subject: asked.subject } : {},
@@ -77,44 +57,44 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
     return { id: interaction.id, statusCode: 0, path: `/api/v2/chats/${interaction.id}` };
   });
 
-  app.post('/chats/:id', async (request: ChatIdRequest): Promise<Ok> => {
-    const operation = parseOperation(request.body);
-    const chat = await api.chatOf(request);
+  app.post('/chats/:id', async (request: chatApi.ChatIdRequest): Promise<chatApi.Ok> => {
+    const operation = chatApi.parseOperation(request.body);
+    const chat = await server.chatOf(request);
     const id = chat.interaction.id;
     switch (operation.operationName) {
       case 'SendMessage': {
         const { clientMessageId } = operation;
         // A retried send is acknowledged again but recorded once, even after the chat has ended.
         if (clientMessageId && chat.record.clientMessageIds.has(clientMessageId)) break;
-        api.open(chat);
+        server.open(chat);
         cc.say(id, 'customer', operation.text);
         if (clientMessageId) chat.record.clientMessageIds.add(clientMessageId);
         break;
       }
       case 'SendStartTypingNotification':
       case 'SendStopTypingNotification':
-        api.open(chat);
+        server.open(chat);
         cc.setTyping(id, 'customer', operation.operationName === 'SendStartTypingNotification');
         break;
       case 'Complete':
-        api.open(chat);
+        server.open(chat);
         cc.customerLeave(id, 'customer');
         break;
     }
     return { statusCode: 0 };
   });
 
-  const getChat = async (request: ChatIdRequest): Promise<GetChatResponse> => {
-    const { interaction, record } = await api.chatOf(request);
+  const getChat = async (request: chatApi.ChatIdRequest): Promise<chatApi.GetChatResponse> => {
+    const { interaction, record } = await server.chatOf(request);
     record.lastReadAt = Date.now();
     return { chat: chatView(interaction), statusCode: 0 };
   };
   app.get('/chats/:id', getChat);
   app.get('/me/chat/:id', getChat);
 
-  const getMessages = async (request: FastifyRequest<{ Params: { id: string }; Querystring: { index?: string } }>): Promise<GetMessagesResponse> => {
-    const index = parseIndex(request.query.index);
-    const { interaction, record } = await api.chatOf(request);
+  const getMessages = async (request: FastifyRequest<{ Params: { id: string }; Querystring: { index?: string } }>): Promise<chatApi.GetMessagesResponse> => {
+    const index = chatApi.parseIndex(request.query.index);
+    const { interaction, record } = await server.chatOf(request);
     record.lastReadAt = Date.now();
     // Without index: what this chat's client has not received yet (the cursor moves on).
     const from = index === null ? record.cursor + 1 : Math.max(1, index);
@@ -126,22 +106,22 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
   app.get('/chats/:id/messages', getMessages);
   app.get('/me/chat/:id/messages', getMessages);
 
-  app.get('/chat-script', async (request: FastifyRequest<{ Querystring: Record<string, unknown> }>): Promise<ChatScriptResponse> => {
-    checkChatScriptQuery(request.query);
+  app.get('/chat-script', async (request: FastifyRequest<{ Querystring: Record<string, unknown> }>): Promise<chatApi.ChatScriptResponse> => {
+    chatApi.checkChatScriptQuery(request.query);
     const current = opts.scriptOverride();
     return { statusCode: 0, ...current, availability: availability.forQueue(current.chatWindow.endpoint) };
   });
 
-  app.post('/offline-messages', async (request): Promise<OfflineMessageResponse> => {
-    const { fields, userData } = parseOfflineMessage(request.body, opts.scriptOverride().offlineForm.fields);
-    const message: OfflineMessage = { id: randomUUID(), contactCenterId: api.contactCenterOf(request), receivedAt: Date.now(), fields, userData };
+  app.post('/offline-messages', async (request): Promise<chatApi.OfflineMessageResponse> => {
+    const { fields, userData } = chatApi.parseOfflineMessage(request.body, opts.scriptOverride().offlineForm.fields);
+    const message: chatApi.OfflineMessage = { id: randomUUID(), contactCenterId: server.contactCenterOf(request), receivedAt: Date.now(), fields, userData };
     offlineMessages.push(message);
     return { statusCode: 0, id: message.id };
   });
 }
 
 function domainToChat(error: DomainError) {
-  if (error.code === 'not-found') return notFound();
-  if (error.code === 'invalid-state') return invalidState(error.message);
-  return badParameter(error.message);
+  if (error.code === 'not-found') return chatApi.notFound();
+  if (error.code === 'invalid-state') return chatApi.invalidState(error.message);
+  return chatApi.badParameter(error.message);
 }
