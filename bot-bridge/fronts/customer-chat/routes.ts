@@ -26,7 +26,7 @@ import {
 import { SessionError, type Sessions } from '../../sessions/service';
 import type { Session } from '../../sessions/types';
 import { chatView } from './chat-view';
-import { pollTracker } from './touch';
+import { pollTracker } from './poll-tracker';
 
 export interface CustomerChatOptions {
   deps: Deps;
@@ -36,7 +36,7 @@ export interface CustomerChatOptions {
 export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOptions): Promise<void> {
   const { deps, sessions } = opts;
   const { config, store } = deps;
-  const touch = pollTracker(store, config.chatIdleTimeoutS);
+  const polls = pollTracker(store, config.chatIdleTimeoutS);
 
   const server = serveCustomerChatApi<Session>(app, {
     contactCenterIds: config.contactCenterIds,
@@ -62,7 +62,7 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
       queueId: asked.endpoint || config.chatScript.chatWindow.endpoint || config.gateway.queueId,
       userData: asked.userData,
     });
-    touch.started(session.id);
+    polls.started(session.id);
     return { id: session.id, statusCode: 0, path: `/api/v2/chats/${session.id}` };
   });
 
@@ -71,7 +71,7 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
     const session = await server.chatOf(request);
     switch (operation.operationName) {
       case 'SendMessage':
-        // The session machine answers an ended chat (and acknowledges a retried send after the end).
+        // Sessions decide about an ended chat: a retried send is acknowledged, a new one refused.
         await sessions.customerMessage(session, operation.text, operation.clientMessageId ?? null);
         break;
       case 'SendStartTypingNotification':
@@ -87,7 +87,7 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
 
   const getChat = async (request: ChatIdRequest): Promise<GetChatResponse> => {
     const session = await server.chatOf(request);
-    await touch.polled(session.id);
+    await polls.polled(session.id);
     return { chat: chatView(session, config.bot.name), statusCode: 0 };
   };
   app.get('/chats/:id', getChat);
@@ -96,7 +96,7 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
   const getMessages = async (request: FastifyRequest<{ Params: { id: string }; Querystring: { index?: string } }>): Promise<GetMessagesResponse> => {
     const index = parseIndex(request.query.index);
     const session = await server.chatOf(request);
-    await touch.polled(session.id);
+    await polls.polled(session.id);
     return { messages: await store.readEntries(session.id, index), statusCode: 0 };
   };
   app.get('/chats/:id/messages', getMessages);
