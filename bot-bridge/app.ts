@@ -4,7 +4,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { BridgeConfig } from './config';
 import type { Deps } from './context';
-import { customerChatApi } from './fronts/customer-chat/routes';
+import { customerChatApi } from './fronts/customer-chat';
 import { botChannel } from './fronts/bot-channel/routes';
 import { handoverApi } from './fronts/handover-api/routes';
 import { opsRoutes } from './fronts/ops';

@@ -2,6 +2,7 @@
 // after two turns it cannot answer, it asks its channel for a human with the Bot Framework
 // handoff.initiate event (a context value and the transcript); handoff.status tells it how that went.
 import { ActivityHandler, ConversationState, EventFactory, MemoryStorage, MessageFactory, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { EMAIL } from '../../bot-bridge/customer-chat-api/wire';
 import { AGENT_REQUEST, MENU, answer, orderNumber, orderStatus } from './faq';
 
 interface Said {
@@ -24,7 +25,6 @@ interface State {
 }
 
 const fresh = (): State => ({ misses: 0, expectOrderNumber: false, lastOrder: null, transcript: [], handingOver: false, leaveMessage: null });
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export class FaqBot extends ActivityHandler {
   private readonly state: StatePropertyAccessor<State>;

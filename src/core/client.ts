@@ -2,13 +2,17 @@
 // every request, never an Authorization header. Retries are the callers' business (the poller, the
 // outbox), so ky itself never retries.
 import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky';
+import type { ChatOperation, ErrorStatusCode, OfflineMessageResponse, RequestChatResponse } from '../../bot-bridge/customer-chat-api/wire';
 import type { ChatScript, WireChat, WireEntry } from './types';
 
 export type FailureKind = 'network' | 'timeout' | 'server' | 'invalid' | 'state' | 'forbidden' | 'not-found';
 
-/** Every failure of the client: what kind, and what the server said when it said something. */
-export class ChatApiError extends Error {
-  override name = 'ChatApiError';
+/**
+ * Every failure of a request the widget made: what kind, and what the server said when it said
+ * something (a client-side failure; the server's error is the envelope in the body).
+ */
+export class ChatRequestError extends Error {
+  override name = 'ChatRequestError';
   constructor(
     readonly kind: FailureKind,
     message: string,
@@ -23,9 +27,9 @@ export class ChatApiError extends Error {
   }
 }
 
-export const isChatApiError = (error: unknown): error is ChatApiError => error instanceof Error && error.name === 'ChatApiError';
+export const isChatRequestError = (error: unknown): error is ChatRequestError => error instanceof Error && error.name === 'ChatRequestError';
 
-const KIND_BY_STATUS_CODE: Record<number, FailureKind> = { 1: 'invalid', 2: 'state', 3: 'forbidden', 4: 'server', 6: 'not-found' };
+const KIND_BY_STATUS_CODE: Record<number, FailureKind> = { 1: 'invalid', 2: 'state', 3: 'forbidden', 4: 'server', 6: 'not-found' } satisfies Record<ErrorStatusCode, FailureKind>;
 
 export interface ClientOptions {
   domain: string;
@@ -59,25 +63,25 @@ export function createClient(options: ClientOptions): ChatApiClient {
     try {
       const body = (await work()) as T & { statusCode?: number; statusMessage?: string };
       if (body && typeof body.statusCode === 'number' && body.statusCode !== 0) {
-        throw new ChatApiError(KIND_BY_STATUS_CODE[body.statusCode] ?? 'server', body.statusMessage ?? 'The server refused', 200, body.statusCode);
+        throw new ChatRequestError(KIND_BY_STATUS_CODE[body.statusCode] ?? 'server', body.statusMessage ?? 'The server refused', 200, body.statusCode);
       }
       return body;
     } catch (error) {
-      if (isChatApiError(error)) throw error;
+      if (isChatRequestError(error)) throw error;
       if (error instanceof HTTPError) {
         const status = error.response.status;
         const data = (await error.response.json().catch(() => ({}))) as { statusCode?: number; statusMessage?: string };
         const kind =
           (data.statusCode !== undefined && KIND_BY_STATUS_CODE[data.statusCode]) ||
           (status >= 500 || status === 429 ? 'server' : status === 404 ? 'not-found' : status === 403 ? 'forbidden' : 'invalid');
-        throw new ChatApiError(kind, data.statusMessage ?? `HTTP ${status}`, status, data.statusCode);
+        throw new ChatRequestError(kind, data.statusMessage ?? `HTTP ${status}`, status, data.statusCode);
       }
-      if (error instanceof TimeoutError) throw new ChatApiError('timeout', 'The server did not answer in time');
-      throw new ChatApiError('network', (error as Error)?.message || 'Network error');
+      if (error instanceof TimeoutError) throw new ChatRequestError('timeout', 'The server did not answer in time');
+      throw new ChatRequestError('network', (error as Error)?.message || 'Network error');
     }
   }
 
-  const operation = (chatId: string, json: Record<string, unknown>) => call(() => api.post(`chats/${encodeURIComponent(chatId)}`, { json }).json()).then(() => undefined);
+  const operation = (chatId: string, json: ChatOperation) => call(() => api.post(`chats/${encodeURIComponent(chatId)}`, { json }).json()).then(() => undefined);
 
   return {
     chatScript: (query) => {
@@ -85,13 +89,13 @@ export function createClient(options: ClientOptions): ChatApiClient {
       for (const [k, v] of Object.entries(query)) if (v) searchParams[k] = v;
       return call(() => api.get('chat-script', { searchParams }).json<ChatScript>());
     },
-    requestChat: (body) => call(() => api.post('chats', { json: { operationName: 'RequestChat', ...body } }).json<{ id: string }>()),
+    requestChat: (body) => call(() => api.post('chats', { json: { operationName: 'RequestChat', ...body } }).json<RequestChatResponse>()),
     sendMessage: (chatId, text, clientMessageId) => operation(chatId, { operationName: 'SendMessage', text, clientMessageId }),
     typing: (chatId, typing) => operation(chatId, { operationName: typing ? 'SendStartTypingNotification' : 'SendStopTypingNotification' }),
     complete: (chatId) => operation(chatId, { operationName: 'Complete' }),
     getChat: (chatId) => call(() => api.get(`me/chat/${encodeURIComponent(chatId)}`).json<{ chat: WireChat }>()).then((r) => r.chat),
     getMessages: (chatId, index) =>
       call(() => api.get(`me/chat/${encodeURIComponent(chatId)}/messages`, { searchParams: { index } }).json<{ messages: WireEntry[] }>()).then((r) => r.messages ?? []),
-    offlineMessage: (body) => call(() => api.post('offline-messages', { json: body }).json<{ id: string }>()),
+    offlineMessage: (body) => call(() => api.post('offline-messages', { json: body }).json<OfflineMessageResponse>()),
   };
 }

@@ -1,14 +1,14 @@
 // The chat with the contact center: the chat request, polling and the outbox (leader only), typing,
 // and ending. Every change goes through the shared state, so all tabs show the same chat.
 import { effect } from '@preact/signals';
-import { isChatApiError, type ChatApiClient } from './client';
+import { isChatRequestError, type ChatApiClient } from './client';
 import { createPoller, backoffDelay } from './poller';
 import type { Shared, TabMessage } from './shared';
 import type { Tabs } from './tabs';
 import { afterAgentLeft, applyEntries } from './transcript';
 import { isActive, type EndReason, type Item, type SharedState } from './types';
+import { MAX_TEXT } from '../../bot-bridge/customer-chat-api/wire';
 
-export const MAX_TEXT = 4000;
 /** Polls between two GetChat checks (a chat can end with nothing in its messages). */
 const CHECK_EVERY = 30;
 /** Consecutive failures before the customer is told the connection is lost. */
@@ -130,7 +130,7 @@ export function createConversation(deps: ConversationDeps) {
     try {
       entries = await client.getMessages(id, chat.lastIndex + 1);
     } catch (error) {
-      if (isChatApiError(error) && (error.kind === 'not-found' || error.kind === 'forbidden')) {
+      if (isChatRequestError(error) && (error.kind === 'not-found' || error.kind === 'forbidden')) {
         // The server no longer knows the chat (it ended long ago, or the contact center changed).
         await endLocally('timeout', 'sessionDisconnected');
         return;
@@ -184,7 +184,7 @@ export function createConversation(deps: ConversationDeps) {
           await shared.commit((s) => ({ ...s, outbox: s.outbox.map((o) => (o.id === next.id && o.status !== 'failed' ? { ...o, status: 'sent' } : o)) }));
           poller.kick(300);
         } catch (error) {
-          if (isChatApiError(error) && !error.transient) {
+          if (isChatRequestError(error) && !error.transient) {
             await shared.commit((s) => ({
               ...s,
               outbox: s.outbox.map((o) => (o.id === next.id ? { ...o, status: 'failed' } : o)),
@@ -271,7 +271,7 @@ export function createConversation(deps: ConversationDeps) {
         await client.complete(chat.id);
         break;
       } catch (error) {
-        if (!isChatApiError(error) || !error.transient) break; // already over on the server
+        if (!isChatRequestError(error) || !error.transient) break; // already over on the server
         await sleep(backoffDelay(1000, attempt, 8000, random));
       }
     }
@@ -330,7 +330,7 @@ export function createConversation(deps: ConversationDeps) {
         if (!ours) await client.complete(id).catch(() => undefined);
         return ours ? id : null;
       } catch (error) {
-        await failRequest(requestId, isChatApiError(error) && error.transient ? 'errorServerUnavailable' : 'errorInvalidLogin');
+        await failRequest(requestId, isChatRequestError(error) && error.transient ? 'errorServerUnavailable' : 'errorInvalidLogin');
         throw error;
       } finally {
         inFlight.delete(requestId);

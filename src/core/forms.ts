@@ -1,7 +1,6 @@
 // Pre-chat and offline form checks: which fields are wrong, by the system message that says why.
+import { EMAIL } from '../../bot-bridge/customer-chat-api/wire';
 import type { FormField } from './types';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export type FieldErrors = Record<string, 'errorRequiredMessage' | 'errorInvalidEmail' | 'errorInvalidNumber'>;
 

@@ -1,46 +1,28 @@
-// Shapes shared by the widget's core: the Customer Chat API's wire types and the chat's own state.
+// Shapes shared by the widget's core: the Customer Chat API as the widget reads it, and the chat's
+// own state. The wire types are the servers' (bot-bridge/customer-chat-api/wire.ts, types only).
+import type { Chat, Entry, Open, Participant, QuickReply } from '../../bot-bridge/customer-chat-api/wire';
 import type { Language } from '../i18n/languages';
+
+export type { ChatScript, FormField, QuickReply } from '../../bot-bridge/customer-chat-api/wire';
 
 export type Phase = 'closed' | 'invitation' | 'preChat' | 'chatWindow' | 'offlineForm';
 export type EndReason = 'user' | 'chat-api' | 'agent' | 'timeout';
 
-export interface QuickReply {
-  title: string;
-  payload: string;
-}
+/** A participant as read: a type a newer server adds is kept, and ignored. */
+type WireParticipant = Omit<Participant, 'type'> & { type: Open<Participant['type']> };
 
-/** One GetMessages entry (protocols/customer-chat-api.md). */
-export interface WireEntry {
-  index: number;
-  type: 'ParticipantJoined' | 'ParticipantLeft' | 'Text' | 'TypingStarted' | 'TypingStopped' | 'Notice' | string;
-  from: { nickname: string; participantId: string; type: 'Customer' | 'Agent' | 'External' | string };
-  text?: string;
+/** One GetMessages entry as read: unknown entry types are skipped, a missing utcTime is "now". */
+export interface WireEntry extends Omit<Entry, 'type' | 'from' | 'utcTime'> {
+  type: Open<Entry['type']>;
+  from: WireParticipant;
   utcTime?: number;
-  /** (ext) queuePosition; `event` names what happened (queued, transfer, returned-to-bot, …). */
-  notice?: { queuePosition?: number; event?: string; [key: string]: unknown };
-  quickReplies?: QuickReply[];
 }
 
-export interface WireChat {
-  id: string;
-  state: 'WaitingForAgent' | 'Chatting' | 'Idle' | string;
-  capabilities: string[];
-  participants: { nickname: string; participantId: string; type: string }[];
-}
-
-export interface FormField {
-  id: string;
-  label: string;
-  type: 'text' | 'email' | 'textarea' | 'number' | 'language' | string;
-  required?: boolean;
-}
-
-export interface ChatScript {
-  invitation?: { enabled: boolean; delaySeconds: number | null; text?: string; quickReplies?: string[] };
-  preChat?: { enabled: boolean; fields: FormField[] };
-  chatWindow?: { enabled: boolean; endpoint?: string };
-  offlineForm?: { enabled: boolean; fields: FormField[] };
-  availability: { open: boolean; agentsAvailable?: number; reason?: string | null };
+/** GetChat's chat as read: an unknown state or capability is not an error. */
+export interface WireChat extends Omit<Chat, 'state' | 'capabilities' | 'participants'> {
+  state: Open<Chat['state']>;
+  capabilities: readonly Open<Chat['capabilities'][number]>[];
+  participants: WireParticipant[];
 }
 
 /** What the transcript shows: messages and system lines, in the order they happened. */

@@ -1,7 +1,7 @@
 // The conversation core with its transport and its tabs handed in as fakes (no sockets, no browser).
 import { signal } from '@preact/signals';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ChatApiError, type ChatApiClient } from '../../src/core/client';
+import { ChatRequestError, type ChatApiClient } from '../../src/core/client';
 import { createConversation } from '../../src/core/conversation';
 import { createShared, type TabMessage } from '../../src/core/shared';
 import { memoryStore } from '../../src/core/store';
@@ -39,7 +39,7 @@ function fakeServer() {
   const maybeFail = () => {
     if (failures > 0) {
       failures--;
-      throw new ChatApiError('network', 'offline');
+      throw new ChatRequestError('network', 'offline');
     }
   };
   const client: ChatApiClient = {

@@ -1,9 +1,9 @@
+// What the Customer Chat API keeps per chat beyond the shared interaction: the server-side cursor,
+// when the client last read, and the clientMessageIds already recorded.
 import type { ContactCenter } from '../core/contact-center';
 import type { Interaction } from '../core/types';
-import { ChatApiError, notFound } from './envelope';
 
-/** What the Customer Chat API keeps per chat beyond the shared interaction. */
-interface ChatRecord {
+export interface ChatRecord {
   /** Highest index handed out by a GetMessages without `index` (the server-side cursor). */
   cursor: number;
   /** Last time the client read the chat (ms): a chat nobody reads for too long ends. */
@@ -11,7 +11,10 @@ interface ChatRecord {
   clientMessageIds: Set<string>;
 }
 
-export const CAPABILITIES = ['SendMessage', 'SendStartTypingNotification', 'SendStopTypingNotification', 'Complete'];
+export interface CustomerChat {
+  interaction: Interaction;
+  record: ChatRecord;
+}
 
 export class Chats {
   private readonly records = new Map<string, ChatRecord>();
@@ -22,20 +25,11 @@ export class Chats {
     this.records.set(interaction.id, { cursor: 0, lastReadAt: Date.now(), clientMessageIds: new Set() });
   }
 
-  /** The chat, if it exists and belongs to this contact center; 404 otherwise (no hint that it exists). */
-  find(id: string, contactCenterId: string): { interaction: Interaction; record: ChatRecord } {
+  /** The chat with this id, whichever contact center it belongs to (the API's rules decide who sees it). */
+  get(id: string): CustomerChat | undefined {
     const record = this.records.get(id);
     const interaction = this.cc.interactions.get(id);
-    if (!record || !interaction || interaction.contactCenterId !== contactCenterId) throw notFound();
-    return { interaction, record };
-  }
-
-  open(id: string, contactCenterId: string) {
-    const found = this.find(id, contactCenterId);
-    if (found.interaction.state === 'ended') {
-      throw new ChatApiError(2, 'The chat has ended: no operation is valid any more');
-    }
-    return found;
+    return record && interaction ? { interaction, record } : undefined;
   }
 
   /** Ends chats whose client has stopped reading them, as a real contact center does. */

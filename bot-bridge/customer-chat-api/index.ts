@@ -1,0 +1,20 @@
+// The Customer Chat API (protocols/customer-chat-api.md), written once: the bridge's widget front
+// and the emulated contact center serve it with this, each with its own routes and state; the
+// widget reads ./wire (types and constants only) and nothing else from here.
+export * from './wire';
+export { CHAT_ERRORS, ChatApiError, badParameter, chatEnded, envelopeOf, forbidden, invalidState, notFound } from './envelope';
+export {
+  checkChatScriptQuery,
+  objectBody,
+  optionalString,
+  parseIndex,
+  parseOfflineMessage,
+  parseOperation,
+  parseRequestChat,
+  requiredString,
+  userData,
+  type ChatRequest,
+} from './validate';
+export { contactCenterRules, type ContactCenterRules, type ContactCenterRulesOptions } from './contact-center';
+export { PREFLIGHT_HEADERS, corsPolicy } from './cors';
+export { serveCustomerChatApi, type ChatApiServer, type ChatIdRequest, type ServeOptions } from './serve';

@@ -1,0 +1,201 @@
+// The Customer Chat API on the wire (protocols/customer-chat-api.md): what the widget sends, what
+// the bridge and the emulator answer, and the limits both servers enforce. Types and constants
+// only, with no imports: the widget (browser tsconfig, size budget) reads this file too.
+
+/** A name the protocol defines, or one a newer peer may add (a client ignores what it does not know). */
+export type Open<T extends string> = T | (string & {});
+
+/** What userData values may be: what an agent's desktop can display. */
+export type Primitive = string | number | boolean;
+export type UserData = Record<string, Primitive>;
+
+// ---- The envelope ------------------------------------------------------------------------------
+
+/** 0 is success; the others are the errors of envelope.ts's table. */
+export type StatusCode = 0 | ErrorStatusCode;
+export type ErrorStatusCode = 1 | 2 | 3 | 4 | 6;
+
+export interface Ok {
+  statusCode: 0;
+}
+
+export interface ErrorBody {
+  statusCode: ErrorStatusCode;
+  statusMessage: string;
+}
+
+// ---- Requests ----------------------------------------------------------------------------------
+
+/** POST /api/v2/chats */
+export interface RequestChatRequest {
+  operationName: 'RequestChat';
+  nickname: string;
+  subject?: string;
+  /** The queue; the chat script's chatWindow.endpoint when absent. */
+  endpoint?: string;
+  userData?: UserData;
+}
+
+/** POST /api/v2/chats/{id}: one of these. */
+export type ChatOperation = SendMessageRequest | TypingRequest | CompleteRequest;
+export type OperationName = ChatOperation['operationName'];
+
+export interface SendMessageRequest {
+  operationName: 'SendMessage';
+  text: string;
+  /** (ext) The same id twice adds one message: a retried send is never doubled. */
+  clientMessageId?: string;
+}
+
+export interface TypingRequest {
+  operationName: 'SendStartTypingNotification' | 'SendStopTypingNotification';
+}
+
+export interface CompleteRequest {
+  operationName: 'Complete';
+}
+
+/** (ext) POST /api/v2/offline-messages */
+export interface OfflineMessageRequest {
+  fields: Record<string, string>;
+  userData?: UserData;
+}
+
+// ---- Responses ---------------------------------------------------------------------------------
+
+export interface RequestChatResponse extends Ok {
+  id: string;
+  path: string;
+}
+
+/** GET /api/v2/me/chat/{id} (= GET /api/v2/chats/{id}) */
+export interface GetChatResponse extends Ok {
+  chat: Chat;
+}
+
+/** GET /api/v2/me/chat/{id}/messages[?index=N] (= GET /api/v2/chats/{id}/messages) */
+export interface GetMessagesResponse extends Ok {
+  messages: Entry[];
+}
+
+export type ChatScriptResponse = Ok & ChatScript;
+
+export interface OfflineMessageResponse extends Ok {
+  id: string;
+}
+
+// ---- The chat and its transcript ---------------------------------------------------------------
+
+export type ChatState = 'WaitingForAgent' | 'Chatting' | 'Idle';
+export type Capability = 'SendMessage' | 'SendStartTypingNotification' | 'SendStopTypingNotification' | 'Complete';
+
+/** What an open chat allows (an Idle one allows nothing). */
+export const CAPABILITIES: readonly Capability[] = ['SendMessage', 'SendStartTypingNotification', 'SendStopTypingNotification', 'Complete'];
+
+export interface Chat {
+  id: string;
+  state: ChatState;
+  capabilities: readonly Capability[];
+  participants: Participant[];
+}
+
+export type ParticipantType = 'Customer' | 'Agent' | 'External';
+
+export interface Participant {
+  nickname: string;
+  participantId: string;
+  type: ParticipantType;
+}
+
+export type EntryType = 'ParticipantJoined' | 'ParticipantLeft' | 'Text' | 'TypingStarted' | 'TypingStopped' | 'Notice';
+
+export interface QuickReply {
+  title: string;
+  payload: string;
+}
+
+/** (ext) What a Notice is about: queuePosition, or `event` naming what happened (queued, transfer, …). */
+export interface Notice {
+  queuePosition?: number;
+  event?: string;
+  [key: string]: unknown;
+}
+
+/** One GetMessages entry; `index` starts at 1 and grows by one per entry. */
+export interface Entry {
+  index: number;
+  type: EntryType;
+  from: Participant;
+  text?: string;
+  utcTime: number;
+  notice?: Notice;
+  /** (ext) A bot's suggested answers; clients that do not know them show the text. */
+  quickReplies?: QuickReply[];
+}
+
+// ---- (ext) The chat script and offline messages ------------------------------------------------
+
+export interface FormField {
+  id: string;
+  label: string;
+  type: Open<'text' | 'email' | 'textarea' | 'number' | 'language'>;
+  required?: boolean;
+}
+
+/** The steps of an embed, as a server configures them. */
+export interface ChatScriptSteps {
+  /** `delaySeconds: null`: shown only when triggered. */
+  invitation?: { enabled: boolean; delaySeconds: number | null; text?: string; quickReplies?: string[] };
+  preChat?: { enabled: boolean; fields: FormField[] };
+  chatWindow?: { enabled: boolean; endpoint?: string };
+  offlineForm?: { enabled: boolean; fields: FormField[] };
+}
+
+/** Whether anyone can answer now; when not `open` the widget shows the offline form. */
+export interface ChatAvailability {
+  open: boolean;
+  agentsAvailable?: number;
+  reason?: string | null;
+}
+
+/** GET /api/v2/chat-script: the steps, and availability computed per request. */
+export interface ChatScript extends ChatScriptSteps {
+  availability: ChatAvailability;
+}
+
+/** An offline form submission as a server keeps it (and hands it to agents or a CRM). */
+export interface OfflineMessage {
+  id: string;
+  contactCenterId: string;
+  receivedAt: number;
+  fields: Record<string, string>;
+  userData: UserData;
+}
+
+// ---- Limits and patterns (both servers enforce them; the widget keeps within them) -------------
+
+/** A message's text, a userData string, an offline form answer. */
+export const MAX_TEXT = 4000;
+
+export const LIMITS = {
+  nickname: 100,
+  subject: 500,
+  endpoint: 100,
+  clientMessageId: 100,
+  userDataProperties: 200,
+  userDataKey: 255,
+  offlineFields: 50,
+  offlineFieldKey: 100,
+  /** chat-script's tenant, channel and uuid. */
+  queryValue: 200,
+} as const;
+
+/** What the widget, both servers and the demo bot take as an e-mail address. */
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Chat ids are random UUIDv4: the customer's only credential. */
+export const CHAT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+export const CLIENT_MESSAGE_ID = /^[\w.:-]{1,100}$/;
+/** A queue name: a plain word, never a path. */
+export const ENDPOINT = /^[\w.-]{1,100}$/;
+/** GetMessages' index: a whole number, 0 or more. */
+export const INDEX = /^\d{1,9}$/;
