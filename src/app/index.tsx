@@ -1,6 +1,7 @@
 // The app chunk (dist/app.js): the composition root. The loader calls mount() with the host it
 // created; everything the widget holds is built here and torn down by unmount().
 import { render } from 'preact';
+import type { Emit, Events } from '../bus';
 import type { AppContext, MountedApp } from '../loader/index';
 import { createClient } from '../core/client';
 import { createConversation } from '../core/conversation';
@@ -73,12 +74,12 @@ export function mount(ctx: AppContext): MountedApp {
   const proxy = createProxy(log);
   const webview = config.mode === 'webview';
   const native = webview ? createNativeBridge(ctx.bus, log, capture) : null;
-  const emit = (topic: string, data: unknown) => {
+  const emit: Emit = (topic, data) => {
     ctx.emit(topic, data);
     proxy.notify(topic, data);
     native?.send(topic, data);
     // In an app, a closed chat asks the app to close its screen.
-    if (webview && topic === 'chat:closed') emit('webview:close-requested', data);
+    if (webview && topic === 'chat:closed') emit('webview:close-requested', data as Events['chat:closed']);
   };
   const widget = createWidget({ config, client, shared, conversation, customer, emit, log });
 

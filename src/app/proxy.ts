@@ -1,43 +1,52 @@
 // chatApp.setProxy(callbacks): the v2 lifecycle callbacks, each fed by one of the widget's events.
-type Callback = (...args: unknown[]) => void;
+import type { EventTopic, Events, Phase, ProxyCallbacks } from '../bus';
 
-/** callback name → the event it follows, the phase it needs (for phase changes), and its arguments. */
-const PROXY: [string, string, string | null, (data: any) => unknown[]][] = [
-  ['onAppStart', 'chat:ready', null, () => []],
-  ['onAppEnd', 'chat:closed', null, (d) => [d?.reason]],
-  ['onOpenInvitation', 'chat:phase-changed', 'invitation', () => []],
-  ['onOpenOnlineForm', 'chat:phase-changed', 'preChat', () => []],
-  ['onOpenChat', 'chat:phase-changed', 'chatWindow', () => []],
-  ['onOpenOfflineForm', 'chat:phase-changed', 'offlineForm', () => []],
-  ['onCustomerInfoSent', 'customer:info-sent', null, (d) => [d]],
-  ['onSessionCreated', 'chat:session-created', null, (d) => [d]],
-  ['onSessionEnd', 'chat:ended', null, (d) => [d?.reason]],
-  ['onSessionError', 'chat:error', null, (d) => [d]],
-];
+type Callbacks = Required<ProxyCallbacks>;
+
+/** The event a callback follows, the phase it needs (for phase changes), and its arguments from the event's data. */
+type Route<N extends keyof Callbacks> = {
+  [E in EventTopic]: { event: E; phase?: Phase; args(data: Events[E]): Parameters<Callbacks[N]> };
+}[EventTopic];
+
+// Objects, not tuples: the type checker picks each route's event data by its `event` field.
+const PROXY: { [N in keyof Callbacks]: Route<N> } = {
+  onAppStart: { event: 'chat:ready', args: () => [] },
+  onAppEnd: { event: 'chat:closed', args: (d) => [d.reason] },
+  onOpenInvitation: { event: 'chat:phase-changed', phase: 'invitation', args: () => [] },
+  onOpenOnlineForm: { event: 'chat:phase-changed', phase: 'preChat', args: () => [] },
+  onOpenChat: { event: 'chat:phase-changed', phase: 'chatWindow', args: () => [] },
+  onOpenOfflineForm: { event: 'chat:phase-changed', phase: 'offlineForm', args: () => [] },
+  onCustomerInfoSent: { event: 'customer:info-sent', args: (d) => [d] },
+  onSessionCreated: { event: 'chat:session-created', args: (d) => [d] },
+  onSessionEnd: { event: 'chat:ended', args: (d) => [d.reason] },
+  onSessionError: { event: 'chat:error', args: (d) => [d] },
+};
 
 export interface ProxyTable {
+  /** The page's callbacks, as it gave them (checked here: anything may come from a page). */
   set(callbacks: unknown): void;
   /** Called with every event the widget publishes. */
-  notify(topic: string, data: unknown): void;
+  notify<K extends EventTopic>(topic: K, data: Events[K]): void;
 }
 
 export function createProxy(log: { error(message: string, detail?: unknown): void }): ProxyTable {
-  let callbacks: Record<string, Callback> = {};
+  let callbacks: Partial<Record<string, unknown>> = {};
   return {
     set(value) {
       if (typeof value !== 'object' || value === null) {
         log.error('setProxy(callbacks) needs an object of functions');
         return;
       }
-      callbacks = { ...callbacks, ...(value as Record<string, Callback>) };
+      callbacks = { ...callbacks, ...value };
     },
     notify(topic, data) {
-      for (const [name, event, phase, args] of PROXY) {
+      for (const [name, { event, phase, args }] of Object.entries(PROXY) as [string, Route<keyof Callbacks>][]) {
         const fn = callbacks[name];
         if (event !== topic || typeof fn !== 'function') continue;
-        if (phase && (data as { to?: string } | null)?.to !== phase) continue;
+        if (phase && (data as Events['chat:phase-changed']).to !== phase) continue;
         try {
-          fn(...args(data));
+          // The route matched this topic, so its arguments are built from this topic's data.
+          fn(...(args as (d: Events[EventTopic]) => unknown[])(data));
         } catch (error) {
           log.error(`the ${name} callback threw; the chat goes on`, error);
         }

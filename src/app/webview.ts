@@ -2,9 +2,10 @@
 // To the app: every event the widget publishes, as { type: "bus", topic, data }, through whichever
 // native handler exists (React Native, iOS WKScriptMessageHandler "parley", Android "ParleyAndroid").
 // From the app: window.parley.receive(messageOrJson) publishes a command topic on the bus.
+import type { Emit, NativeEvents, ToAppMessage } from '../bus';
 import { COMMANDS, type Bus } from '../loader/bus';
 
-type Post = (message: { type: 'bus'; topic: string; data: unknown }) => void;
+type Post = (message: ToAppMessage) => void;
 
 interface NativeWindow {
   ReactNativeWebView?: { postMessage(message: string): void };
@@ -24,7 +25,7 @@ export function nativeTarget(w: NativeWindow = window as NativeWindow): { name: 
 
 export interface NativeBridge {
   /** Forwards an event the widget published to the app. */
-  send(topic: string, data: unknown): void;
+  send: Emit;
   /** The app is attached to the bus: the app's messages so far, and from now on, are published. */
   start(): void;
   dispose(): void;
@@ -35,12 +36,12 @@ export type Capture = (publish: () => void) => string[];
 
 export function createNativeBridge(bus: Bus, log: { error(message: string, detail?: unknown): void }, capture: Capture): NativeBridge {
   const w = window as NativeWindow;
-  const send = (topic: string, data: unknown) => {
+  const send = <K extends keyof NativeEvents>(topic: K, data: NativeEvents[K]) => {
     const target = nativeTarget(w);
     if (!target) return;
     try {
       // Structured data only: what JSON cannot carry does not cross to the app.
-      target.post({ type: 'bus', topic, data: data === undefined ? null : JSON.parse(JSON.stringify(data ?? null)) });
+      target.post({ type: 'bus', topic, data: data === undefined ? null : JSON.parse(JSON.stringify(data ?? null)) } as ToAppMessage);
     } catch (error) {
       log.error(`the app's ${target.name} message handler failed`, error);
     }
@@ -66,14 +67,16 @@ export function createNativeBridge(bus: Bus, log: { error(message: string, detai
     const { type, topic, data } = message as { type?: unknown; topic?: unknown; data?: unknown };
     if (type !== 'bus') return refuse(`unknown message type ${JSON.stringify(type)}; expected "bus"`, input);
     if (typeof topic !== 'string' || !COMMANDS.has(topic)) return refuse(`unknown command topic ${JSON.stringify(topic)}`, input);
-    // The same rules as the page's bus; what they refuse goes back to the app too.
-    const refused = capture(() => bus.publish(topic, data ?? null));
-    if (refused.length) send('bus:error', { message: refused.join(' '), topic, received: data ?? null });
+    // The same rules as the page's bus (the data crosses unchecked, as a page script's does); what
+    // they refuse goes back to the app too.
+    const messages = capture(() => (bus.publish as (topic: string, data: unknown) => void)(topic, data ?? null));
+    if (messages.length) send('bus:error', { message: messages.join(' '), topic, received: data ?? null });
   };
   const entry = { receive };
   if (!w.parley) w.parley = entry;
   return {
-    send,
+    // Every event of the map is one of the app's (NativeEvents extends Events).
+    send: send as Emit,
     start() {
       started = true;
       for (const input of early.splice(0)) receive(input);

@@ -1,6 +1,7 @@
 // The widget's behaviour between the page, the customer and the chat: phases and triggers, the chat
 // script, the invitation, forms, ending and closing, and the events the page hears.
 import { computed, effect, signal } from '@preact/signals';
+import type { ChatMessage, CommandTopic, Emit } from '../bus';
 import type { ChatApiClient } from '../core/client';
 import type { Conversation } from '../core/conversation';
 import type { Customer } from '../core/customer';
@@ -17,7 +18,8 @@ export interface WidgetDeps {
   shared: Shared;
   conversation: Conversation;
   customer: Customer;
-  emit(topic: string, data: unknown): void;
+  /** Only the events of the map (src/bus/chat.ts), each with its data. */
+  emit: Emit;
   log: { warn(message: string): void; error(message: string, detail?: unknown): void };
 }
 
@@ -230,8 +232,11 @@ export function createWidget(deps: WidgetDeps) {
     );
   }
 
-  /** The page's commands (the bus topics of protocols/embedded-chat-bus.md). */
-  function command(topic: string, data: unknown): void {
+  /**
+   * The page's commands (the bus topics of protocols/embedded-chat-bus.md), but chat:set-proxy, which
+   * the composition root hands to the proxy. The data is as the page sent it: the rules check it.
+   */
+  function command(topic: Exclude<CommandTopic, 'chat:set-proxy'>, data: unknown): void {
     switch (topic) {
       case 'customer:set-info':
         return customer.setInfo(data);
@@ -264,6 +269,9 @@ export function createWidget(deps: WidgetDeps) {
         if (typeof data === 'boolean') void conversation.setSound(data);
         else log.warn('The notification sound toggle must be true or false; it will be discarded');
         return;
+      default:
+        // A command of the map that no case handles fails the type check here.
+        return topic satisfies never;
     }
   }
 
@@ -283,7 +291,7 @@ export function createWidget(deps: WidgetDeps) {
     if (confirmingEnd.peek() && !next.chat?.agent) confirmingEnd.value = null;
     const seen = new Set(before.transcript.map((i) => i.index).filter((i) => i !== undefined));
     for (const item of next.transcript) {
-      if (item.kind === 'message' && item.from !== 'customer' && !seen.has(item.index) && before.chat?.requestId === next.chat?.requestId) {
+      if (isIncoming(item) && !seen.has(item.index) && before.chat?.requestId === next.chat?.requestId) {
         emit('chat:message-received', { message: publicMessage(item) });
       }
     }
@@ -334,7 +342,12 @@ export function createWidget(deps: WidgetDeps) {
   };
 }
 
-function publicMessage(item: Extract<Item, { kind: 'message' }>) {
+type Incoming = Extract<Item, { kind: 'message' }> & { from: ChatMessage['from'] };
+
+/** An agent's or a bot's message (what chat:message-received tells the page about). */
+const isIncoming = (item: Item): item is Incoming => item.kind === 'message' && item.from !== 'customer';
+
+function publicMessage(item: Incoming): ChatMessage {
   return { index: item.index, from: item.from, name: item.name, text: item.text, at: item.at, ...(item.quickReplies ? { quickReplies: item.quickReplies } : {}) };
 }
 

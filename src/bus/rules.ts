@@ -1,9 +1,9 @@
 // The validation rules of the bus topics (protocols/embedded-chat-bus.md). Console messages are
 // exact strings: embedders search for them.
 import { isLanguage, type Language } from '../i18n/languages';
+import type { CustomerInfo } from './chat';
 
-export type Primitive = string | number | boolean;
-export type CustomerInfo = Record<string, Primitive>;
+export type { CustomerInfo, Primitive } from './chat';
 
 export interface Logger {
   warn(message: string): void;

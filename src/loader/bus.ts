@@ -1,18 +1,19 @@
 // The message bus handed to the page in onInit, and the chainable chatApp facade mapped onto it.
 // It lives in the loader so the page can use it before the app chunk has loaded: commands published
-// early are queued for the app.
+// early are queued for the app. Its types are the topic maps of src/bus/chat.ts.
+import type { Bus, ChatApp, CommandArgs, CommandTopic, Dispatch, Emit } from '../bus';
+
+export type { Bus, ChatApp };
 
 export type Handler = (data: unknown) => void;
 
-export interface Bus {
-  publish(topic: string, data?: unknown): void;
-  subscribe(topic: string, handler: Handler): { remove(): void };
+/** A set of topics whose has() tells the type checker which topic it holds (a Set at run time). */
+interface TopicSet<T extends string> {
+  has(topic: string): topic is T;
 }
 
-export type ChatApp = Record<string, (...args: any[]) => ChatApp>;
-
 /** Topics the widget acts on; the rest pass between page subscribers only. */
-export const COMMANDS = new Set([
+const COMMAND_LIST = [
   'customer:set-info',
   'customer:reset-info',
   'chat:set-language',
@@ -25,24 +26,29 @@ export const COMMANDS = new Set([
   'chat:set-invitation-quick-replies',
   'chat:set-notification-sound',
   'chat:set-proxy',
-]);
+] as const satisfies readonly CommandTopic[];
+
+/** A command of the map missing from the list above; the type check then names it. */
+type Unlisted = Exclude<CommandTopic, (typeof COMMAND_LIST)[number]>;
+
+export const COMMANDS = new Set<string>(COMMAND_LIST) as unknown as TopicSet<[Unlisted] extends [never] ? CommandTopic : { unlisted: Unlisted }>;
 
 /** Commands that mean "the customer is about to see the chat": load the app now. */
-export const INTENTS = new Set(['chat:start', 'chat:trigger-invitation', 'chat:trigger-pre-chat', 'chat:trigger-chat-window']);
+export const INTENTS: ReadonlySet<CommandTopic> = new Set(['chat:start', 'chat:trigger-invitation', 'chat:trigger-pre-chat', 'chat:trigger-chat-window'] satisfies CommandTopic[]);
 
 export interface BusCore {
   bus: Bus;
   /** Delivers to the page's subscribers (events the widget publishes). */
-  emit(topic: string, data: unknown): void;
+  emit: Emit;
   /** Connects the app: queued commands first, then every later publish. */
-  attach(app: (topic: string, data: unknown) => void): void;
+  attach(app: Dispatch): void;
   detach(): void;
 }
 
-export function createBus(onCommand: (topic: string) => void): BusCore {
+export function createBus(onCommand: (topic: CommandTopic) => void): BusCore {
   const subscribers = new Map<string, Set<Handler>>();
-  const queue: [string, unknown][] = [];
-  let app: ((topic: string, data: unknown) => void) | null = null;
+  const queue: [CommandTopic, unknown][] = [];
+  let app: Dispatch | null = null;
 
   const emit = (topic: string, data: unknown) => {
     for (const handler of [...(subscribers.get(topic) ?? [])]) {
@@ -54,8 +60,9 @@ export function createBus(onCommand: (topic: string) => void): BusCore {
     }
   };
 
+  // Implemented once for every topic, page-own ones included; the Bus type adds the maps' data types.
   const bus: Bus = {
-    publish(topic, data) {
+    publish(topic: string, data?: unknown) {
       if (typeof topic !== 'string' || !topic) {
         console.error('Parley: bus.publish(topic, data) needs a topic string');
         return;
@@ -67,7 +74,7 @@ export function createBus(onCommand: (topic: string) => void): BusCore {
       else queue.push([topic, payload]);
       onCommand(topic);
     },
-    subscribe(topic, handler) {
+    subscribe(topic: string, handler: Handler) {
       if (typeof topic !== 'string' || !topic || typeof handler !== 'function') {
         console.error('Parley: bus.subscribe(topic, handler) needs a topic string and a function');
         return { remove() {} };
@@ -100,21 +107,22 @@ export function createBus(onCommand: (topic: string) => void): BusCore {
 
 /** The v2 `chatApp`: every method publishes on the bus and returns the facade, so calls chain. */
 export function createChatApp(bus: Bus, unmount: () => void): ChatApp {
-  const send = (topic: string, data?: unknown) => () => {
+  // Typed by the map (each method publishes its own topic with its data); one untyped body.
+  const send: <K extends CommandTopic>(topic: K, ...data: CommandArgs<K>) => () => ChatApp = (topic: string, data?: unknown) => () => {
     bus.publish(topic, data);
     return app;
   };
   const app: ChatApp = {
     startChat: () => send('chat:start')(),
     endChat: () => send('chat:end')(),
-    setCustomerInfo: (info: unknown) => send('customer:set-info', info)(),
+    setCustomerInfo: (info) => send('customer:set-info', info)(),
     resetCustomerInfo: () => send('customer:reset-info')(),
-    setCustomerLanguage: (language: unknown) => send('chat:set-language', language)(),
-    setVariables: (variables: unknown) => send('chat:set-variables', variables)(),
-    setInvitationQuickReplies: (replies: unknown) => send('chat:set-invitation-quick-replies', replies)(),
-    setNotificationSoundToggle: (on: unknown) => send('chat:set-notification-sound', on)(),
+    setCustomerLanguage: (language) => send('chat:set-language', language)(),
+    setVariables: (variables) => send('chat:set-variables', variables)(),
+    setInvitationQuickReplies: (replies) => send('chat:set-invitation-quick-replies', replies)(),
+    setNotificationSoundToggle: (on) => send('chat:set-notification-sound', on)(),
     // The app connects the callbacks to its events (src/app/proxy.ts).
-    setProxy: (callbacks: unknown) => send('chat:set-proxy', callbacks)(),
+    setProxy: (callbacks) => send('chat:set-proxy', callbacks)(),
     unmount() {
       unmount();
       return app;

@@ -1,24 +1,8 @@
 // Reads the page's configuration (window.__8x8Chat and the script tag's data-* attributes) once,
 // with one clear console error per problem. Kept small: it ships in the loader.
-import type { Bus, ChatApp } from './bus';
+import type { ChatConfig } from '../bus';
 
-export interface ChatConfig {
-  domain: string;
-  contactCenterId: string;
-  uuid?: string;
-  tenant?: string;
-  channel?: string;
-  onInit?: (bus: Bus, chatApp: ChatApp) => void;
-  customSystemMessages?: Record<string, string>;
-  stylesheetURL?: string;
-  themeCustom?: Record<string, string>;
-  mode?: 'embedded' | 'webview';
-  align?: 'left' | 'right';
-  colorScheme?: 'auto' | 'light' | 'dark';
-  nonce?: string;
-  /** The app's initial open state: "launcher" (default) or "open". */
-  [key: string]: unknown;
-}
+export type { ChatConfig };
 
 const STRINGS = ['uuid', 'tenant', 'channel', 'stylesheetURL', 'nonce'];
 const MAPS = ['customSystemMessages', 'themeCustom'];
@@ -71,5 +55,6 @@ export function readConfig(global: unknown, dataset: DOMStringMap | undefined): 
   }
   if (!ok) return null;
   config.domain = (domain as string).replace(/\/+$/, '');
-  return config as ChatConfig;
+  // Every key was checked above.
+  return config as Partial<ChatConfig> as ChatConfig;
 }

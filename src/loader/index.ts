@@ -1,24 +1,19 @@
 // dist/chat.js: the tiny loader. It reads the configuration, creates the widget's one host element
 // with a launcher, hands the page its bus, and loads the app chunk (relative to its own URL) on the
 // first intent or when the browser is idle. No framework, nothing heavy up front.
+import type { Dispatch, Emit } from '../bus';
 import { INTENTS, createBus, createChatApp, type Bus } from './bus';
-import { PREFIX, readConfig } from './config';
+import { PREFIX, readConfig, type ChatConfig } from './config';
 import { databaseListed } from '../core/database';
 import { LAUNCHER_CSS, launcherButton } from './launcher';
 
-declare global {
-  interface Window {
-    __8x8Chat?: unknown;
-  }
-}
-
 export interface AppContext {
-  config: ReturnType<typeof readConfig> & object;
+  config: ChatConfig;
   root: ShadowRoot;
   /** The page's bus (the webview bridge publishes the app's commands on it). */
   bus: Bus;
-  emit(topic: string, data: unknown): void;
-  attach(app: (topic: string, data: unknown) => void): void;
+  emit: Emit;
+  attach(app: Dispatch): void;
   /** What made the app load: "idle", "intent" (hover/focus), "open" (a click on the launcher) or a command. */
   reason: string;
 }
@@ -35,7 +30,8 @@ function start(): void {
     console.warn(`${PREFIX} the chat is already on this page; this second copy of chat.js does nothing`);
     return;
   }
-  const config = readConfig(window.__8x8Chat, script?.dataset);
+  // Typed for integrators (src/bus/chat.ts), but a page's script may have put anything there.
+  const config = readConfig(window.__8x8Chat as unknown, script?.dataset);
   if (!config) return;
   const base = new URL('.', script?.src || location.href).href;
 

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { Emit } from '../../src/bus';
 import { createBus, createChatApp } from '../../src/loader/bus';
 import { createProxy } from '../../src/app/proxy';
 
@@ -126,10 +127,11 @@ describe('the chatApp facade', () => {
         onSessionCreated: record('session'),
         onSessionEnd: record('sessionEnd'),
         onSessionError: record('error'),
+        // @ts-expect-error a misspelt callback is a type error, and at run time it is never called
         onAppStartTypo: record('never'),
       }),
     ).toBe(app);
-    const emit = (topic: string, data: unknown) => proxy.notify(topic, data);
+    const emit: Emit = (topic, data) => proxy.notify(topic, data);
     emit('chat:ready', null);
     emit('chat:phase-changed', { from: 'closed', to: 'invitation' });
     emit('chat:phase-changed', { from: 'invitation', to: 'preChat' });
@@ -138,7 +140,7 @@ describe('the chatApp facade', () => {
     emit('customer:info-sent', { info: { a: 1 }, phase: 'chatWindow' });
     emit('chat:session-created', { chatId: 'c1' });
     emit('chat:ended', { reason: 'agent' });
-    emit('chat:error', { code: 'x', message: 'y' });
+    emit('chat:error', { code: 'connection-lost', message: 'y' });
     emit('chat:closed', { reason: 'chat-api' });
     expect(calls).toEqual([
       ['start'],
@@ -149,7 +151,7 @@ describe('the chatApp facade', () => {
       ['info', { info: { a: 1 }, phase: 'chatWindow' }],
       ['session', { chatId: 'c1' }],
       ['sessionEnd', 'agent'],
-      ['error', { code: 'x', message: 'y' }],
+      ['error', { code: 'connection-lost', message: 'y' }],
       ['end', 'chat-api'],
     ]);
   });

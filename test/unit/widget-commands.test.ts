@@ -269,3 +269,50 @@ describe('a chat request lost with its page', () => {
     expect(w.state().chat?.status).toBe('requesting');
   });
 });
+
+describe('chat:session-created and chat:session-started', () => {
+  const sessionEvents = (events: [string, unknown][]) => events.filter(([topic]) => topic.startsWith('chat:session-'));
+
+  it('the tab whose request succeeds publishes both, once each, with the chat id', async () => {
+    const w = await queuedChat();
+    await until(() => sessionEvents(w.events).length === 2);
+    expect(sessionEvents(w.events)).toEqual(
+      expect.arrayContaining([
+        ['chat:session-started', { chatId: 'chat-1' }],
+        ['chat:session-created', { chatId: 'chat-1' }],
+      ]),
+    );
+    // Later changes of the chat (an agent joins, messages) publish neither again.
+    w.api.add('ParticipantJoined', 'Agent');
+    await until(() => !!w.state().chat?.agent);
+    expect(sessionEvents(w.events)).toHaveLength(2);
+  });
+
+  it('a page loaded into a chat under way publishes chat:session-started only: it made no request', async () => {
+    const store = countingStore();
+    await store.write({
+      ...initialState(),
+      rev: 5,
+      phase: 'chatWindow',
+      open: true,
+      chat: {
+        id: 'chat-9',
+        requestId: 'r-earlier-page',
+        status: 'chatting',
+        lastIndex: 0,
+        agent: null,
+        agentsSeen: 0,
+        queuePosition: null,
+        startedAt: Date.now() - 60_000,
+        startedBy: 'user',
+        ending: null,
+        endReason: null,
+      },
+    });
+    const w = setup({ store });
+    await w.shared.hydrate();
+    await w.widget.start();
+    expect(w.state().chat?.id).toBe('chat-9');
+    expect(sessionEvents(w.events)).toEqual([['chat:session-started', { chatId: 'chat-9' }]]);
+  });
+});

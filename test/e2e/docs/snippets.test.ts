@@ -1,8 +1,10 @@
-// Every snippet in the docs runs: the embed snippets in a page, the onInit examples in a page, and
-// the native samples' messages as each sample would send them to a webview page.
+// Every snippet in the docs runs: the embed snippets in a page, the onInit examples and the
+// TypeScript example (compiled) in a page, and the native samples' messages as each sample would
+// send them to a webview page. test/unit/docs-typescript.test.ts type-checks the TypeScript example.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
+import ts from 'typescript';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { widgetEnvironment } from '../../support/widget-env';
 import { CC_ID, agentClient, control, eventually, http } from '../../support/emulator';
@@ -70,6 +72,30 @@ describe('onInit examples', () => {
     const [chat] = await agent.list();
     for (const match of code.matchAll(/"([^"]+)":\s*"([^"]+)"/g)) expect(chat.userData[match[1]!]).toBe(match[2]);
     if (code.includes('chat:set-language')) expect(chat.userData.$language).toBe(/chat:set-language", "(\w+)"/.exec(code)![1]);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('the TypeScript example', () => {
+  const examples = blocks(DOCS['src/README.md'], 'ts');
+
+  it('compiled as an integrator would, runs in a page, and what it sets reaches the agent', async () => {
+    expect(examples).toHaveLength(1);
+    const compiled = ts.transpileModule(examples[0]!, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText;
+    // Its only import is of types, so what is left is a script (but for the module marker).
+    const script = compiled.replace(/^export \{\};\s*$/m, '');
+    expect(script).not.toMatch(/\b(import|export)\b/);
+    expect(script).toContain('window.__8x8Chat =');
+    env.site.pages.set('/typescript', {
+      body: `<!doctype html><html lang="en"><head><title>t</title></head><body><main><h1>Page</h1></main>
+<script>${localise(script)}</script><script src="/static/parley/chat.js" async></script></body></html>`,
+    });
+    await page.goto(`${env.site.url}/typescript`);
+    await page.locator('parley-chat .launcher').click();
+    const agent = agentClient(env.emu.url);
+    await eventually(async () => expect(await agent.list()).toHaveLength(1), { timeoutMs: 10_000 });
+    const [chat] = await agent.list();
+    expect(chat.userData).toMatchObject({ 'First name': 'John', Premium: true, $language: 'pt' });
     expect(errors).toEqual([]);
   });
 });
