@@ -8,8 +8,6 @@ import { botUserId, type Apply, type BotFailure, type QueuedActivity, type Sessi
 
 export const CHANNEL_ID = 'parley';
 
-export { botUserId };
-
 export function fullActivity(session: Session, a: QueuedActivity, deps: Pick<Deps, 'config' | 'publicUrl'>): Record<string, unknown> {
   const user = { id: botUserId(session), name: session.nickname, role: 'user' };
   const { membersAdded, ...rest } = a;

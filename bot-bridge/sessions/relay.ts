@@ -46,7 +46,7 @@ export function relay(d: Draft, input: GatewayInput): void {
     return created;
   };
 
-  /** The handover is over for the bridge: the customer has left, or the contact center closed it. */
+  /** The chat is over: the agent left (AFTER_AGENT=end), or the contact center closed the conversation. */
   const ended = (reason: EndReason) => {
     s.state = 'ended';
     s.endedReason = reason;
