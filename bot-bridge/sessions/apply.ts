@@ -15,7 +15,8 @@
 //   session that is behind it (the create job waits for its handover to be saved);
 // - when another writer wins the compare-and-set, this attempt's outputs are already out, and the
 //   transition runs again on the newer session; outputs it shares with the first attempt have the
-//   same keys and are not repeated.
+//   same keys and are not repeated, and those only the first attempt had stay out (both sides of a
+//   race between two writers of one session in the same moment, e.g. Complete and the idle timeout).
 // Bindings go first of all: a job may need them (a created conversation's webhook finds its
 // session through the handover's reference). The worker is woken after the save, so this replica
 // runs the jobs against the saved session.
