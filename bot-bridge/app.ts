@@ -71,7 +71,7 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
   const sessions = new Sessions(deps);
   worker = new OutboxWorker({
     store,
-    handlers: handlers(deps, sessions),
+    handlers: handlers(deps, sessions.apply),
     concurrency: config.outbox.concurrency,
     pollMs: config.outbox.pollMs,
     leaseMs: Math.max(config.gateway.timeoutMs, config.bot.timeoutMs) * 3 + 10_000,

@@ -1,18 +1,12 @@
 // Delivers activities to the bot (the bridge is its Bot Connector): POST to BOT_ENDPOINT with a
 // serviceUrl pointing back here. A bot that does not answer in time is not asked again (it may be
-// working on it); the customer is told instead.
+// working on it); what the customer is told then is the session machine's to say (bot-failed).
 import type { Deps } from '../context';
 import { backoff, type Handler, type JobResult } from '../outbox';
 import { short } from '../ops/logger';
-import { notice } from '../sessions/entries';
-import type { Sessions } from '../sessions/service';
-import type { Session } from '../sessions/types';
-import { job, type QueuedActivity } from './kinds';
+import { botUserId, type Apply, type BotFailure, type QueuedActivity, type Session } from '../sessions';
 
 export const CHANNEL_ID = 'parley';
-
-/** The id the bot knows the customer by: stable per chat, and not the chat id (the customer's credential). */
-export const botUserId = (session: Session) => `customer-${session.botConversationId}`;
 
 export function fullActivity(session: Session, a: QueuedActivity, deps: Pick<Deps, 'config' | 'publicUrl'>): Record<string, unknown> {
   const user = { id: botUserId(session), name: session.nickname, role: 'user' };
@@ -31,24 +25,13 @@ export function fullActivity(session: Session, a: QueuedActivity, deps: Pick<Dep
   };
 }
 
-type Failure = 'timeout' | 'unreachable' | 'error';
-
-export function botHandlers(deps: Deps, sessions: Sessions): Record<string, Handler> {
+export function botHandlers(deps: Deps, apply: Apply): Record<string, Handler> {
   const { store, config, log, metrics } = deps;
 
-  async function failed(session: Session, a: QueuedActivity, why: Failure, detail: string): Promise<JobResult> {
+  async function failed(session: Session, a: QueuedActivity, why: BotFailure, detail: string): Promise<JobResult> {
     deps.botHealth.failedAt = Date.now();
     log.warn({ chat: short(session.id), activity: a.type, why, detail }, 'the bot did not answer');
-    // Only a customer's turn needs an answer; a lost handoff.status or goodbye is just logged.
-    if (a.type !== 'message' && a.type !== 'conversationUpdate') return { done: true };
-    if (session.state !== 'bot') return { done: true };
-    if (config.bot.onFailure === 'handover' && a.type === 'message') {
-      await store.append(session.id, [notice(config.texts.botUnavailableHandover, 'bot-unavailable', { key: `bot-failed:${a.id}` })]);
-      await sessions.initiateHandover(session.id, { context: { Reason: 'The bot did not answer' }, history: null });
-      return { done: true };
-    }
-    const text = why === 'timeout' ? config.texts.botTimeout : config.texts.botUnavailable;
-    await store.append(session.id, [notice(text, why === 'timeout' ? 'bot-timeout' : 'bot-unavailable', { key: `bot-failed:${a.id}` })]);
+    await apply(session.id, { type: 'bot-failed', activityType: a.type, activityId: a.id, why });
     return { done: true };
   }
 
@@ -57,14 +40,12 @@ export function botHandlers(deps: Deps, sessions: Sessions): Record<string, Hand
     const session = await store.getSession(sessionId);
     if (!session || session.kind !== 'widget' || !session.botConversationId) return { done: true };
     if (a.type === 'message' && session.state !== 'bot') {
-      if (session.state === 'ended') return { done: true };
-      // A handover began while this message waited for the bot: the agent gets it instead.
-      await store.enqueue([job.message(sessionId, session.handover!.seq, a.text ?? '', `${j.key ?? j.id}:to-agent`)]);
-      deps.wake();
+      // The bot no longer holds the chat: the machine says where this message goes instead.
+      await apply(sessionId, { type: 'bot-turn-missed', text: a.text ?? '', jobKey: j.key ?? j.id }, session);
       return { done: true };
     }
     const started = performance.now();
-    let result: 'ok' | Failure = 'error';
+    let result: 'ok' | BotFailure = 'error';
     try {
       const response = await fetch(config.bot.endpoint, {
         method: 'POST',

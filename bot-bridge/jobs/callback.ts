@@ -6,7 +6,7 @@ import { callbackSecretOf } from '../config';
 import type { Deps } from '../context';
 import { nextAttempt, type Handler } from '../outbox';
 import { short } from '../ops/logger';
-import type { CallbackEvent } from './kinds';
+import type { CallbackEvent } from '../sessions';
 
 export const SIGNATURE_HEADER = 'x-parley-signature';
 export const TIMESTAMP_HEADER = 'x-parley-timestamp';

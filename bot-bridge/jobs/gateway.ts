@@ -1,21 +1,17 @@
 // Gateway jobs: create the conversation (once per handover), send the customer's messages (once
 // each), typing, leaving, and return-to-bot. A send the gateway may or may not have done (no id is
 // returned, no idempotency key exists) is reconciled before anything is sent again.
-import { randomUUID } from 'node:crypto';
-import { fill } from '../config';
 import type { Deps } from '../context';
 import type { Outcome } from '../gateway';
 import { nextAttempt, type Handler, type JobResult } from '../outbox';
 import { short } from '../ops/logger';
-import { notice } from '../sessions/entries';
-import { capHistory, conversationRequest, countUserTexts, historyFromEntries, REFERENCE_KEY, textHash } from '../sessions/payload';
-import type { Sessions } from '../sessions/service';
-import type { Session } from '../sessions/types';
-import { activity, job } from './kinds';
+import { capHistory, conversationRequest, countUserTexts, historyFromEntries, REFERENCE_KEY, textHash, type Apply, type HandoverFailure, type Session } from '../sessions';
 import type { Job } from '../store';
 
 /** A handover not created after this long fails (the bot then tells the customer). */
 export const HANDOVER_TIMEOUT_MS = 60_000;
+/** How long a create job waits for its handover's session to be saved before it takes it as not happening. */
+const UNSAVED_WAIT_MS = 10_000;
 
 const retryTiming = { baseMs: 500, capMs: 30_000 };
 
@@ -25,62 +21,23 @@ const later = (job: Job, outcome: Extract<Outcome, { kind: 'retry' }>, data?: Re
   ...(data ? { data } : {}),
 });
 
-export function gatewayHandlers(deps: Deps, sessions: Sessions): Record<string, Handler> {
-  const { store, gateway, config, log, metrics } = deps;
+export function gatewayHandlers(deps: Deps, apply: Apply): Record<string, Handler> {
+  const { store, gateway, config, log } = deps;
   const grace = config.gateway.reconcileGraceMs;
   const counters = (conversationId: string) => `conv:${conversationId}`;
 
   // ---- handover ----
 
-  async function failHandover(sessionId: string, seq: number, reason: 'closed' | 'no-agents' | 'error' | 'timeout', detail: string): Promise<JobResult> {
-    const result = await sessions.update(sessionId, (s) => {
-      if (s.handover?.seq !== seq || s.state !== 'handover') return null;
-      s.handover.closed = true;
-      if (s.kind === 'widget') s.state = 'bot';
-      else {
-        s.state = 'ended';
-        s.endedReason = 'contact-center';
-      }
-      return s;
-    });
-    if (result?.changed) {
-      const s = result.after;
-      if (s.kind === 'widget') await store.enqueue([job.bot(s.id, activity.handoffStatus(randomUUID(), 'failed', reason), `status:${s.id}:${seq}:failed`)]);
-      else await sessions.callback(s, 'handover.failed', { reason, message: detail }, `failed:${s.id}:${seq}`);
-      deps.wake();
-      metrics.handovers.inc({ result: reason === 'closed' ? 'failed_closed' : reason === 'no-agents' ? 'failed_no_agents' : 'failed_error' });
-      log.info({ chat: short(sessionId), seq, reason }, 'handover failed');
-    }
+  async function failHandover(sessionId: string, seq: number, reason: HandoverFailure, detail: string): Promise<JobResult> {
+    await apply(sessionId, { type: 'handover-failed', seq, reason, detail });
     return { done: true };
   }
 
-  /** The conversation exists: remember it, tell the bot, and apply events that came before we knew. */
+  /** The conversation exists: remember it (so its webhooks find the session), then tell the machine. */
   async function created(session: Session, seq: number, conversationId: string): Promise<JobResult> {
     await store.bindConversation(conversationId, session.id);
     await store.claimSetting(`created:${session.handover?.ref}`, conversationId);
-    const result = await sessions.update(session.id, (s) => {
-      if (s.handover?.seq !== seq || s.handover.conversationId) return null;
-      s.handover.conversationId = conversationId;
-      if (s.state === 'handover') s.state = 'queued';
-      return s;
-    });
-    const s = result?.after ?? session;
-    const jobs = [job.inbox(conversationId, Date.now())];
-    if (s.state === 'ended') {
-      // The customer left while the conversation was being made: do not leave an agent waiting.
-      jobs.push(job.leave(s.id, conversationId));
-    } else if (s.kind === 'widget') {
-      jobs.push(job.bot(s.id, activity.handoffStatus(randomUUID(), 'accepted'), `status:${s.id}:${seq}:accepted`));
-      if (config.afterAgent === 'bot' && deps.setup?.webhookId) jobs.push(job.postAgent(s.id, conversationId));
-    } else {
-      jobs.push(job.callback(s.id, { id: `accepted:${s.id}:${seq}`, type: 'handover.accepted', handoverId: s.id, timestamp: Date.now(), data: { conversationId } }));
-    }
-    await store.enqueue(jobs);
-    deps.wake();
-    if (result?.changed) {
-      metrics.handovers.inc({ result: 'created' });
-      log.info({ chat: short(s.id), seq, conversation: conversationId }, 'conversation created');
-    }
+    await apply(session.id, { type: 'handover-created', seq, conversationId });
     return { done: true };
   }
 
@@ -106,6 +63,10 @@ export function gatewayHandlers(deps: Deps, sessions: Sessions): Record<string, 
   const handover: Handler = async (j) => {
     const { sessionId, seq } = j.data as { sessionId: string; seq: number };
     const session = await store.getSession(sessionId);
+    // Queued before its session was saved (apply.ts: effects first): wait a moment for the save.
+    if (session && session.state !== 'ended' && session.handoverCount < seq && Date.now() - j.createdAt < UNSAVED_WAIT_MS) {
+      return { retryAt: Date.now() + 250, error: 'the handover is not saved yet', keepAttempts: true };
+    }
     const h = session?.handover;
     if (!session || !h || h.seq !== seq || session.state === 'ended') return { done: true };
     if (h.conversationId) return created(session, seq, h.conversationId);
@@ -131,9 +92,7 @@ export function gatewayHandlers(deps: Deps, sessions: Sessions): Record<string, 
 
     const history = capHistory(h.history ?? historyFromEntries(await store.readEntries(sessionId, 1)));
     const userTexts = countUserTexts(history);
-    if (JSON.stringify(userTexts) !== JSON.stringify(h.historyUserTexts)) {
-      await sessions.update(sessionId, (s) => (s.handover?.seq === seq ? ((s.handover.historyUserTexts = userTexts), s) : null));
-    }
+    if (JSON.stringify(userTexts) !== JSON.stringify(h.historyUserTexts)) await apply(sessionId, { type: 'history-counted', seq, counts: userTexts });
     const body = conversationRequest(session, h, deps.setup.channelId, history, h.ref);
     const data = { ...j.data, checked: true, sentAt: Date.now() };
     await store.saveJobData(j, data);
@@ -168,14 +127,8 @@ export function gatewayHandlers(deps: Deps, sessions: Sessions): Record<string, 
     return seen > confirmed;
   }
 
-  async function notDelivered(session: Session, body: string, why: string, j: Job): Promise<JobResult> {
-    if (session.kind === 'widget') {
-      await store.append(session.id, [
-        notice(fill(config.texts.messageNotDelivered, { text: body.length > 60 ? `${body.slice(0, 57)}…` : body }), 'not-delivered', { key: `undelivered:${j.id}` }),
-      ]);
-    } else {
-      await sessions.callback(session, 'message.failed', { reason: why }, `undelivered:${j.id}`);
-    }
+  async function notDelivered(session: Session, text: string, why: string, j: Job): Promise<JobResult> {
+    await apply(session.id, { type: 'message-not-delivered', text, why, jobId: j.id });
     return { bury: why };
   }
 
@@ -185,15 +138,10 @@ export function gatewayHandlers(deps: Deps, sessions: Sessions): Record<string, 
     if (!session) return { bury: 'the session is gone' };
     const h = session.handover;
     if (!h || h.seq !== seq || !h.conversationId || h.closed) {
-      // The handover this message was meant for did not happen or is over: a widget customer is
-      // with the bot again, so the bot gets it; otherwise the sender is told.
-      if (session.kind === 'widget' && session.state === 'bot') {
-        await store.enqueue([job.bot(sessionId, activity.message(text, randomUUID()), `${j.key ?? j.id}:to-bot`)]);
-        deps.wake();
-        return { done: true };
-      }
       if (session.state === 'handover' && h?.seq === seq) return { retryAt: Date.now() + 500, error: 'the conversation is not created yet', keepAttempts: true };
-      return notDelivered(session, text, 'the conversation is over', j);
+      // The handover this message was meant for did not happen or is over: the machine says where it goes.
+      const applied = await apply(sessionId, { type: 'agent-turn-missed', text, jobKey: j.key ?? j.id, jobId: j.id }, session);
+      return applied?.facts.some((f) => f.type === 'redirected-to-bot') ? { done: true } : { bury: 'the conversation is over' };
     }
     const conversationId = h.conversationId;
     if (typeof j.data.sentAt === 'number') {

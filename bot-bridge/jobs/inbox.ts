@@ -1,54 +1,19 @@
-// Webhook events: recorded in the inbox before the gateway gets its 200 (so a retry or a replay of
-// the same event id has no second effect), then applied per conversation in timestamp order. An
-// event waits `reorderMs` after it arrived, so an earlier-stamped one that arrives just after it
-// (a retried delivery) still goes first.
+// Webhook events, recorded in the inbox by the webhook front (fronts/webhooks/intake.ts), applied
+// here per conversation in timestamp order. An event waits `reorderMs` after it arrived, so an
+// earlier-stamped one that arrives just after it (a retried delivery) still goes first. Each event
+// is looked up where it needs it (the agent's name, the queue's size) and handed to the session
+// machine; it is marked done only once applied, so a crash in between applies it again.
 import type { Deps } from '../context';
 import { normalizeEvent, type GatewayEvent } from '../gateway';
 import type { Handler, JobResult } from '../outbox';
-import { short } from '../ops/logger';
-import { REFERENCE_KEY, textHash } from '../sessions/payload';
-import { relay } from '../sessions/relay';
+import { textHash, type Apply } from '../sessions';
 import type { InboxEvent } from '../store';
-import { deliver } from './deliver';
-import { job } from './kinds';
 
 /** Events of a conversation whose handover never learns its id are dropped after this long. */
 const UNBOUND_WAIT_MS = 120_000;
 
-/**
- * Intake: record the event; true when it is new. A redelivery of an event that is recorded but not
- * done goes on as if it were new: the first delivery may have died (a crash, a store error and a
- * 503) between recording it and queueing its application, and nothing else would queue it.
- * Applying twice is harmless (an applied event is done, and done events are skipped).
- */
-export async function recordEvent(deps: Deps, event: InboxEvent): Promise<boolean> {
-  const { store } = deps;
-  const { fresh, pending, sessionId: known } = await store.inboxAdd(event);
-  if (!pending) return false;
-  let bound = known;
-  if (!bound && event.body.eventType === 'CONVERSATION_UPDATE') {
-    // A conversation we do not know yet: if it carries one of our references, a create we are
-    // still waiting on (or could not tell happened) made it. Binding it here lets that handover go on.
-    const user = (event.body.data as { user?: { additionalProperties?: unknown } } | undefined)?.user;
-    const props = Array.isArray(user?.additionalProperties) ? (user.additionalProperties as { key?: unknown; value?: unknown }[]) : [];
-    const ref = props.find((p) => p.key === REFERENCE_KEY && typeof p.value === 'string')?.value as string | undefined;
-    const sessionId = ref ? await store.sessionByConversation(`ref:${ref}`) : null;
-    if (ref && sessionId) {
-      await store.claimSetting(`created:${ref}`, event.conversationId);
-      await store.bindConversation(event.conversationId, sessionId);
-      bound = sessionId;
-    }
-  }
-  // Events of a conversation nobody has bound yet wait; binding it enqueues their application.
-  if (bound) {
-    await store.enqueue([job.inbox(event.conversationId, event.receivedAt + deps.config.webhook.reorderMs)]);
-    deps.wake();
-  }
-  return fresh;
-}
-
-export function inboxHandlers(deps: Deps): Record<string, Handler> {
-  const { store, config, log, metrics } = deps;
+export function inboxHandlers(deps: Deps, apply: Apply): Record<string, Handler> {
+  const { store, config } = deps;
 
   async function agentName(conversationId: string, agentId: string, given: string | null, known: string | undefined): Promise<string | null> {
     if (given) return given;
@@ -79,35 +44,14 @@ export function inboxHandlers(deps: Deps): Record<string, Handler> {
       const size = await deps.availability.queueSize(normalized.queueId).catch(() => null);
       position = size === null ? null : Math.max(1, size);
     }
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const session = attempt === 0 ? first : await store.getSession(sessionId);
-      if (!session) return;
-      const result = relay(session, {
-        event: normalized,
-        conversationId,
-        timestamp: event.timestamp,
-        agentName: name,
-        queuePosition: position,
-        afterAgent: config.afterAgent,
-      });
-      const outputs = deliver(result.session, result.happenings, `ev:${event.eventId}`, { texts: config.texts, botName: config.bot.name, at: event.timestamp });
-      if (outputs.jobs.length) await store.enqueue(outputs.jobs);
-      if (outputs.entries.length) await store.append(sessionId, outputs.entries);
-      if (result.session !== session && !(await store.saveSession(result.session, session.version))) continue;
-      if (outputs.jobs.length) deps.wake();
-      for (const h of result.happenings) {
-        if (h.type === 'returned-to-bot') metrics.handovers.inc({ result: 'completed' });
-        if (h.type === 'ended') metrics.handovers.inc({ result: 'ended' });
-        if (h.type === 'agent-joined' || h.type === 'agent-left' || h.type === 'returned-to-bot' || h.type === 'ended' || h.type === 'transfer') {
-          log.info({ chat: short(sessionId), conversation: conversationId, happened: h.type }, 'handover event');
-        }
-      }
-      return;
-    }
-    throw new Error(`session ${short(sessionId)}: too many concurrent updates`);
+    await apply(
+      sessionId,
+      { type: 'gateway', eventId: event.eventId, conversationId, timestamp: event.timestamp, event: normalized, agentName: name, queuePosition: position },
+      first,
+    );
   }
 
-  const apply: Handler = async (j): Promise<JobResult> => {
+  const applyPending: Handler = async (j): Promise<JobResult> => {
     const { conversationId } = j.data as { conversationId: string };
     const pending = await store.inboxPending(conversationId);
     if (pending.length === 0) return { done: true };
@@ -137,5 +81,5 @@ export function inboxHandlers(deps: Deps): Record<string, Handler> {
     return { done: true };
   };
 
-  return { 'inbox.apply': apply };
+  return { 'inbox.apply': applyPending };
 }

@@ -1,4 +1,5 @@
 // Transcript entries as the Customer Chat API shows them: who is who, and the shapes of each kind.
+// Every entry is stamped with the time it is given (the machine's clock), never the wall clock here.
 import type { Entry, NewEntry } from '../store';
 import type { AgentRef, Session } from './types';
 
@@ -12,17 +13,19 @@ export const botOf = (name: string): From => ({ nickname: name, participantId: B
 export const SYSTEM: From = { nickname: 'System', participantId: '0', type: 'External' };
 export const agentOf = (agent: AgentRef): From => ({ nickname: agent.name, participantId: agent.participantId, type: 'Agent' });
 
-export const joined = (from: From, key?: string, at = Date.now()): NewEntry => ({ type: 'ParticipantJoined', from, utcTime: at, ...(key ? { key } : {}) });
-export const left = (from: From, key?: string, at = Date.now()): NewEntry => ({ type: 'ParticipantLeft', from, utcTime: at, ...(key ? { key } : {}) });
+const keyed = (key: string | undefined) => (key ? { key } : {});
 
-export function text(from: From, body: string, opts: { key?: string; at?: number; quickReplies?: { title: string; payload: string }[] } = {}): NewEntry {
+export const joined = (from: From, at: number, key?: string): NewEntry => ({ type: 'ParticipantJoined', from, utcTime: at, ...keyed(key) });
+export const left = (from: From, at: number, key?: string): NewEntry => ({ type: 'ParticipantLeft', from, utcTime: at, ...keyed(key) });
+
+export function text(from: From, body: string, opts: { at: number; key?: string; quickReplies?: { title: string; payload: string }[] }): NewEntry {
   return {
     type: 'Text',
     from,
     text: body,
-    utcTime: opts.at ?? Date.now(),
+    utcTime: opts.at,
     ...(opts.quickReplies?.length ? { quickReplies: opts.quickReplies } : {}),
-    ...(opts.key ? { key: opts.key } : {}),
+    ...keyed(opts.key),
   };
 }
 
@@ -30,13 +33,13 @@ export function text(from: From, body: string, opts: { key?: string; at?: number
  * A system line. `notice.event` names what happened, so a client can localise or de-duplicate it
  * (the text is the bridge's configured English).
  */
-export function notice(body: string, event: string, opts: { key?: string; at?: number; extra?: Record<string, unknown> } = {}): NewEntry {
-  return { type: 'Notice', from: SYSTEM, text: body, utcTime: opts.at ?? Date.now(), notice: { event, ...opts.extra }, ...(opts.key ? { key: opts.key } : {}) };
+export function notice(body: string, event: string, opts: { at: number; key?: string; extra?: Record<string, unknown> }): NewEntry {
+  return { type: 'Notice', from: SYSTEM, text: body, utcTime: opts.at, notice: { event, ...opts.extra }, ...keyed(opts.key) };
 }
 
-export const typing = (from: From, on: boolean, key?: string, at = Date.now()): NewEntry => ({
+export const typing = (from: From, on: boolean, at: number, key?: string): NewEntry => ({
   type: on ? 'TypingStarted' : 'TypingStopped',
   from,
   utcTime: at,
-  ...(key ? { key } : {}),
+  ...keyed(key),
 });

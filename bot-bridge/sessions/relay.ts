@@ -1,172 +1,187 @@
-// The handover's rules, as a pure function: given a session and one gateway event, the session
-// afterwards and what happened, in words any front can turn into its own shape (transcript entries
-// for the widget, callbacks for the generic API, handoff.status for the bot).
-import type { GatewayEvent } from '../gateway/events';
-import type { AgentRef, EndReason, Handover, Session } from './types';
+// The handover, as the gateway tells it: queued, agents joining and leaving (with transfers),
+// messages, typing, and the conversation going idle. Each event changes the session and shows what
+// happened at once: transcript entries to a widget customer, signed callbacks to a generic-API bot,
+// handoff.status to a Bot Framework bot, and the gateway calls that follow. Every output's key
+// derives from the event id, so applying an event twice adds nothing.
+//
+// What happens when the agent leaves: `agentLeft` below.
+import { fill } from '../config';
+import type { NewEntry } from '../store';
+import { keysOf, type Draft } from './draft';
+import { agentOf, botOf, joined, left, notice, text, typing } from './entries';
+import type { SessionEvent } from './events';
+import { activity, job } from './outputs';
+import type { AgentRef, EndReason } from './types';
 
-export type Happening =
-  | { type: 'queued'; queueId: string; queueName: string; position: number | null }
-  | { type: 'agent-joined'; agent: AgentRef; again: boolean }
-  | { type: 'agent-left'; agent: AgentRef; transfer: boolean }
-  | { type: 'transfer' }
-  | { type: 'agent-message'; agent: AgentRef; text: string }
-  | { type: 'system-message'; text: string }
-  | { type: 'agent-typing'; agent: AgentRef; typing: boolean }
-  | { type: 'returned-to-bot'; conversationId: string }
-  | { type: 'ended'; reason: EndReason; conversationId: string | null };
-
-export interface RelayInput {
-  event: GatewayEvent;
-  conversationId: string;
-  /** The event's own timestamp (ms). */
-  timestamp: number;
-  /** The agent's display name when the gateway told it (participants list), else null. */
-  agentName: string | null;
-  /** Estimated place in the queue, for QUEUED. */
-  queuePosition: number | null;
-  afterAgent: 'bot' | 'end';
-}
-
-export interface RelayResult {
-  /** The same object when nothing changed (no write needed). */
-  session: Session;
-  happenings: Happening[];
-}
+type GatewayInput = Extract<SessionEvent, { type: 'gateway' }>;
 
 const LIVE = new Set(['handover', 'queued', 'agent']);
+const agentView = (agent: AgentRef) => ({ id: agent.id, name: agent.name || null });
 
-export function relay(session: Session, input: RelayInput): RelayResult {
-  const current = session.handover;
-  const none: RelayResult = { session, happenings: [] };
+export function relay(d: Draft, input: GatewayInput): void {
+  const s = d.next;
+  const h = s.handover;
   // Events of an older conversation (a previous handover) change nothing any more.
-  if (!current || current.conversationId !== input.conversationId || session.state === 'ended') return none;
+  if (!h || h.conversationId !== input.conversationId || s.state === 'ended') return;
+  const { event, timestamp: at, conversationId } = input;
+  const k = keysOf(`ev:${input.eventId}`);
+  const { texts } = d.ctx;
 
-  const next: Session = structuredClone(session);
-  const h = next.handover!;
-  const happenings: Happening[] = [];
-  const { event, timestamp } = input;
+  /** Shows one thing: a transcript entry to a widget customer, or a callback to a generic-API bot. */
+  const tell = (entry: (key: string) => NewEntry, type: string, data: Record<string, unknown> = {}) => {
+    if (s.kind === 'api') d.callback(k(), type, data, at);
+    else d.entry(entry(k()));
+  };
+  const happened = (what: 'agent-joined' | 'agent-left' | 'transfer' | 'returned-to-bot' | 'ended') => d.fact({ type: 'handover-event', happened: what, conversationId });
 
   const agentRef = (id: string): AgentRef => {
-    const known = next.agents[id];
+    const known = s.agents[id];
     const name = input.agentName ?? known?.name ?? '';
     if (known) {
       if (name && known.name !== name) known.name = name;
       return known;
     }
-    const created: AgentRef = { id, name, participantId: String(next.nextParticipantId++) };
-    next.agents[id] = created;
+    const created: AgentRef = { id, name, participantId: String(s.nextParticipantId++) };
+    s.agents[id] = created;
     return created;
   };
 
+  /** The chat is over: the agent left (AFTER_AGENT=end), or the contact center closed the conversation. */
+  const ended = (reason: EndReason) => {
+    s.state = 'ended';
+    s.endedReason = reason;
+    happened('ended');
+    if (s.kind === 'api') {
+      d.callback(k(), 'handover.ended', { reason }, at);
+      d.job(job.leave(s.id, conversationId));
+      return;
+    }
+    if (reason === 'contact-center') d.entry(notice(texts.conversationEnded, 'ended', { key: k(), at }));
+    if (reason === 'agent') d.job(job.leave(s.id, conversationId));
+    d.job(job.bot(s.id, activity.end(k(), at, reason), `ev:${input.eventId}:end`));
+  };
+
+  /**
+   * What happens when the agent leaves. During a transfer: the customer waits for the next agent.
+   * Otherwise, with AFTER_AGENT=bot, a widget customer is back with the bot (which is told
+   * handoff.status completed, and the gateway conversation stays open for the next handover), and a
+   * generic-API bot is told handover.completed (the handover is over here: that bot takes the
+   * customer back on its own channel); with AFTER_AGENT=end, the chat ends.
+   */
+  const agentLeft = (agent: AgentRef) => {
+    h.agent = null;
+    h.agentTyping = false;
+    tell((key) => left(agentOf(agent), at, key), 'agent.left', { agent: agentView(agent), transfer: h.transferring });
+    happened('agent-left');
+    if (h.transferring) {
+      s.state = 'queued';
+      return;
+    }
+    if (d.ctx.afterAgent === 'end') {
+      h.closed = true;
+      ended('agent');
+      return;
+    }
+    happened('returned-to-bot');
+    if (s.kind === 'api') {
+      s.state = 'ended';
+      s.endedReason = 'agent';
+      d.callback(k(), 'handover.completed', {}, at);
+      d.job(job.leave(s.id, conversationId));
+      return;
+    }
+    s.state = 'bot';
+    d.entry(notice(texts.agentLeftBackToBot, 'returned-to-bot', { key: k(), at }), joined(botOf(d.ctx.botName), at, k()));
+    d.job(job.bot(s.id, activity.handoffStatus(k(), at, 'completed'), `ev:${input.eventId}:status`));
+  };
+
   switch (event.type) {
-    case 'queued':
-      if (!LIVE.has(next.state) || h.agent) return none;
-      next.state = 'queued';
-      happenings.push({ type: 'queued', queueId: event.queueId, queueName: event.queueName || event.queueId, position: input.queuePosition });
-      break;
+    case 'queued': {
+      if (!LIVE.has(s.state) || h.agent) return;
+      s.state = 'queued';
+      const queueName = event.queueName || event.queueId;
+      const position = input.queuePosition;
+      tell(
+        (key) =>
+          notice(fill(texts.queued, { queue: queueName }), 'queued', {
+            key,
+            at,
+            extra: { queueId: event.queueId, queueName, ...(position !== null ? { queuePosition: position } : {}) },
+          }),
+        'queued',
+        { queueId: event.queueId, queueName, ...(position !== null ? { position } : {}) },
+      );
+      return;
+    }
 
     case 'member': {
-      if (event.memberType !== 'agent' || !event.id || !LIVE.has(next.state)) return none;
+      if (event.memberType !== 'agent' || !event.id || !LIVE.has(s.state)) return;
       // A late event older than what we applied for this agent is history: drop it.
-      if ((h.memberAt[event.id] ?? 0) > timestamp) return none;
-      h.memberAt[event.id] = timestamp;
-      if (event.change === 'joined') {
-        if (h.agent?.id === event.id) return none;
-        const again = Object.keys(h.memberAt).some((id) => id !== event.id) || h.transferring;
-        const agent = agentRef(event.id);
-        h.agent = agent;
-        h.transferring = false;
-        h.agentTyping = false;
-        next.state = 'agent';
-        happenings.push({ type: 'agent-joined', agent, again });
-      } else {
-        if (h.agent?.id !== event.id) return none;
-        const agent = h.agent;
-        h.agent = null;
-        h.agentTyping = false;
-        if (h.transferring) {
-          next.state = 'queued';
-          happenings.push({ type: 'agent-left', agent, transfer: true });
-        } else {
-          happenings.push({ type: 'agent-left', agent, transfer: false });
-          if (input.afterAgent === 'bot' && next.kind === 'widget') {
-            next.state = 'bot';
-            happenings.push({ type: 'returned-to-bot', conversationId: input.conversationId });
-          } else if (input.afterAgent === 'bot') {
-            // A generic-API bot takes the customer back on its own channel: the handover is over here.
-            next.state = 'ended';
-            next.endedReason = 'agent';
-            happenings.push({ type: 'returned-to-bot', conversationId: input.conversationId });
-          } else {
-            next.state = 'ended';
-            next.endedReason = 'agent';
-            h.closed = true;
-            happenings.push({ type: 'ended', reason: 'agent', conversationId: input.conversationId });
-          }
-        }
+      if ((h.memberAt[event.id] ?? 0) > at) return;
+      if (event.change === 'left') {
+        // Only the agent in the chat can leave it (a late "left" after a transfer is not the end).
+        if (h.agent?.id !== event.id) return;
+        h.memberAt[event.id] = at;
+        agentLeft(h.agent);
+        return;
       }
-      break;
+      if (h.agent?.id === event.id) return;
+      h.memberAt[event.id] = at;
+      const again = Object.keys(h.memberAt).some((id) => id !== event.id) || h.transferring;
+      const agent = agentRef(event.id);
+      h.agent = agent;
+      h.transferring = false;
+      h.agentTyping = false;
+      s.state = 'agent';
+      tell((key) => joined(agentOf(agent), at, key), 'agent.joined', { agent: agentView(agent), newAgent: again });
+      happened('agent-joined');
+      return;
     }
 
     case 'transfer':
-      if (!LIVE.has(next.state) || h.transferring) return none;
+      if (!LIVE.has(s.state) || h.transferring) return;
       h.transferring = true;
-      happenings.push({ type: 'transfer' });
-      break;
+      tell((key) => notice(texts.transfer, 'transfer', { key, at }), 'transfer');
+      happened('transfer');
+      return;
 
-    case 'message':
-      if (event.isEcho || !event.text) return none;
-      if (event.senderType === 'agent' && event.senderId) happenings.push({ type: 'agent-message', agent: agentRef(event.senderId), text: event.text });
-      else if (event.senderType === 'system') happenings.push({ type: 'system-message', text: event.text });
-      else return none;
-      break;
+    case 'message': {
+      if (event.isEcho || !event.text) return;
+      const said = event.text;
+      if (event.senderType === 'agent' && event.senderId) {
+        const agent = agentRef(event.senderId);
+        tell((key) => text(agentOf(agent), said, { key, at }), 'message', { agent: agentView(agent), text: said });
+      } else if (event.senderType === 'system') {
+        tell((key) => notice(said, 'system', { key, at }), 'message', { agent: null, text: said });
+      }
+      return;
+    }
 
     case 'typing': {
-      if (next.state !== 'agent' || !h.agent || timestamp < h.typingAt) return none;
-      h.typingAt = timestamp;
-      const typing = event.agentIds.length > 0;
-      if (typing !== h.agentTyping) {
-        h.agentTyping = typing;
-        happenings.push({ type: 'agent-typing', agent: h.agent, typing });
-      }
-      break;
+      const agent = h.agent;
+      if (s.state !== 'agent' || !agent || at < h.typingAt) return;
+      h.typingAt = at;
+      const on = event.agentIds.length > 0;
+      if (on === h.agentTyping) return;
+      h.agentTyping = on;
+      tell((key) => typing(agentOf(agent), on, at, key), 'typing', { agent: agentView(agent), typing: on });
+      return;
     }
 
     case 'conversation':
-      if (event.state !== 'idle' || h.closed) return none;
+      if (event.state !== 'idle' || h.closed) return;
       h.closed = true;
-      if (LIVE.has(next.state)) {
-        if (h.agent) happenings.push({ type: 'agent-left', agent: h.agent, transfer: false });
-        h.agent = null;
-        next.state = 'ended';
-        next.endedReason = 'contact-center';
-        happenings.push({ type: 'ended', reason: 'contact-center', conversationId: input.conversationId });
+      if (!LIVE.has(s.state)) return;
+      if (h.agent) {
+        const agent = h.agent;
+        tell((key) => left(agentOf(agent), at, key), 'agent.left', { agent: agentView(agent), transfer: false });
+        happened('agent-left');
       }
-      break;
+      h.agent = null;
+      ended('contact-center');
+      return;
 
     default:
-      return none;
+      return;
   }
-  const changed = JSON.stringify(next) !== JSON.stringify(session);
-  return { session: changed ? next : session, happenings };
-}
-
-/** A fresh handover record. */
-export function newHandover(seq: number, ref: string, queueId: string, context: Record<string, string>, history: Handover['history']): Handover {
-  return {
-    seq,
-    ref,
-    requestedAt: Date.now(),
-    queueId,
-    context,
-    history,
-    conversationId: null,
-    historyUserTexts: {},
-    agent: null,
-    transferring: false,
-    agentTyping: false,
-    typingAt: 0,
-    memberAt: {},
-    closed: false,
-  };
 }

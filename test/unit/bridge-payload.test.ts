@@ -1,7 +1,7 @@
 // What the agent receives: customer info, properties within the gateway's 30, history within its 200.
 import { describe, expect, it } from 'vitest';
 import { testConfig } from '../../bot-bridge/config';
-import { activity, fullActivity } from '../../bot-bridge/jobs';
+import { fullActivity } from '../../bot-bridge/jobs';
 import {
   OMITTED_KEY,
   REFERENCE_KEY,
@@ -15,7 +15,8 @@ import {
   textHash,
   userFromChat,
 } from '../../bot-bridge/sessions/payload';
-import { newHandover } from '../../bot-bridge/sessions/relay';
+import { newHandover } from '../../bot-bridge/sessions/create';
+import { activity } from '../../bot-bridge/sessions/outputs';
 import type { Session } from '../../bot-bridge/sessions/types';
 import { sessionFixture } from '../support/sessions';
 import type { Entry } from '../../bot-bridge/store';
@@ -59,7 +60,7 @@ describe('userFromChat', () => {
 
   it("gives the bot the widget's chat language as its locale", () => {
     const s = sessionFixture({ userData: widgetUserData, user: userFromChat('Robin', widgetUserData) });
-    expect(fullActivity(s, activity.hello('a1'), { config: testConfig(), publicUrl: () => 'http://bridge' }).locale).toBe('de');
+    expect(fullActivity(s, activity.hello('a1', 0), { config: testConfig(), publicUrl: () => 'http://bridge' }).locale).toBe('de');
   });
 });
 
@@ -85,7 +86,7 @@ describe('flattenContext', () => {
 describe('additionalProperties', () => {
   it('puts the reference first, then the bot context, the subject and the chat userData (Started by included)', () => {
     const s = session({ 'Started by': 'Chat API', Premium: true, 'Cart value': 129.5 }, 'Late parcel');
-    const h = newHandover(1, 'ref-1', 'support', { Reason: 'asked for an agent' }, null);
+    const h = newHandover(1, 'ref-1', 'support', { Reason: 'asked for an agent' }, null, 0);
     expect(additionalProperties(s, h, 'ref-1')).toEqual([
       { key: REFERENCE_KEY, value: 'ref-1' },
       { key: 'Reason', value: 'asked for an agent' },
@@ -98,7 +99,7 @@ describe('additionalProperties', () => {
 
   it('keeps at most 30: the end of userData goes first, and the 30th says what was left out', () => {
     const userData = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`var${i}`, `v${i}`]));
-    const h = newHandover(1, 'r', 'support', { Reason: 'x', Intent: 'y' }, null);
+    const h = newHandover(1, 'r', 'support', { Reason: 'x', Intent: 'y' }, null, 0);
     const props = additionalProperties(session(userData), h, 'r');
     expect(props).toHaveLength(30);
     expect(props.slice(0, 3).map((p) => p.key)).toEqual([REFERENCE_KEY, 'Reason', 'Intent']);
@@ -108,7 +109,7 @@ describe('additionalProperties', () => {
   });
 
   it('does not repeat a key and clips long values', () => {
-    const h = newHandover(1, 'r', 'support', { Subject: 'from the bot' }, null);
+    const h = newHandover(1, 'r', 'support', { Subject: 'from the bot' }, null, 0);
     const props = additionalProperties(session({ note: 'x'.repeat(5000) }, 'from the chat'), h, 'r');
     expect(props.filter((p) => p.key === 'Subject')).toEqual([{ key: 'Subject', value: 'from the bot' }]);
     expect(props.find((p) => p.key === 'note')!.value).toHaveLength(4000);
@@ -168,7 +169,7 @@ describe('history', () => {
 describe('conversationRequest', () => {
   it('puts customer, properties, queue and history where the gateway wants them', () => {
     const s = session({ email: 'c@example.com' });
-    const h = newHandover(1, 'ref', 'billing', {}, null);
+    const h = newHandover(1, 'ref', 'billing', {}, null, 0);
     expect(conversationRequest(s, h, 'ch-1', [{ authorType: 'user', text: 'hi' }], 'ref')).toEqual({
       channelId: 'ch-1',
       user: {

@@ -1,15 +1,12 @@
 // The Bot Connector side of the Bot Framework channel: the bot's replies arrive at
-// {serviceUrl}/v3/conversations/{conversationId}/activities[/{activityId}] (mounted under /v3). Messages are shown to the
-// customer (with suggested actions as quick replies) only while the bot holds the chat; once an
-// agent has it, a late or chatty bot is not heard. handoff.initiate starts the handover.
+// {serviceUrl}/v3/conversations/{conversationId}/activities[/{activityId}] (mounted under /v3).
+// Each activity is read here (text, hero cards, suggested actions as quick replies, an attached
+// transcript) and handed to the session machine, which decides what the customer sees
+// (sessions/bot.ts: nothing once an agent holds the chat) and starts the handover on handoff.initiate.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../context';
-import { short } from '../../ops/logger';
-import { botUserId } from '../../jobs';
-import { botOf, left, notice, text as textEntry, typing } from '../../sessions/entries';
-import type { Sessions } from '../../sessions/service';
-import type { HistoryMessage, Session } from '../../sessions/types';
+import { botUserId, type BotActivity, type HistoryMessage, type Session, type Sessions } from '../../sessions';
 
 export interface BotChannelOptions {
   deps: Deps;
@@ -92,7 +89,7 @@ export function historyOf(activity: Json): HistoryMessage[] | null {
 
 export async function botChannel(app: FastifyInstance, opts: BotChannelOptions): Promise<void> {
   const { deps, sessions } = opts;
-  const { store, config, metrics, log } = deps;
+  const { store, config } = deps;
 
   // Activities with cards can be large; not unbounded.
   app.addHook('onRoute', (route) => {
@@ -122,59 +119,28 @@ export async function botChannel(app: FastifyInstance, opts: BotChannelOptions):
     if (!activity || typeof activity.type !== 'string') throw new ChannelError(400, 'BadArgument', 'The body must be an activity with a "type"');
     const session = await sessionOf(request);
     const id = randomUUID();
-    const from = botOf(
-      typeof obj(activity.from)?.name === 'string' && (obj(activity.from)!.name as string).trim() ? (obj(activity.from)!.name as string).slice(0, 100) : config.bot.name,
-    );
-    const count = (result: string) => metrics.botActivities.inc({ type: activity.type as string, result });
-
-    if (session.state === 'ended') {
-      count('dropped_after_end');
-      return { id };
-    }
-    switch (activity.type) {
-      case 'message': {
-        const text = textOf(activity);
-        if (!text) throw new ChannelError(400, 'BadArgument', 'A message needs text (or a hero card with some)');
-        if (session.state !== 'bot') {
-          // Once an agent holds the chat the bot is not heard, however late its reply.
-          count('dropped_after_handover');
-          return { id };
-        }
-        await store.append(session.id, [textEntry(from, text, { key: `bot:${id}`, quickReplies: quickRepliesOf(activity) })]);
-        count('shown');
-        return { id };
-      }
-      case 'typing':
-        if (session.state === 'bot') await store.append(session.id, [typing(from, true)]);
-        count(session.state === 'bot' ? 'shown' : 'dropped_after_handover');
-        return { id };
-      case 'event':
-        if (activity.name === 'handoff.initiate') {
-          const result = await sessions.initiateHandover(session.id, { context: activity.value, history: historyOf(activity) });
-          count(result === 'started' ? 'handover' : 'ignored');
-          return { id };
-        }
-        count('ignored');
-        return { id };
-      case 'endOfConversation': {
-        const ended = await sessions.update(session.id, (s) => {
-          if (s.state !== 'bot') return null;
-          s.state = 'ended';
-          s.endedReason = 'bot';
-          return s;
-        });
-        if (ended?.changed) {
-          await store.append(session.id, [notice(config.texts.conversationEnded, 'ended', { key: 'bot-ended' }), left(from, 'bot-left')]);
-          log.info({ chat: short(session.id) }, 'the bot ended the chat');
-        }
-        count(ended?.changed ? 'shown' : 'ignored');
-        return { id };
-      }
-      default:
-        count('ignored');
-        return { id };
-    }
+    const name = obj(activity.from)?.name;
+    const from = typeof name === 'string' && name.trim() ? name.slice(0, 100) : null;
+    if (!(await sessions.botActivity(session, read(activity, id, from)))) throw new ChannelError(400, 'BadArgument', 'A message needs text (or a hero card with some)');
+    return { id };
   };
+
+  /** The activity as the session machine takes it. */
+  function read(activity: Json, id: string, from: string | null): BotActivity {
+    switch (activity.type) {
+      case 'message':
+        return { type: 'message', id, from, text: textOf(activity), quickReplies: quickRepliesOf(activity) };
+      case 'typing':
+        return { type: 'typing', from };
+      case 'endOfConversation':
+        return { type: 'endOfConversation', from };
+      case 'event':
+        if (activity.name === 'handoff.initiate') return { type: 'handoff', context: activity.value, history: historyOf(activity) };
+        return { type: 'other', activityType: 'event' };
+      default:
+        return { type: 'other', activityType: activity.type as string };
+    }
+  }
 
   app.post('/conversations/:conversationId/activities', receive);
   app.post('/conversations/:conversationId/activities/:activityId', receive);

@@ -3,7 +3,7 @@
 // changes nothing; a retried or replayed event id gets 200 and changes nothing either.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../../context';
-import { recordEvent } from '../../jobs';
+import { recordEvent } from './intake';
 import type { WebhookVerifier } from '../../gateway';
 
 /** Mounted under /webhooks: the gateway posts to {BRIDGE_PUBLIC_URL}/webhooks/chat-gateway. */

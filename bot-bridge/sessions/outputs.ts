@@ -1,7 +1,10 @@
-// The outbox's job kinds and queues. Jobs of one queue run one at a time in order: every session has
-// a queue towards the gateway, one towards its bot, one towards its callback URL, and every gateway
-// conversation has one for applying its webhook events.
+// What a session transition asks the outbox to do: the job kinds and their queues, the Bot Framework
+// activities queued for the bot, and the generic API's callback events. Jobs of one queue run one at
+// a time in order: every session has a queue towards the gateway, one towards its bot, one towards
+// its callback URL, and every gateway conversation has one for applying its webhook events. The
+// handlers of these kinds live in jobs/; times and ids are given, so building a job is pure.
 import type { NewJob } from '../store';
+import type { Session } from './types';
 
 export const queueOf = {
   gateway: (sessionId: string) => `gw:${sessionId}`,
@@ -29,6 +32,9 @@ export interface CallbackEvent {
   data: Record<string, unknown>;
 }
 
+/** The id the bot knows the customer by: stable per chat, and not the chat id (the customer's credential). */
+export const botUserId = (session: Pick<Session, 'botConversationId'>) => `customer-${session.botConversationId}`;
+
 export const job = {
   bot: (sessionId: string, activity: QueuedActivity, key?: string): NewJob => ({
     queue: queueOf.bot(sessionId),
@@ -54,10 +60,10 @@ export const job = {
     data: { sessionId, seq, text },
     key,
   }),
-  typing: (sessionId: string, seq: number): NewJob => ({
+  typing: (sessionId: string, seq: number, at: number): NewJob => ({
     queue: queueOf.gateway(sessionId),
     kind: 'gateway.typing',
-    data: { sessionId, seq, at: Date.now() },
+    data: { sessionId, seq, at },
   }),
   leave: (sessionId: string, conversationId: string): NewJob => ({
     queue: queueOf.gateway(sessionId),
@@ -79,15 +85,17 @@ export const job = {
   }),
 };
 
+const iso = (at: number) => new Date(at).toISOString();
+
 export const activity = {
-  message: (text: string, id: string): QueuedActivity => ({ type: 'message', id, timestamp: new Date().toISOString(), text }),
-  hello: (id: string): QueuedActivity => ({ type: 'conversationUpdate', id, timestamp: new Date().toISOString(), membersAdded: ['customer'] }),
-  handoffStatus: (id: string, state: 'accepted' | 'failed' | 'completed', message?: string): QueuedActivity => ({
+  message: (text: string, id: string, at: number): QueuedActivity => ({ type: 'message', id, timestamp: iso(at), text }),
+  hello: (id: string, at: number): QueuedActivity => ({ type: 'conversationUpdate', id, timestamp: iso(at), membersAdded: ['customer'] }),
+  handoffStatus: (id: string, at: number, state: 'accepted' | 'failed' | 'completed', message?: string): QueuedActivity => ({
     type: 'event',
     id,
-    timestamp: new Date().toISOString(),
+    timestamp: iso(at),
     name: 'handoff.status',
     value: { state, ...(message ? { message } : {}) },
   }),
-  end: (id: string, reason: string): QueuedActivity => ({ type: 'endOfConversation', id, timestamp: new Date().toISOString(), value: { code: reason } }),
+  end: (id: string, at: number, reason: string): QueuedActivity => ({ type: 'endOfConversation', id, timestamp: iso(at), value: { code: reason } }),
 };

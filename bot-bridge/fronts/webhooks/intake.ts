@@ -1,0 +1,37 @@
+// Webhook intake: record the event in the inbox and queue its application (jobs/inbox.ts). Done
+// before the gateway gets its 200, so a retry or a replay of the same event id has no second effect.
+import type { Deps } from '../../context';
+import { job, REFERENCE_KEY } from '../../sessions';
+import type { InboxEvent } from '../../store';
+
+/**
+ * Records the event; true when it is new. A redelivery of an event that is recorded but not done
+ * goes on as if it were new: the first delivery may have died (a crash, a store error and a 503)
+ * between recording it and queueing its application, and nothing else would queue it. Applying
+ * twice is harmless (an applied event is done, and done events are skipped).
+ */
+export async function recordEvent(deps: Pick<Deps, 'store' | 'config' | 'wake'>, event: InboxEvent): Promise<boolean> {
+  const { store } = deps;
+  const { fresh, pending, sessionId: known } = await store.inboxAdd(event);
+  if (!pending) return false;
+  let bound = known;
+  if (!bound && event.body.eventType === 'CONVERSATION_UPDATE') {
+    // A conversation we do not know yet: if it carries one of our references, a create we are
+    // still waiting on (or could not tell happened) made it. Binding it here lets that handover go on.
+    const user = (event.body.data as { user?: { additionalProperties?: unknown } } | undefined)?.user;
+    const props = Array.isArray(user?.additionalProperties) ? (user.additionalProperties as { key?: unknown; value?: unknown }[]) : [];
+    const ref = props.find((p) => p.key === REFERENCE_KEY && typeof p.value === 'string')?.value as string | undefined;
+    const sessionId = ref ? await store.sessionByConversation(`ref:${ref}`) : null;
+    if (ref && sessionId) {
+      await store.claimSetting(`created:${ref}`, event.conversationId);
+      await store.bindConversation(event.conversationId, sessionId);
+      bound = sessionId;
+    }
+  }
+  // Events of a conversation nobody has bound yet wait; binding it enqueues their application.
+  if (bound) {
+    await store.enqueue([job.inbox(event.conversationId, event.receivedAt + deps.config.webhook.reorderMs)]);
+    deps.wake();
+  }
+  return fresh;
+}

@@ -1,0 +1,89 @@
+// New session documents: a widget chat (RequestChat) and a generic-API handover, and the handover
+// record a session gets each time it is handed to an agent. Pure: ids and times are given.
+import { flattenContext, userFromChat } from './payload';
+import { newSession, type GatewayUser, type Handover, type HistoryMessage, type Primitive, type Session } from './types';
+
+/** A fresh handover record. */
+export function newHandover(seq: number, ref: string, queueId: string, context: Record<string, string>, history: Handover['history'], requestedAt: number): Handover {
+  return {
+    seq,
+    ref,
+    requestedAt,
+    queueId,
+    context,
+    history,
+    conversationId: null,
+    historyUserTexts: {},
+    agent: null,
+    transferring: false,
+    agentTyping: false,
+    typingAt: 0,
+    memberAt: {},
+    closed: false,
+  };
+}
+
+/** A bot may name the queue in its handoff context: { queue: "billing" } or { queueId: "billing" }. */
+export function pickQueue(context: unknown): string | null {
+  if (typeof context !== 'object' || context === null) return null;
+  const c = context as Record<string, unknown>;
+  const queue = c.queueId ?? c.queue;
+  return typeof queue === 'string' && /^[\w.-]{1,100}$/.test(queue) ? queue : null;
+}
+
+export interface ApiHandoverInput {
+  id: string;
+  user: GatewayUser;
+  userData: Record<string, Primitive>;
+  context: unknown;
+  history: HistoryMessage[];
+  queueId: string | null;
+  callbackUrl: string;
+}
+
+/** A generic-API handover starts handed over: its first handover is asked for as it is made. */
+export function newApiHandover(input: ApiHandoverInput, made: { ref: string; now: number; defaultQueueId: string }): Session {
+  const seq = 1;
+  const queueId = input.queueId || pickQueue(input.context) || made.defaultQueueId;
+  return newSession({
+    id: input.id,
+    kind: 'api',
+    createdAt: made.now,
+    contactCenterId: null,
+    state: 'handover',
+    nickname: input.user.name ?? '',
+    subject: null,
+    userData: input.userData,
+    user: input.user,
+    queueId,
+    botConversationId: null,
+    callbackUrl: input.callbackUrl,
+    handover: newHandover(seq, made.ref, queueId, flattenContext(input.context), input.history, made.now),
+    handoverCount: seq,
+  });
+}
+
+export interface ChatRequest {
+  contactCenterId: string;
+  nickname: string;
+  subject: string | null;
+  queueId: string;
+  userData: Record<string, Primitive>;
+}
+
+/** A widget chat starts with the bot. Its Bot Framework conversation id is not the chat id (the customer's credential). */
+export function newWidgetChat(input: ChatRequest, made: { id: string; botConversationId: string; now: number }): Session {
+  return newSession({
+    id: made.id,
+    kind: 'widget',
+    createdAt: made.now,
+    contactCenterId: input.contactCenterId,
+    state: 'bot',
+    nickname: input.nickname,
+    subject: input.subject,
+    userData: input.userData,
+    user: userFromChat(input.nickname, input.userData),
+    queueId: input.queueId,
+    botConversationId: made.botConversationId,
+  });
+}
