@@ -277,19 +277,3 @@ export function configFromEnv(env: Env = process.env): BridgeConfig {
 
 /** The key that signs callbacks: CALLBACK_SECRET, else BRIDGE_API_KEY. */
 export const callbackSecretOf = (config: Pick<BridgeConfig, 'callbackSecret' | 'apiKey'>): string | null => config.callbackSecret ?? config.apiKey;
-
-/** The defaults (no env at all), with overrides: what tests start from. */
-export function testConfig(overrides: DeepPartial<BridgeConfig> = {}): BridgeConfig {
-  return merge(configFromEnv({}), overrides);
-}
-
-export type DeepPartial<T> = { [K in keyof T]?: T[K] extends Array<unknown> ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
-
-function merge<T>(base: T, overrides: DeepPartial<T>): T {
-  const out = { ...base } as Record<string, unknown>;
-  for (const [key, value] of Object.entries(overrides as Record<string, unknown>)) {
-    const current = out[key];
-    out[key] = isObject(value) && isObject(current) ? merge(current, value) : value;
-  }
-  return out as T;
-}

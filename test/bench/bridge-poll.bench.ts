@@ -3,7 +3,7 @@
 // with the SQLite and the Redis driver. Emulator and bridge run in their own processes; a stub bot
 // (in this process) asks for an agent at the customer's first message.
 import { createServer, Agent, request as httpRequest } from 'node:http';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REDIS_URL, dropRedisPrefix, redisPrefix } from '../support/bridge';
@@ -95,7 +95,8 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
 async function runDriver(driver: 'sqlite' | 'redis', botEndpoint: string): Promise<Row[]> {
   const prefix = redisPrefix();
   const emulator = await startProcess('demo/contact-center/index.ts', { EMULATOR_PORT: '0', LOG_LEVEL: 'error', CHAT_IDLE_TIMEOUT_S: '3600' }, /listening on (http:\/\/\S+)/);
-  const store = driver === 'sqlite' ? `sqlite:${join(mkdtempSync(join(tmpdir(), 'bench-poll-')), 'bridge.db')}` : REDIS_URL;
+  const dir = driver === 'sqlite' ? mkdtempSync(join(tmpdir(), 'bench-poll-')) : null;
+  const store = dir ? `sqlite:${join(dir, 'bridge.db')}` : REDIS_URL;
   const bridge = await startProcess(
     'bot-bridge/index.ts',
     {
@@ -194,6 +195,7 @@ async function runDriver(driver: 'sqlite' | 'redis', botEndpoint: string): Promi
     await bridge.stop();
     await emulator.stop();
     if (driver === 'redis') await dropRedisPrefix(prefix);
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -3,7 +3,7 @@
 // Every delivery is a new event of a conversation the bridge does not serve, so it is verified,
 // recorded and acknowledged, and nothing else happens.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../support/emulator';
@@ -39,8 +39,9 @@ export const bench: Bench = {
       const prefix = redisPrefix();
       const env = { BRIDGE_PORT: '0', BRIDGE_REDIS_PREFIX: prefix, GATEWAY_URL: emulator.url, LOG_LEVEL: 'error', BOT_ENDPOINT: 'http://127.0.0.1:1/api/messages' };
       const pattern = /bridge: listening on (http:\/\/\S+)/;
+      const dir = mkdtempSync(join(tmpdir(), 'bench-intake-'));
       const bridges = {
-        sqlite: await startProcess('bot-bridge/index.ts', { ...env, BRIDGE_STORE: `sqlite:${join(mkdtempSync(join(tmpdir(), 'bench-intake-')), 'bridge.db')}` }, pattern),
+        sqlite: await startProcess('bot-bridge/index.ts', { ...env, BRIDGE_STORE: `sqlite:${join(dir, 'bridge.db')}` }, pattern),
         redis: await startProcess('bot-bridge/index.ts', { ...env, BRIDGE_STORE: REDIS_URL }, pattern),
       };
       const targets = { hello: `${hello.url}/webhooks/chat-gateway`, sqlite: `${bridges.sqlite.url}/webhooks/chat-gateway`, redis: `${bridges.redis.url}/webhooks/chat-gateway` };
@@ -61,6 +62,7 @@ export const bench: Bench = {
       } finally {
         await Promise.all([hello.stop(), bridges.sqlite.stop(), bridges.redis.stop()]);
         await dropRedisPrefix(prefix);
+        rmSync(dir, { recursive: true, force: true });
       }
       const top = (list: Result[]) => list.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
       const baseline = top(best.hello);

@@ -1,8 +1,11 @@
-// Builds what the browser tests load, once, before any test runs: the widget (dist/) when it is
-// older than its sources, and the agent console.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// Before any test runs: builds what the browser tests load (the widget's dist/ when it is older than
+// its sources, and the agent console), and makes the run's folder for temporary files (see temp.ts),
+// which the teardown removes with whatever a test or a process left in it.
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
 import { ensureAgentConsole } from '../../demo/contact-center/agent/console-build';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -34,7 +37,10 @@ export async function ensureWidget(): Promise<void> {
   }
 }
 
-export default async function setup(): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => void> {
   await ensureWidget();
   await ensureAgentConsole();
+  const tempRoot = mkdtempSync(join(tmpdir(), 'parley-test-'));
+  project.provide('tempRoot', tempRoot);
+  return () => rmSync(tempRoot, { recursive: true, force: true });
 }

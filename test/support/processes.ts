@@ -1,9 +1,13 @@
 // The demo's parts as real processes (`node --import tsx <entry>`, as npm run would start them), on
-// free ports, for end-to-end tests: the emulator, the demo bot, and bridges.
-import { startProcess } from '../bench/lib';
+// free ports, for end-to-end tests: the emulator, the demo bot, and bridges. Their temp folder is
+// the run's (what tsx caches there goes with it).
+import { startProcess as start } from '../bench/lib';
 import { eventually } from './emulator';
+import { tempRoot } from './temp';
 
-export type Running = Awaited<ReturnType<typeof startProcess>>;
+export type Running = Awaited<ReturnType<typeof start>>;
+
+const startProcess = (entry: string, env: Record<string, string>, urlPattern: RegExp) => start(entry, { TMPDIR: tempRoot(), ...env }, urlPattern);
 
 export function startEmulatorProcess(env: Record<string, string> = {}): Promise<Running> {
   return startProcess('demo/contact-center/index.ts', { EMULATOR_PORT: '0', LOG_LEVEL: 'error', ...env }, /listening on (http:\/\/\S+)/);

@@ -3,7 +3,7 @@
 // compare-and-set retried on the newer session with the same ids; a caller's stale copy never
 // decides a change.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { testConfig } from '../../bot-bridge/config';
+import { testConfig } from '../support/bridge-config';
 import type { Deps } from '../../bot-bridge/context';
 import { createLogger } from '../../bot-bridge/ops/logger';
 import { Metrics } from '../../bot-bridge/ops/metrics';

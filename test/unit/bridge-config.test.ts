@@ -1,10 +1,10 @@
 // The bridge's configuration: defaults that run against the emulator and the demo bot, and clear
 // errors (all of them at once) for what is wrong.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_TEXTS, configFromEnv } from '../../bot-bridge/config';
+import { testTempDir } from '../support/temp';
 
 describe('bridge config', () => {
   it('defaults to the emulator, the demo bot and a SQLite file, with no env at all', () => {
@@ -71,7 +71,7 @@ describe('bridge config', () => {
   });
 
   it('takes texts and a chat script from files, and refuses unknown text keys', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bridge-config-'));
+    const dir = testTempDir('bridge-config-');
     writeFileSync(join(dir, 'texts.json'), JSON.stringify({ queued: 'Bitte warten ({queue}).' }));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ nope: 'x' }));
     writeFileSync(join(dir, 'script.json'), JSON.stringify({ chatWindow: { enabled: true, endpoint: 'billing' } }));

@@ -1,6 +1,6 @@
 // What the agent receives: customer info, properties within the gateway's 30, history within its 200.
 import { describe, expect, it } from 'vitest';
-import { testConfig } from '../../bot-bridge/config';
+import { testConfig } from '../support/bridge-config';
 import { fullActivity } from '../../bot-bridge/jobs';
 import {
   OMITTED_KEY,

@@ -1,17 +1,17 @@
 // The callback check that bot-bridge/README.md gives bot developers, run as written against
 // signatures the bridge makes.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
 import { signCallback } from '../../bot-bridge/jobs/callback';
+import { testTempDir } from '../support/temp';
 
 const readme = readFileSync(fileURLToPath(new URL('../../bot-bridge/README.md', import.meta.url)), 'utf8');
 const snippet = /```js\n([\s\S]*?isFromParley[\s\S]*?)```/.exec(readme)![1]!;
 
 it("verifies the bridge's callbacks, and refuses changed, forged and stale ones", async () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'parley-doc-')), 'check.mjs');
+  const file = join(testTempDir('parley-doc-'), 'check.mjs');
   writeFileSync(file, snippet);
   const { isFromParley } = (await import(pathToFileURL(file).href)) as { isFromParley(raw: Buffer, headers: Record<string, string>, secret: string, maxAgeMs?: number): boolean };
   const body = Buffer.from(JSON.stringify({ id: 'ev:1', type: 'message', data: { text: 'Grüße ✓' } }));

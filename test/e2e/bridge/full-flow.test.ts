@@ -1,12 +1,11 @@
 // End to end over real processes (emulator + demo bot + bridge, as `npm run …` starts them): a
 // customer goes from the bot to agents and back, and a generic-API bot hands over the same way.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyCallback } from '../../../bot-bridge/jobs';
 import { agentClient, chatClient, eventually, http } from '../../support/emulator';
 import { startBotProcess, startBridgeProcess, startEmulatorProcess, stopAll, type Running } from '../../support/processes';
+import { fileTempDir } from '../../support/temp';
 import { startReceiver } from '../../support/webhook-receiver';
 
 const KEY = 'e2e-handover-api-key-123';
@@ -14,11 +13,12 @@ let emulator: Running;
 let bot: Running & { endpoint: string };
 let bridge: Running;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
+const storeDir = fileTempDir('bridge-e2e-');
 
 beforeAll(async () => {
   [emulator, bot, receiver] = await Promise.all([startEmulatorProcess(), startBotProcess(), startReceiver()]);
   bridge = await startBridgeProcess({
-    BRIDGE_STORE: `sqlite:${join(mkdtempSync(join(tmpdir(), 'bridge-e2e-')), 'bridge.db')}`,
+    BRIDGE_STORE: `sqlite:${join(storeDir, 'bridge.db')}`,
     GATEWAY_URL: emulator.url,
     BOT_ENDPOINT: bot.endpoint,
     BRIDGE_API_KEY: KEY,

@@ -1,18 +1,19 @@
 // The bridge killed with SIGKILL in the middle of a handed-over chat, while the gateway fails and
 // answers ambiguously, then restarted: no message is lost or duplicated, in either direction.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentClient, chatClient, control, eventually } from '../../support/emulator';
 import { handOver } from '../../support/bridge';
 import { startBotProcess, startBridgeProcess, startEmulatorProcess, stopAll, type Running } from '../../support/processes';
+import { fileTempDir } from '../../support/temp';
 
 let emulator: Running;
 let bot: Running & { endpoint: string };
 let bridge: Running | undefined;
 
 const MESSAGES = 'POST /chat-gateway/v1/conversations/{id}/messages';
+// The bridge's store outlives the test: its process stops in afterAll.
+const storeDir = fileTempDir('bridge-kill-');
 
 beforeAll(async () => {
   // Webhook retries from 200 ms, doubling up to 2 s, 40 attempts: events sent while the bridge is
@@ -26,7 +27,7 @@ afterAll(async () => {
 describe('SIGKILL mid-chat', () => {
   it('loses and duplicates nothing in either direction', async () => {
     const env = {
-      BRIDGE_STORE: `sqlite:${join(mkdtempSync(join(tmpdir(), 'bridge-kill-')), 'bridge.db')}`,
+      BRIDGE_STORE: `sqlite:${join(storeDir, 'bridge.db')}`,
       GATEWAY_URL: emulator.url,
       BOT_ENDPOINT: bot.endpoint,
       GATEWAY_RPS: '50',

@@ -2,13 +2,12 @@
 // then in a browser chat with the bot, ask for a human, get an answer from the agent console; the
 // same from the webview page in a phone profile; Ctrl-C stops everything.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { devices, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchBrowser } from '../../support/browser';
 import { agentClient, eventually } from '../../support/emulator';
+import { fileTempDir, tempRoot } from '../../support/temp';
 
 let demo: ChildProcess;
 let output = '';
@@ -25,6 +24,7 @@ const LABELS = {
 } as const;
 let urls: Record<keyof typeof LABELS, string>;
 let browser: Browser;
+const storeDir = fileTempDir('parley-demo-');
 
 beforeAll(async () => {
   demo = spawn(process.execPath, ['--import', 'tsx', 'demo/start.ts'], {
@@ -34,7 +34,9 @@ beforeAll(async () => {
       BOT_PORT: '0',
       BRIDGE_PORT: '0',
       SITE_PORT: '0',
-      BRIDGE_STORE: `sqlite:${join(mkdtempSync(join(tmpdir(), 'parley-demo-')), 'bridge.db')}`,
+      BRIDGE_STORE: `sqlite:${join(storeDir, 'bridge.db')}`,
+      // What the parts keep in the temp folder (tsx's cache) goes with the run's folder.
+      TMPDIR: tempRoot(),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,5 +1,5 @@
-// The host page is not ours: a strict CSP page, a hostile stylesheet, no layout shift, no long task,
-// and custom stylesheets only from https (or local http).
+// The host page is not ours: a strict CSP page, no inline style on any element of the widget, a
+// hostile stylesheet, no layout shift, no long task, and custom stylesheets only from https (or local http).
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { widgetEnvironment } from '../../support/widget-env';
@@ -24,11 +24,60 @@ afterEach(() => context?.close());
 
 const recordViolations = `window.violations = []; document.addEventListener('securitypolicyviolation', function (e) { window.violations.push(e.violatedDirective + ' ' + e.blockedURI); });`;
 
+/**
+ * Runs in the page before its own scripts: records every element of the widget (its host element and
+ * all in its shadow roots) that gets a style attribute, however briefly. A JSX `style` prop is set
+ * through the CSSOM, which no CSP refuses, so no violation would tell.
+ */
+function recordInlineStyles(): void {
+  const seen: string[] = [];
+  (window as any).inlineStyles = seen;
+  const label = (el: Element) => `<${el.localName} class="${el.getAttribute('class') ?? ''}" style="${el.getAttribute('style')}">`;
+  const check = (node: Node, deep: boolean) => {
+    if (!(node instanceof Element)) return;
+    for (const el of deep ? [node, ...node.querySelectorAll('[style]')] : [node]) if (el.hasAttribute('style')) seen.push(label(el));
+  };
+  const watch = (target: Node, subtree: boolean) =>
+    new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.type === 'attributes') check(r.target, false);
+        r.addedNodes.forEach((n) => check(n, true));
+      }
+    }).observe(target, { subtree, childList: subtree, attributes: true, attributeFilter: ['style'] });
+  const attach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (this: Element, init: ShadowRootInit) {
+    const root = attach.call(this, init);
+    check(this, false);
+    watch(this, false);
+    watch(root, true);
+    return root;
+  };
+}
+
+/** The widget's elements that carry inline style now: the host element and its shadow trees. */
+const inlineStyled = () =>
+  page.evaluate(() => {
+    const found: string[] = [];
+    const visit = (el: Element) => {
+      if (el.hasAttribute('style') || ((el as HTMLElement).style?.length ?? 0) > 0)
+        found.push(`<${el.localName} class="${el.getAttribute('class') ?? ''}" style="${el.getAttribute('style')}">`);
+      if (el.shadowRoot) el.shadowRoot.querySelectorAll('*').forEach(visit);
+    };
+    const host = document.querySelector('parley-chat');
+    if (host) visit(host);
+    return found;
+  });
+
+/** Launcher, pre-chat form, chatting: no element of the widget has inline style in any of them. */
 async function startChat(widget: WidgetPage) {
+  await widget.launcher.waitFor();
+  expect(await inlineStyled()).toEqual([]);
   await widget.launcher.click();
   await page.getByLabel(/^Name/).fill('Chris');
+  expect(await inlineStyled()).toEqual([]);
   await page.getByRole('button', { name: 'Start chat' }).click();
   await expect.poll(() => widget.lines()).toContain('We will be with you shortly.');
+  expect(await inlineStyled()).toEqual([]);
 }
 
 it('works under a strict Content-Security-Policy with no violation', async () => {
@@ -39,12 +88,16 @@ it('works under a strict Content-Security-Policy with no violation', async () =>
   });
   env.site.pages.set('/theme.css', { body: '.header { background: rgb(1, 2, 3); }', headers: { 'content-type': 'text/css' } });
   env.site.pages.set('/strict', { body: snippetPage({}, { configSrc: '/strict-config.js' }), headers: { 'content-security-policy': csp } });
+  await page.addInitScript(recordInlineStyles);
   await page.goto(`${env.site.url}/strict`);
   const widget = new WidgetPage(page);
   await startChat(widget);
   await widget.send('Hello under CSP');
   await expect.poll(() => widget.lines()).toContain('You: Hello under CSP');
+  expect(await inlineStyled()).toEqual([]);
   expect(await page.evaluate(() => (window as any).violations)).toEqual([]);
+  // Nor at any moment in between (an inline style set and removed again).
+  expect(await page.evaluate(() => (window as any).inlineStyles)).toEqual([]);
   expect(consoleLines.filter((l) => l.type === 'error' || l.type === 'pageerror')).toEqual([]);
   // The custom stylesheet applied inside the shadow root, over the widget's own styles, without !important.
   expect(await page.locator('parley-chat .header').evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(1, 2, 3)');

@@ -1,7 +1,5 @@
 // Running the bridge: health and readiness, metrics, logs without secrets or message texts, the
 // gateway set up once and reused across restarts, the outbox drained on shutdown, idle chats ended.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +7,7 @@ import { createLogger } from '../../../bot-bridge/ops/logger';
 import { SqliteStore } from '../../../bot-bridge/store';
 import { API_KEY, agentClient, chatClient, control, eventually, http, startEmulator, type RunningEmulator } from '../../support/emulator';
 import { handOver, startBot, startBridge } from '../../support/bridge';
+import { testTempDir } from '../../support/temp';
 
 let emu: RunningEmulator;
 let bot: Awaited<ReturnType<typeof startBot>>;
@@ -95,7 +94,7 @@ describe('logs', () => {
 
 describe('gateway setup', () => {
   it('creates its webhook and channel once, reuses them on restart, and repoints the webhook when its URL changes', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'bridge-boot-')), 'bridge.db');
+    const file = join(testTempDir('bridge-boot-'), 'bridge.db');
     const webhooksBefore = (await gw('/webhooks?size=1000')).body.page.totalElements;
     const first = await startBridge({ store: `sqlite:${file}`, gateway: { url: emu.url }, bot: { endpoint: bot.endpoint } });
     const setup = first.bridge.deps.setup!;
@@ -115,7 +114,7 @@ describe('gateway setup', () => {
   });
 
   it('uses GATEWAY_CHANNEL_ID as given and creates nothing', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'bridge-boot-')), 'bridge.db');
+    const file = join(testTempDir('bridge-boot-'), 'bridge.db');
     const first = await startBridge({ store: `sqlite:${file}`, gateway: { url: emu.url }, bot: { endpoint: bot.endpoint } });
     const { channelId, webhookId } = first.bridge.deps.setup!;
     await first.close();
@@ -130,7 +129,7 @@ describe('gateway setup', () => {
   });
 
   it('recreates them when the gateway forgot them', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'bridge-boot-')), 'bridge.db');
+    const file = join(testTempDir('bridge-boot-'), 'bridge.db');
     const first = await startBridge({ store: `sqlite:${file}`, gateway: { url: emu.url }, bot: { endpoint: bot.endpoint } });
     const old = first.bridge.deps.setup!;
     await first.close();
@@ -147,7 +146,7 @@ describe('gateway setup', () => {
 
 describe('shutdown and idle chats', () => {
   it('drains the outbox before it stops: a message accepted just before is delivered', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'bridge-drain-')), 'bridge.db');
+    const file = join(testTempDir('bridge-drain-'), 'bridge.db');
     const b = await startBridge({ store: `sqlite:${file}`, gateway: { url: emu.url }, bot: { endpoint: bot.endpoint }, shutdownDrainS: 10 });
     const chat = chatClient(b.url);
     const { id, conversationId } = await handOver(chat, emu.url, 'Drain Dee');

@@ -39,6 +39,18 @@ const agentMessage = (text: string, timestamp = ++clock) => ({
 });
 const settle = () => new Promise((r) => setTimeout(r, 700));
 
+/**
+ * Returns once every event delivered before it has been processed, however long the bridge holds
+ * it: a marker stamped after all of them, itself a redelivery (held as long as any, and received
+ * after them), is shown only once they have been applied, events being applied in timestamp order.
+ */
+async function processed(): Promise<void> {
+  clock = Math.max(clock, Date.now());
+  const marker = `marker ${randomBytes(4).toString('hex')}`;
+  expect((await postWebhook(bridge.url, signedDelivery(emu.signer, agentMessage(marker), { retry: 1 }))).status).toBe(200);
+  await eventually(async () => expect(await agentTexts()).toContain(marker), { timeoutMs: 10_000 });
+}
+
 describe('webhook verification', () => {
   it('applies a signed event once, however often it is delivered', async () => {
     const delivery = signedDelivery(emu.signer, agentMessage('first signed'));
@@ -48,7 +60,11 @@ describe('webhook verification', () => {
     const retry = signedDelivery(emu.signer, JSON.parse(delivery.raw.toString()), { eventId: delivery.eventId, retry: 1 });
     expect(await postWebhook(bridge.url, retry)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
     await eventually(async () => expect(await agentTexts()).toContain('first signed'));
-    await settle();
+    // A retry once it has been applied (the gateway never got the 200): still a duplicate.
+    const late = signedDelivery(emu.signer, JSON.parse(delivery.raw.toString()), { eventId: delivery.eventId, retry: 2 });
+    expect(await postWebhook(bridge.url, late)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+    // Retries are held for the redelivery hold (1.5 s here): count once they have all been processed.
+    await processed();
     expect((await agentTexts()).filter((t) => t === 'first signed')).toHaveLength(1);
   });
 
@@ -156,7 +172,7 @@ describe('an event recorded but never queued for applying', () => {
     await eventually(async () => expect(await agentTexts()).toContain('recorded before a crash'));
     // Once applied, a further retry is a plain duplicate: shown once.
     expect(await postWebhook(bridge.url, signedDelivery(emu.signer, body, { eventId: first.eventId, retry: 2 }))).toEqual({ status: 200, body: { ok: true, duplicate: true } });
-    await settle();
+    await processed();
     expect((await agentTexts()).filter((t) => t === 'recorded before a crash')).toHaveLength(1);
   });
 
@@ -179,7 +195,7 @@ describe('an event recorded but never queued for applying', () => {
     const retry = signedDelivery(emu.signer, body, { eventId: first.eventId, retry: 1 });
     expect((await postWebhook(bridge.url, retry)).status).toBe(200);
     await eventually(async () => expect(await agentTexts()).toContain('recorded, not queued'));
-    await settle();
+    await processed();
     expect((await agentTexts()).filter((t) => t === 'recorded, not queued')).toHaveLength(1);
   });
 });
