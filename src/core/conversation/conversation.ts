@@ -39,8 +39,9 @@ export function createConversation(deps: ConversationDeps) {
   const leader = () => tabs.isLeader.value;
   const lifetime = createLifetime();
 
+  // The parts call each other back (a sent message asks for a poll, a poll for the outbox): the
+  // callbacks below run only once all parts exist.
   const ending = createEnding({ client, shared, lifetime, random });
-  // A message through: its transcript line comes with the next poll, soon.
   const outbox = createOutbox({ client, shared, leader, lifetime, random, newId, endLocally: ending.endLocally, onSent: () => polling.kick(300) });
   const presence = createPresence({
     shared,

@@ -16,7 +16,7 @@ beforeAll(async () => {
 const isOperation = (r: Request) => r.method() === 'POST' && /\/api\/v2\/chats\/[^/]+$/.test(r.url());
 const isPoll = (r: Request) => r.method() === 'GET' && /\/api\/v2\/me\/chat\/[^/]+\/messages/.test(r.url());
 
-it('retries a message whose answer got lost with the same clientMessageId, and the agent sees it once', async () => {
+it('retries a message whose answer got lost, and the agent sees it once', async () => {
   const text = 'Did you get this?';
   await control(env.emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
   const context = await env.browser.newContext();
