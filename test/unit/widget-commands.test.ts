@@ -1,16 +1,14 @@
 // The page's commands as the widget carries them out (protocols/embedded-chat-bus.md): chat:end in
 // each phase, the "Missing next step" messages, the language rules, and what is stored when. A
 // scripted Customer Chat API stands in for the server; everything else is the widget's own code.
-import { signal } from '@preact/signals';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWidget } from '../../src/app/widget';
-import type { ChatApiClient } from '../../src/core/client';
 import { createConversation } from '../../src/core/conversation';
 import { createCustomer } from '../../src/core/customer';
-import { createShared, type TabMessage } from '../../src/core/shared';
-import { memoryStore, type Store } from '../../src/core/store';
-import type { Tabs } from '../../src/core/tabs';
-import { initialState, type ChatScript, type SharedState, type WireEntry } from '../../src/core/types';
+import { createShared } from '../../src/core/shared';
+import type { Store } from '../../src/core/store';
+import { initialState, type ChatScript, type SharedState } from '../../src/core/types';
+import { countingStore, fakeChatApi, loneTab } from '../support/widget-fakes';
 
 const SCRIPT: ChatScript = {
   invitation: { enabled: true, delaySeconds: null },
@@ -20,64 +18,16 @@ const SCRIPT: ChatScript = {
   availability: { open: true },
 };
 
-function server(script: ChatScript = SCRIPT) {
-  const calls: string[] = [];
-  const transcript: WireEntry[] = [];
-  let requestAnswer: Promise<{ id: string }> | null = null;
-  const add = (type: string, who: string, extra: Partial<WireEntry> = {}) =>
-    transcript.push({
-      index: transcript.length + 1,
-      type,
-      from: { nickname: who === 'Agent' ? 'Kristi' : who === 'External' ? 'FAQ bot' : 'Chris', participantId: who, type: who },
-      ...extra,
-    });
-  const client: ChatApiClient = {
-    chatScript: async () => (calls.push('script'), script),
-    requestChat: async () => {
-      calls.push('request');
-      if (requestAnswer) return requestAnswer;
-      add('ParticipantJoined', 'Customer');
-      return { id: 'chat-1' };
-    },
-    sendMessage: async () => void calls.push('send'),
-    typing: async () => undefined,
-    complete: async () => {
-      calls.push('complete');
-      add('ParticipantLeft', 'Customer');
-    },
-    getChat: async () => ({ id: 'chat-1', state: 'Chatting', capabilities: [], participants: [] }),
-    getMessages: async (_id, index) => transcript.slice(index - 1),
-    offlineMessage: async () => ({ id: 'o' }),
-  };
-  return { client, calls, add, hangRequests: () => (requestAnswer = new Promise(() => {})) };
-}
-
-/** A store that counts what is written to it. */
-function countingStore(): Store<SharedState> & { writes: number } {
-  const inner = memoryStore<SharedState>();
-  const store = {
-    kind: 'memory' as const,
-    writes: 0,
-    read: () => inner.read(),
-    update: (fn: (c: SharedState | undefined) => SharedState) => (store.writes++, inner.update(fn)),
-    write: (v: SharedState) => (store.writes++, inner.write(v)),
-    clear: () => inner.clear(),
-  };
-  return store;
-}
-
 /** REQUEST_LOST_MS, shortened for the tests. */
 const LOST_MS = 300;
-
-const tabs = (): Tabs<TabMessage> => ({ id: 't', isLeader: signal(true), post: () => {}, onMessage: () => () => {}, close: () => {} });
 
 let cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((fn) => fn()));
 
 function setup(options: { script?: ChatScript; store?: Store<SharedState> & { writes: number }; seed?: Partial<SharedState> } = {}) {
-  const api = server(options.script);
+  const api = fakeChatApi({ script: options.script ?? SCRIPT });
   const store = options.store ?? countingStore();
-  const t = tabs();
+  const t = loneTab();
   const shared = createShared(store, t);
   const warnings: string[] = [];
   const events: [string, unknown][] = [];

@@ -1,94 +1,18 @@
 // The conversation core with its transport and its tabs handed in as fakes (no sockets, no browser).
-import { signal } from '@preact/signals';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ChatRequestError, type ChatApiClient } from '../../src/core/client';
 import { createConversation } from '../../src/core/conversation';
-import { createShared, type TabMessage } from '../../src/core/shared';
-import { memoryStore } from '../../src/core/store';
-import type { Tabs } from '../../src/core/tabs';
-import type { SharedState, WireEntry } from '../../src/core/types';
+import { createShared } from '../../src/core/shared';
+import { memoryStore, type Store } from '../../src/core/store';
+import type { SharedState } from '../../src/core/types';
+import { fakeChatApi, loneTab, tabGroup } from '../support/widget-fakes';
 
-/** Tabs joined by an in-memory channel; the test decides who leads. */
-function tabGroup() {
-  const members: { tabs: Tabs<TabMessage>; handlers: Set<(m: TabMessage) => void> }[] = [];
-  const make = (leader: boolean): Tabs<TabMessage> => {
-    const handlers = new Set<(m: TabMessage) => void>();
-    const isLeader = signal(leader);
-    const tabs: Tabs<TabMessage> & { isLeader: typeof isLeader } = {
-      id: `t${members.length}`,
-      isLeader,
-      post: (m) => members.filter((x) => x.tabs !== tabs).forEach((x) => x.handlers.forEach((h) => h(structuredClone(m)))),
-      onMessage: (h) => (handlers.add(h), () => handlers.delete(h)),
-      close: () => handlers.clear(),
-    };
-    members.push({ tabs, handlers });
-    return tabs;
-  };
-  return { make };
-}
-
-/** A Customer Chat API that keeps a transcript and can be told to fail. */
-function fakeServer() {
-  const transcript: WireEntry[] = [];
-  const sends: { text: string; id: string }[] = [];
-  const seenIds = new Set<string>();
-  let failures = 0;
-  const calls: string[] = [];
-  const add = (type: string, fromType: string, extra: Partial<WireEntry> = {}) =>
-    transcript.push({ index: transcript.length + 1, type, from: { nickname: fromType === 'Agent' ? 'Kristi' : 'Chris', participantId: '1', type: fromType }, ...extra });
-  const maybeFail = () => {
-    if (failures > 0) {
-      failures--;
-      throw new ChatRequestError('network', 'offline');
-    }
-  };
-  const client: ChatApiClient = {
-    chatScript: async () => ({ availability: { open: true } }),
-    requestChat: async () => {
-      calls.push('request');
-      add('ParticipantJoined', 'Customer');
-      return { id: 'chat-1' };
-    },
-    sendMessage: async (_id, text, clientMessageId) => {
-      calls.push('send');
-      maybeFail();
-      sends.push({ text, id: clientMessageId });
-      if (!seenIds.has(clientMessageId)) {
-        seenIds.add(clientMessageId);
-        add('Text', 'Customer', { text });
-      }
-    },
-    typing: async () => undefined,
-    complete: async () => {
-      calls.push('complete');
-      add('ParticipantLeft', 'Customer');
-    },
-    getChat: async () => ({ id: 'chat-1', state: 'Chatting', capabilities: [], participants: [] }),
-    getMessages: async (_id, index) => {
-      calls.push('poll');
-      maybeFail();
-      return transcript.slice(index - 1);
-    },
-    offlineMessage: async () => ({ id: 'o' }),
-  };
-  return { client, transcript, sends, calls, add, failNext: (n: number) => (failures = n) };
-}
-
-const pollsBy: string[] = [];
-
-function setup(server = fakeServer(), group = tabGroup(), leader = true) {
+function setup(server = fakeChatApi(), group = tabGroup(), leader = true, options: { store?: Store<SharedState> } = {}) {
   const tabs = group.make(leader);
-  const client: ChatApiClient = {
-    ...server.client,
-    getMessages: (id, index) => {
-      pollsBy.push(tabs.id);
-      return server.client.getMessages(id, index);
-    },
-  };
-  const shared = createShared(memoryStore<SharedState>(), tabs);
+  const shared = createShared(options.store ?? memoryStore<SharedState>(), tabs);
   const notify = vi.fn();
   const conversation = createConversation({
-    client,
+    // Polls recorded by tab, per test: tab ids restart in each group.
+    client: server.clientOf(tabs.id),
     shared,
     tabs,
     isVisible: () => true,
@@ -97,7 +21,8 @@ function setup(server = fakeServer(), group = tabGroup(), leader = true) {
     intervals: { watching: 100, visible: 100, hidden: 100 },
     random: () => 0,
   });
-  return { server, shared, tabs, conversation, notify, group };
+  const pollsBy = () => server.polls.filter((p) => p.by === tabs.id);
+  return { server, shared, tabs, conversation, notify, group, pollsBy };
 }
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -144,6 +69,24 @@ describe('conversation', () => {
     expect(a.shared.state.value.transcript.filter((i) => i.kind === 'message').map((i) => (i as { text: string }).text)).toEqual(['hello']);
   });
 
+  it('retries a send whose answer got lost with the same clientMessageId, so the server holds it once', async () => {
+    const a = setup();
+    cleanups.push(a.conversation.destroy);
+    await a.conversation.request({ nickname: 'Chris', userData: {}, startedBy: 'user' });
+    // A slow poll keeps the transcript from telling the tab that the server has the message: the
+    // tab can only retry.
+    const release = a.server.holdPolls();
+    await until(() => a.server.heldPolls === 1);
+    a.server.loseAnswers(1);
+    await a.conversation.send('hello');
+    await until(() => a.server.sends.length === 2, 8000);
+    release();
+    await until(() => a.shared.state.value.outbox.length === 0);
+    expect(a.server.sends.map((s) => s.id)).toEqual([a.server.sends[0]!.id, a.server.sends[0]!.id]);
+    expect(a.server.transcript.filter((e) => e.type === 'Text').map((e) => e.text)).toEqual(['hello']);
+    expect(a.shared.state.value.transcript.filter((i) => i.kind === 'message').map((i) => (i as { text: string }).text)).toEqual(['hello']);
+  });
+
   it('cuts a message to 4,000 characters and says so', async () => {
     const a = setup();
     cleanups.push(a.conversation.destroy);
@@ -158,14 +101,14 @@ describe('conversation', () => {
     const a = setup();
     cleanups.push(a.conversation.destroy);
     await a.conversation.request({ nickname: 'Chris', userData: {}, startedBy: 'user' });
-    await until(() => a.server.calls.includes('poll'));
+    await until(() => a.server.polls.length > 0);
     a.server.failNext(3);
     await until(() => a.shared.state.value.connection === 'lost', 5000);
     await until(() => a.shared.state.value.connection === 'ok', 8000);
   });
 
   it('only the leader polls and sends; a follower shows the same chat and its sends go out once', async () => {
-    const server = fakeServer();
+    const server = fakeChatApi();
     const group = tabGroup();
     const leader = setup(server, group, true);
     const follower = setup(server, group, false);
@@ -178,24 +121,46 @@ describe('conversation', () => {
     await until(() => follower.shared.state.value.outbox.length === 0);
     expect(server.sends.map((s) => s.text)).toEqual(['from the follower']);
     expect(leader.shared.state.value.transcript).toEqual(follower.shared.state.value.transcript);
-    expect(pollsBy.filter((t) => t === leader.tabs.id).length).toBeGreaterThan(0);
-    expect(pollsBy.filter((t) => t === follower.tabs.id)).toEqual([]);
+    expect(leader.pollsBy().length).toBeGreaterThan(0);
+    expect(follower.pollsBy()).toEqual([]);
   });
 
   it('hands polling over when the leader goes', async () => {
-    const server = fakeServer();
+    const server = fakeChatApi();
     const group = tabGroup();
     const first = setup(server, group, true);
     const second = setup(server, group, false);
     cleanups.push(second.conversation.destroy);
     await first.conversation.request({ nickname: 'Chris', userData: {}, startedBy: 'user' });
-    await until(() => pollsBy.includes(first.tabs.id));
+    await until(() => first.pollsBy().length > 0);
+    expect(second.pollsBy()).toEqual([]);
     first.conversation.destroy();
-    (first.tabs.isLeader as ReturnType<typeof signal<boolean>>).value = false;
-    (second.tabs.isLeader as ReturnType<typeof signal<boolean>>).value = true;
+    first.tabs.isLeader.value = false;
+    second.tabs.isLeader.value = true;
     server.add('Text', 'Agent', { text: 'still here' });
     await until(() => second.shared.state.value.transcript.some((i) => i.kind === 'message' && i.text === 'still here'));
-    expect(pollsBy).toContain(second.tabs.id);
+    expect(second.pollsBy().length).toBeGreaterThan(0);
+  });
+
+  it('after a reload, polls on from the last index it has seen', async () => {
+    const server = fakeChatApi();
+    const group = tabGroup();
+    const store = memoryStore<SharedState>();
+    const before = setup(server, group, true, { store });
+    await before.conversation.request({ nickname: 'Chris', userData: {}, startedBy: 'user' });
+    server.add('ParticipantJoined', 'Agent');
+    server.add('Text', 'Agent', { text: 'Hi!' });
+    await until(() => before.shared.state.value.transcript.some((i) => i.kind === 'message'));
+    const seen = before.shared.state.value.chat!.lastIndex;
+    expect(seen).toBe(server.transcript.length);
+    // The page goes; the next one finds the chat in the store.
+    before.conversation.destroy();
+    before.tabs.close();
+    const after = setup(server, group, true, { store });
+    cleanups.push(after.conversation.destroy);
+    await after.shared.hydrate();
+    await until(() => after.pollsBy().length > 0);
+    expect(after.pollsBy()[0]!.index).toBe(seen + 1);
   });
 
   it('ends with Complete and shows the end', async () => {
@@ -225,8 +190,8 @@ describe('conversation', () => {
 
 describe('polling pace', () => {
   it('slows down when no tab is visible', async () => {
-    const server = fakeServer();
-    const tabs = tabGroup().make(true);
+    const server = fakeChatApi();
+    const tabs = loneTab();
     const shared = createShared(memoryStore<SharedState>(), tabs);
     let visible = true;
     const listeners = new Set<() => void>();
@@ -242,13 +207,13 @@ describe('polling pace', () => {
     cleanups.push(conversation.destroy);
     await conversation.request({ nickname: 'Chris', userData: {}, startedBy: 'user' });
     await wait(450);
-    const fast = server.calls.filter((c) => c === 'poll').length;
+    const fast = server.polls.length;
     visible = false;
     listeners.forEach((fn) => fn());
     await wait(100);
-    const mark = server.calls.filter((c) => c === 'poll').length;
+    const mark = server.polls.length;
     await wait(900);
-    const slow = server.calls.filter((c) => c === 'poll').length - mark;
+    const slow = server.polls.length - mark;
     expect(fast).toBeGreaterThanOrEqual(6);
     expect(slow).toBeLessThanOrEqual(3);
   });

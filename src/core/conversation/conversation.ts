@@ -1,0 +1,81 @@
+// The chat with the contact center, put together from its parts: the chat request, presence, the
+// leader's polling and outbox, lost requests, and the end. Every change goes through the shared
+// state (`shared.commit`), so all tabs show the same chat.
+import type { ChatApiClient } from '../client';
+import type { Shared, TabMessage } from '../shared';
+import type { Tabs } from '../tabs';
+import { isActive } from '../types';
+import { createArrivals } from './arrivals';
+import { createEnding } from './ending';
+import { followLeadership } from './leadership';
+import { createLifetime } from './lifetime';
+import { REQUEST_LOST_MS, watchLostRequests } from './lost-requests';
+import { createOutbox } from './outbox';
+import { DEFAULT_INTERVALS, createPolling, type Intervals } from './polling';
+import { createPresence } from './presence';
+import { createRequest } from './request';
+
+export interface ConversationDeps {
+  client: ChatApiClient;
+  shared: Shared;
+  tabs: Tabs<TabMessage>;
+  isVisible(): boolean;
+  onVisibilityChange(listener: () => void): () => void;
+  /** Plays the notification sound (the leader calls it, so it plays once across tabs). */
+  notify(): void;
+  intervals?: Partial<Intervals>;
+  /** How long a chat request may go unanswered before it counts as lost (REQUEST_LOST_MS). */
+  requestLostMs?: number;
+  random?: () => number;
+  newId?: () => string;
+}
+
+const uuid = () => (typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
+
+export function createConversation(deps: ConversationDeps) {
+  const { client, shared, tabs } = deps;
+  const random = deps.random ?? Math.random;
+  const newId = deps.newId ?? uuid;
+  const leader = () => tabs.isLeader.value;
+  const lifetime = createLifetime();
+
+  // The parts call each other back (a sent message asks for a poll, a poll for the outbox): the
+  // callbacks below run only once all parts exist.
+  const ending = createEnding({ client, shared, lifetime, random });
+  const outbox = createOutbox({ client, shared, leader, lifetime, random, newId, endLocally: ending.endLocally, onSent: () => polling.kick(300) });
+  const presence = createPresence({
+    shared,
+    tabs,
+    isVisible: deps.isVisible,
+    onVisibilityChange: deps.onVisibilityChange,
+    lifetime,
+    onChange(own) {
+      if (own && deps.isVisible()) void arrivals.markRead();
+      polling.kick(50);
+    },
+  });
+  const arrivals = createArrivals({ shared, presence, notify: deps.notify });
+  const intervals = { ...DEFAULT_INTERVALS, ...deps.intervals };
+  const polling = createPolling({ client, shared, leader, presence, arrivals, outbox, endLocally: ending.endLocally, lifetime, intervals, random });
+  followLeadership({ shared, tabs, polling, outbox, lifetime });
+  const lost = watchLostRequests({ shared, lifetime, lostMs: deps.requestLostMs ?? REQUEST_LOST_MS });
+
+  return {
+    request: createRequest({ client, shared, lost, end: ending.end, newId }),
+    send: outbox.send,
+    /** Typing goes from the tab the customer types in; it is best effort and never retried. */
+    typing(on: boolean): void {
+      const chat = shared.state.value.chat;
+      if (isActive(chat) && chat.id) void client.typing(chat.id, on).catch(() => undefined);
+    },
+    end: ending.end,
+    async setSound(on: boolean): Promise<void> {
+      await shared.commit((s) => ({ ...s, sound: on }));
+    },
+    markRead: arrivals.markRead,
+    watching: presence.watching,
+    destroy: lifetime.end,
+  };
+}
+
+export type Conversation = ReturnType<typeof createConversation>;

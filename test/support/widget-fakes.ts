@@ -1,0 +1,156 @@
+// The widget core's edges, faked once for every test of src/core and src/app: the tabs of one visitor
+// (Web Locks and BroadcastChannel), the Customer Chat API client, and a store that counts its writes.
+import { signal, type Signal } from '@preact/signals';
+import { ChatRequestError, type ChatApiClient } from '../../src/core/client';
+import type { TabMessage } from '../../src/core/shared';
+import { memoryStore, type Store } from '../../src/core/store';
+import type { Tabs } from '../../src/core/tabs';
+import type { ChatScript, SharedState, WireEntry } from '../../src/core/types';
+
+/** A tab whose leadership the test decides (Web Locks would). */
+export interface FakeTab extends Tabs<TabMessage> {
+  readonly isLeader: Signal<boolean>;
+}
+
+/**
+ * Tabs of one visitor joined by an in-memory channel: what one posts, the others get (as a copy, as
+ * with BroadcastChannel). Ids are unique within a group only: keep what you count per test.
+ */
+export function tabGroup() {
+  const members: { tab: FakeTab; handlers: Set<(m: TabMessage) => void> }[] = [];
+  const make = (leader: boolean): FakeTab => {
+    const handlers = new Set<(m: TabMessage) => void>();
+    const tab: FakeTab = {
+      id: `t${members.length}`,
+      isLeader: signal(leader),
+      post: (m) => members.filter((x) => x.tab !== tab).forEach((x) => x.handlers.forEach((h) => h(structuredClone(m)))),
+      onMessage: (h) => (handlers.add(h), () => handlers.delete(h)),
+      close: () => handlers.clear(),
+    };
+    members.push({ tab, handlers });
+    return tab;
+  };
+  return { make };
+}
+
+/** One tab alone, leading (a visitor with one tab open). */
+export const loneTab = (): FakeTab => tabGroup().make(true);
+
+const NICKNAMES: Record<string, string> = { Agent: 'Kristi', External: 'FAQ bot', Customer: 'Chris' };
+
+/**
+ * A Customer Chat API that keeps one chat's transcript, records what it is asked, and can be told to
+ * fail: before doing anything (`failNext`), after doing it (`loseAnswers`: the server holds the
+ * message, the answer never arrives), or to keep polls waiting (`holdPolls`).
+ */
+export function fakeChatApi(options: { script?: ChatScript } = {}) {
+  const script = options.script ?? { availability: { open: true } };
+  const transcript: WireEntry[] = [];
+  /** Every SendMessage the server handled, retries included. */
+  const sends: { text: string; id: string }[] = [];
+  const seenIds = new Set<string>();
+  /** Every GetMessages: from which index, and by which tab (see `clientOf`). */
+  const polls: { index: number; by: string | null }[] = [];
+  /** The operations asked for, in order (polls are in `polls`). */
+  const calls: string[] = [];
+  let failures = 0;
+  let lostAnswers = 0;
+  let requestAnswer: Promise<{ id: string }> | null = null;
+  let pollGate: Promise<void> | null = null;
+  let heldPolls = 0;
+
+  const add = (type: string, who: string, extra: Partial<WireEntry> = {}) =>
+    transcript.push({ index: transcript.length + 1, type, from: { nickname: NICKNAMES[who] ?? 'Chris', participantId: who, type: who }, ...extra });
+  const maybeFail = () => {
+    if (failures > 0) {
+      failures--;
+      throw new ChatRequestError('network', 'offline');
+    }
+  };
+
+  const clientOf = (by: string | null): ChatApiClient => ({
+    chatScript: async () => (calls.push('script'), script),
+    requestChat: async () => {
+      calls.push('request');
+      if (requestAnswer) return requestAnswer;
+      add('ParticipantJoined', 'Customer');
+      return { id: 'chat-1' };
+    },
+    sendMessage: async (_id, text, clientMessageId) => {
+      calls.push('send');
+      maybeFail();
+      sends.push({ text, id: clientMessageId });
+      // As the Customer Chat API does: a clientMessageId it has seen is a retry, not a new message.
+      if (!seenIds.has(clientMessageId)) {
+        seenIds.add(clientMessageId);
+        add('Text', 'Customer', { text });
+      }
+      if (lostAnswers > 0) {
+        lostAnswers--;
+        throw new ChatRequestError('timeout', 'The server did not answer in time');
+      }
+    },
+    typing: async () => undefined,
+    complete: async () => {
+      calls.push('complete');
+      add('ParticipantLeft', 'Customer');
+    },
+    getChat: async () => ({ id: 'chat-1', state: 'Chatting', capabilities: [], participants: [] }),
+    getMessages: async (_id, index) => {
+      polls.push({ index, by });
+      while (pollGate) {
+        heldPolls++;
+        await pollGate.finally(() => heldPolls--);
+      }
+      maybeFail();
+      return transcript.slice(index - 1);
+    },
+    offlineMessage: async () => ({ id: 'o' }),
+  });
+
+  return {
+    client: clientOf(null),
+    /** The same server, with each poll recorded as made by tab `by`. */
+    clientOf,
+    transcript,
+    sends,
+    polls,
+    calls,
+    add,
+    /** The next `n` sends or polls fail before the server does anything. */
+    failNext: (n: number) => void (failures = n),
+    /** The next `n` sends are recorded, then time out: the server holds the message, the tab does not know. */
+    loseAnswers: (n: number) => void (lostAnswers = n),
+    /** RequestChat never answers from now on. */
+    hangRequests: () => void (requestAnswer = new Promise(() => {})),
+    /** Polls wait until the returned function is called (then they answer with the transcript as it is). */
+    holdPolls(): () => void {
+      let open!: () => void;
+      pollGate = new Promise<void>((resolve) => (open = resolve));
+      return () => {
+        pollGate = null;
+        open();
+      };
+    },
+    /** Polls waiting behind `holdPolls` right now. */
+    get heldPolls() {
+      return heldPolls;
+    },
+  };
+}
+
+export type FakeChatApi = ReturnType<typeof fakeChatApi>;
+
+/** A store (in memory) that counts what is written to it. */
+export function countingStore(): Store<SharedState> & { writes: number } {
+  const inner = memoryStore<SharedState>();
+  const store = {
+    kind: 'memory' as const,
+    writes: 0,
+    read: () => inner.read(),
+    update: (fn: (c: SharedState | undefined) => SharedState) => (store.writes++, inner.update(fn)),
+    write: (v: SharedState) => (store.writes++, inner.write(v)),
+    clear: () => inner.clear(),
+  };
+  return store;
+}
