@@ -68,7 +68,12 @@ export default defineConfig(({ mode }) => {
       projects: [
         {
           extends: true,
-          test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/component/**/*.test.{ts,tsx}'], environment: 'node' },
+          test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
+        },
+        {
+          extends: true,
+          // Preact components rendered into happy-dom's document, with fake models (test/support/view.ts).
+          test: { name: 'component', include: ['test/component/**/*.test.{ts,tsx}'], environment: 'happy-dom', setupFiles: [path('./test/component/setup.ts')] },
         },
         {
           extends: true,

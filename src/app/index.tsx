@@ -10,12 +10,7 @@ import { createShared, type TabMessage } from '../core/shared';
 import { openStore } from '../core/store';
 import { createTabs } from '../core/tabs';
 import type { SharedState } from '../core/types';
-import { App } from '../ui/App';
-import { WidgetContext } from '../ui/context';
-import css from '../ui/styles.css?inline';
-import hostCss from '../ui/host.css?inline';
-import { loadStylesheet } from '../ui/stylesheet';
-import { themeCss } from '../ui/theme';
+import { App, WidgetContext, css, hostCss, loadStylesheet, themeCss, type WidgetView } from '../ui';
 import { chime, closeSound } from './sound';
 import { createProxy } from './proxy';
 import { createNativeBridge, followVisualViewport } from './webview';
@@ -104,7 +99,7 @@ export function mount(ctx: AppContext): MountedApp {
     const hadFocus = !!loaderLauncher && root.activeElement === loaderLauncher;
     loaderLauncher?.remove();
     render(
-      <WidgetContext.Provider value={widget}>
+      <WidgetContext.Provider value={widget satisfies WidgetView}>
         <App webview={webview} onCloseRequest={() => emit('webview:close-requested', null)} />
       </WidgetContext.Provider>,
       container,

@@ -1,4 +1,6 @@
 // The launcher the loader shows before the app arrives; the app renders the same button itself.
+import { CHAT_ICON_PATH } from '../ui/icons';
+
 export const LAUNCHER_CSS = `
 :host{all:initial!important;position:fixed!important;z-index:2147483000!important;display:block!important;inset:auto var(--parley-offset-x,20px) var(--parley-offset-y,20px) auto!important}
 :host([data-align=left]){inset:auto auto var(--parley-offset-y,20px) var(--parley-offset-x,20px)!important}
@@ -7,8 +9,6 @@ export const LAUNCHER_CSS = `
 .launcher:focus-visible{outline:3px solid #f5a623;outline-offset:3px}
 .launcher svg{width:28px;height:28px;fill:currentColor}
 `;
-
-export const CHAT_ICON_PATH = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z';
 
 export function launcherButton(): HTMLButtonElement {
   const button = document.createElement('button');

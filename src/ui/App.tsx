@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { CHAT_ICON_PATH } from '../loader/launcher';
 import { RTL } from '../i18n/languages';
 import { ChatWindow } from './ChatWindow';
 import { useT, useWidget } from './context';
+import { CHAT_ICON_PATH, CLOSE_ICON_PATH, MINIMIZE_ICON_PATH } from './icons';
 import { Invitation, OfflineForm, PreChat } from './Panels';
 import type { Phase } from '../core/types';
 
@@ -13,8 +13,6 @@ const TITLE_KEYS: Record<Phase, string> = {
   chatWindow: 'chatTitle',
   offlineForm: 'offlineTitle',
 };
-
-const CLOSE_ICON = 'M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12 19 6.4 17.6 5 12 10.6z';
 
 function Icon({ path }: { path: string }) {
   return (
@@ -94,7 +92,7 @@ export function App({ webview, onCloseRequest }: { webview: boolean; onCloseRequ
             {webview ? (
               // In an app, closing is the app's business: the widget asks, the app closes its screen.
               <button type="button" class="control close" aria-label={t('closeChatButton')} title={t('closeChatButton')} onClick={() => onCloseRequest?.()}>
-                <Icon path={CLOSE_ICON} />
+                <Icon path={CLOSE_ICON_PATH} />
               </button>
             ) : (
               <button
@@ -104,7 +102,7 @@ export function App({ webview, onCloseRequest }: { webview: boolean; onCloseRequ
                 title={phase === 'chatWindow' && active ? t('minimizeButton') : t('closeChatButton')}
                 onClick={() => void (phase === 'chatWindow' && active ? widget.minimize() : widget.end('user'))}
               >
-                <Icon path={phase === 'chatWindow' && active ? 'M5 11h14v2H5z' : CLOSE_ICON} />
+                <Icon path={phase === 'chatWindow' && active ? MINIMIZE_ICON_PATH : CLOSE_ICON_PATH} />
               </button>
             )}
           </header>

@@ -23,6 +23,9 @@ function save(text: string, from: HTMLElement) {
   link.href = url;
   link.download = `chat-${new Date().toISOString().slice(0, 10)}.txt`;
   link.hidden = true;
+  // The link sits in the Save button: its click must not bubble into the button's handler again
+  // (Chromium then saved the log ten times), nor out to the page.
+  link.addEventListener('click', (event) => event.stopPropagation());
   from.append(link);
   link.click();
   link.remove();

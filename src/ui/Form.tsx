@@ -35,6 +35,8 @@ export function Form({ id, fields, submitLabel, defaults = {}, onSubmit }: Props
   const submit = async (event: Event) => {
     event.preventDefault();
     if (busy) return;
+    // Taken now: once the handler awaits, the event's currentTarget is null.
+    const form = event.currentTarget as HTMLFormElement;
     setBusy(true);
     const result = await onSubmit(values);
     setBusy(false);
@@ -42,7 +44,7 @@ export function Form({ id, fields, submitLabel, defaults = {}, onSubmit }: Props
     const next = result === 'failed' ? {} : result;
     setErrors(next);
     const first = fields.find((f) => next[f.id]);
-    if (first) (event.currentTarget as HTMLFormElement | null)?.querySelector<HTMLElement>(`#${id}-${first.id}`)?.focus();
+    if (first) form.querySelector<HTMLElement>(`#${id}-${first.id}`)?.focus();
   };
 
   const hasErrors = Object.keys(errors).length > 0;

@@ -1,10 +1,10 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { Widget } from '../app/widget';
+import type { WidgetView } from './view';
 
-export const WidgetContext = createContext<Widget | null>(null);
+export const WidgetContext = createContext<WidgetView | null>(null);
 
-export function useWidget(): Widget {
+export function useWidget(): WidgetView {
   const widget = useContext(WidgetContext);
   if (!widget) throw new Error('Parley UI rendered outside its widget');
   return widget;
