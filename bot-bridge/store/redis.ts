@@ -2,7 +2,7 @@
 // because the scripts touch keys they compute). Every multi-key step is one Lua script, so it is
 // atomic across replicas. Old data expires by TTL instead of a purge.
 import { Redis } from 'ioredis';
-import type { Entry, InboxAdded, InboxEvent, Job, NewEntry, NewJob, OfflineMessage, Session, Store } from './types';
+import type { Entry, InboxAdded, InboxEvent, Job, NewEntry, NewJob, OfflineMessage, Session, Store } from './ports';
 
 const LUA = {
   createSession: `

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Entry, InboxAdded, InboxEvent, Job, NewEntry, NewJob, OfflineMessage, Session, Store } from './types';
+import type { Entry, InboxAdded, InboxEvent, Job, NewEntry, NewJob, OfflineMessage, Session, Store } from './ports';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
