@@ -1,9 +1,26 @@
-// What leaves the store folder: the interface, and openStore() that picks the driver from BRIDGE_STORE.
+// What leaves the store folder: the ports (one interface per concern) and Store, all of them
+// together; the two drivers; and openStore(), which picks the driver from BRIDGE_STORE.
+import type { Store } from './ports';
 import { RedisStore } from './redis';
 import { SqliteStore } from './sqlite';
-import type { Store } from './types';
 
-export type { Entry, InboxAdded, InboxEvent, Job, NewEntry, NewJob, OfflineMessage, Store } from './types';
+export type {
+  CoordinationStore,
+  Entry,
+  InboxAdded,
+  InboxEvent,
+  InboxStore,
+  Job,
+  NewEntry,
+  NewJob,
+  OfflineMessage,
+  OfflineStore,
+  OutboxStore,
+  SessionStore,
+  Store,
+  StoreLifecycle,
+} from './ports';
+export { conversationCounters } from './ports';
 export { RedisStore } from './redis';
 export { SqliteStore } from './sqlite';
 

@@ -1,12 +1,18 @@
-// One contract, two drivers: every promise the Store interface makes, checked against SQLite and
-// against the real Redis on 127.0.0.1:6379 (keys under a random prefix, dropped at the end).
+// One contract, two drivers: every promise the Store interface makes, port by port, checked against
+// SQLite and against the real Redis on 127.0.0.1:6379 (keys under a random prefix, dropped at the end).
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { RedisStore, SqliteStore, type Store } from '../../../bot-bridge/store';
+import { conversationCounters, RedisStore, SqliteStore, type Store } from '../../../bot-bridge/store';
 import { REDIS_URL, redisPrefix } from '../../support/bridge';
 import { sessionFixture } from '../../support/sessions';
 
 const opened: Store[] = [];
+
+function track<S extends Store>(store: S): S {
+  opened.push(store);
+  return store;
+}
 
 const drivers: [string, () => Store][] = [
   ['sqlite', () => new SqliteStore(':memory:')],
@@ -30,26 +36,42 @@ const text = (t: string, key?: string) => ({
   ...(key ? { key } : {}),
 });
 
-describe.each(drivers)('store contract: %s', (_name, open) => {
-  let store: Store;
-  beforeEach(() => {
-    store = open();
-    opened.push(store);
-  });
+/** The store of the running test: a new one for each test, of the driver its describe is for. */
+let store: Store;
 
+/** One describe per port, run against each driver; `open` gives the test a further store of that driver. */
+function forEachDriver(port: string, tests: (open: () => Store) => void): void {
+  describe(`store contract: ${port}`, () => {
+    describe.each(drivers)('%s', (_name, open) => {
+      beforeEach(() => {
+        store = track(open());
+      });
+      tests(() => track(open()));
+    });
+  });
+}
+
+forEachDriver('lifecycle', () => {
   it('answers ping', async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });
 
-  it('keeps settings, and claimSetting lets the first writer win', async () => {
-    expect(await store.getSetting('a')).toBeNull();
-    await store.setSetting('a', '1');
-    await store.setSetting('a', '2');
-    expect(await store.getSetting('a')).toBe('2');
-    expect(await store.claimSetting('b', 'first')).toBe('first');
-    expect(await store.claimSetting('b', 'second')).toBe('first');
+  it('purges nothing that is still in use', async () => {
+    const live = session();
+    const conversationId = randomUUID();
+    await store.createSession(live);
+    await store.append(live.id, [text('still here')]);
+    await store.bindConversation(conversationId, live.id);
+    await store.incrCounter(conversationCounters(conversationId), 'sent');
+    await store.purge(Date.now() + 60_000);
+    expect(await store.getSession(live.id)).toEqual(live);
+    expect((await store.readEntries(live.id, 1)).map((e) => e.text)).toEqual(['still here']);
+    expect(await store.sessionByConversation(conversationId)).toBe(live.id);
+    expect(await store.getCounter(conversationCounters(conversationId), 'sent')).toBe(1);
   });
+});
 
+forEachDriver('sessions and transcript', () => {
   it('creates a session once and saves it only at the expected version', async () => {
     const s = session();
     expect(await store.createSession(s)).toBe(true);
@@ -134,7 +156,9 @@ describe.each(drivers)('store contract: %s', (_name, open) => {
     await store.append(s.id, [text('4')]);
     expect((await store.readEntries(s.id, null)).map((e) => e.index)).toEqual([4]);
   });
+});
 
+forEachDriver('inbox', () => {
   it('records a webhook event once, and hands pending ones back in timestamp order', async () => {
     const conversationId = randomUUID();
     const event = (eventId: string, timestamp: number) => ({ eventId, conversationId, timestamp, receivedAt: Date.now(), body: { eventType: 'MESSAGE', n: eventId } });
@@ -159,113 +183,123 @@ describe.each(drivers)('store contract: %s', (_name, open) => {
     expect(await store.inboxAdd(event('e4', 300))).toEqual({ fresh: true, pending: true, sessionId: 'session-9' });
     expect(await store.inboxAdd(event('e3', 200))).toEqual({ fresh: false, pending: true, sessionId: 'session-9' });
   });
+});
 
-  describe('outbox', () => {
-    const q = () => `q-${randomUUID()}`;
+forEachDriver('outbox', (open) => {
+  const q = () => `q-${randomUUID()}`;
 
-    it('enqueues a key once', async () => {
-      const queue = q();
-      const key = randomUUID();
-      expect(await store.enqueue([{ queue, kind: 'k', data: { n: 1 }, key }])).toBe(1);
-      expect(await store.enqueue([{ queue, kind: 'k', data: { n: 2 }, key }])).toBe(0);
-      const jobs = (await store.claim('w', 100, 10_000)).filter((j) => j.queue === queue);
-      expect(jobs.map((j) => j.data)).toEqual([{ n: 1 }]);
-    });
+  it('enqueues a key once', async () => {
+    const queue = q();
+    const key = randomUUID();
+    expect(await store.enqueue([{ queue, kind: 'k', data: { n: 1 }, key }])).toBe(1);
+    expect(await store.enqueue([{ queue, kind: 'k', data: { n: 2 }, key }])).toBe(0);
+    const jobs = (await store.claim('w', 100, 10_000)).filter((j) => j.queue === queue);
+    expect(jobs.map((j) => j.data)).toEqual([{ n: 1 }]);
+  });
 
-    it('hands out one job per queue at a time, in order', async () => {
-      const a = q();
-      const b = q();
-      await store.enqueue([
-        { queue: a, kind: 'k', data: { n: 1 } },
-        { queue: a, kind: 'k', data: { n: 2 } },
-        { queue: b, kind: 'k', data: { n: 3 } },
-      ]);
-      const first = (await store.claim('w', 100, 10_000)).filter((j) => j.queue === a || j.queue === b);
-      expect(first.map((j) => j.data.n).sort()).toEqual([1, 3]);
-      expect((await store.claim('w2', 100, 10_000)).filter((j) => j.queue === a)).toEqual([]);
-      const one = first.find((j) => j.data.n === 1)!;
-      expect(one.attempts).toBe(1);
-      expect(await store.complete(one)).toBe(true);
-      const next = (await store.claim('w', 100, 10_000)).filter((j) => j.queue === a);
-      expect(next.map((j) => j.data.n)).toEqual([2]);
-    });
+  it('hands out one job per queue at a time, in order', async () => {
+    const a = q();
+    const b = q();
+    await store.enqueue([
+      { queue: a, kind: 'k', data: { n: 1 } },
+      { queue: a, kind: 'k', data: { n: 2 } },
+      { queue: b, kind: 'k', data: { n: 3 } },
+    ]);
+    const first = (await store.claim('w', 100, 10_000)).filter((j) => j.queue === a || j.queue === b);
+    expect(first.map((j) => j.data.n).sort()).toEqual([1, 3]);
+    expect((await store.claim('w2', 100, 10_000)).filter((j) => j.queue === a)).toEqual([]);
+    const one = first.find((j) => j.data.n === 1)!;
+    expect(one.attempts).toBe(1);
+    expect(await store.complete(one)).toBe(true);
+    const next = (await store.claim('w', 100, 10_000)).filter((j) => j.queue === a);
+    expect(next.map((j) => j.data.n)).toEqual([2]);
+  });
 
-    it('keeps a rescheduled job at the head until it is due, with its new data', async () => {
-      const queue = q();
-      await store.enqueue([
-        { queue, kind: 'k', data: { n: 1 } },
-        { queue, kind: 'k', data: { n: 2 } },
-      ]);
-      const [job] = (await store.claim('w', 100, 10_000)).filter((j) => j.queue === queue);
-      expect(await store.reschedule(job!, Date.now() + 150, { data: { n: 1, tried: true }, lastError: 'boom' })).toBe(true);
-      expect((await store.claim('w', 100, 10_000)).filter((j) => j.queue === queue)).toEqual([]);
-      await new Promise((r) => setTimeout(r, 200));
-      const [again] = (await store.claim('w', 100, 10_000)).filter((j) => j.queue === queue);
-      expect(again).toMatchObject({ data: { n: 1, tried: true }, lastError: 'boom', attempts: 2 });
-    });
+  it('keeps a rescheduled job at the head until it is due, with its new data', async () => {
+    const queue = q();
+    await store.enqueue([
+      { queue, kind: 'k', data: { n: 1 } },
+      { queue, kind: 'k', data: { n: 2 } },
+    ]);
+    const [job] = (await store.claim('w', 100, 10_000)).filter((j) => j.queue === queue);
+    expect(await store.reschedule(job!, Date.now() + 150, { data: { n: 1, tried: true }, lastError: 'boom' })).toBe(true);
+    expect((await store.claim('w', 100, 10_000)).filter((j) => j.queue === queue)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 200));
+    const [again] = (await store.claim('w', 100, 10_000)).filter((j) => j.queue === queue);
+    expect(again).toMatchObject({ data: { n: 1, tried: true }, lastError: 'boom', attempts: 2 });
+  });
 
-    it('lets another worker take a job whose lease ran out, and fences off the first', async () => {
-      const queue = q();
-      await store.enqueue([{ queue, kind: 'k', data: {} }]);
-      const [mine] = (await store.claim('w1', 100, 50)).filter((j) => j.queue === queue);
-      await new Promise((r) => setTimeout(r, 80));
-      const [theirs] = (await store.claim('w2', 100, 10_000)).filter((j) => j.queue === queue);
-      expect(theirs!.id).toBe(mine!.id);
-      expect(await store.saveJobData(mine!, { stale: true })).toBe(false);
-      expect(await store.complete(mine!)).toBe(false);
-      expect(await store.saveJobData(theirs!, { sending: 1 })).toBe(true);
-      expect(await store.complete(theirs!)).toBe(true);
-    });
+  it('lets another worker take a job whose lease ran out, and fences off the first', async () => {
+    const queue = q();
+    await store.enqueue([{ queue, kind: 'k', data: {} }]);
+    const [mine] = (await store.claim('w1', 100, 50)).filter((j) => j.queue === queue);
+    await new Promise((r) => setTimeout(r, 80));
+    const [theirs] = (await store.claim('w2', 100, 10_000)).filter((j) => j.queue === queue);
+    expect(theirs!.id).toBe(mine!.id);
+    expect(await store.saveJobData(mine!, { stale: true })).toBe(false);
+    expect(await store.complete(mine!)).toBe(false);
+    expect(await store.saveJobData(theirs!, { sending: 1 })).toBe(true);
+    expect(await store.complete(theirs!)).toBe(true);
+  });
 
-    it('keeps saved progress for the next owner after a crash', async () => {
-      const queue = q();
-      await store.enqueue([{ queue, kind: 'k', data: { text: 'hi' } }]);
-      const [job] = (await store.claim('w1', 100, 50)).filter((j) => j.queue === queue);
-      await store.saveJobData(job!, { text: 'hi', sendingSince: 123 });
-      await new Promise((r) => setTimeout(r, 80));
-      const [next] = (await store.claim('w2', 100, 10_000)).filter((j) => j.queue === queue);
-      expect(next!.data).toEqual({ text: 'hi', sendingSince: 123 });
-    });
+  it('keeps saved progress for the next owner after a crash', async () => {
+    const queue = q();
+    await store.enqueue([{ queue, kind: 'k', data: { text: 'hi' } }]);
+    const [job] = (await store.claim('w1', 100, 50)).filter((j) => j.queue === queue);
+    await store.saveJobData(job!, { text: 'hi', sendingSince: 123 });
+    await new Promise((r) => setTimeout(r, 80));
+    const [next] = (await store.claim('w2', 100, 10_000)).filter((j) => j.queue === queue);
+    expect(next!.data).toEqual({ text: 'hi', sendingSince: 123 });
+  });
 
-    it('buries a job: the queue goes on and the dead list has it', async () => {
-      const queue = q();
-      await store.enqueue([
-        { queue, kind: 'k', data: { n: 1 } },
-        { queue, kind: 'k', data: { n: 2 } },
-      ]);
-      const [job] = (await store.claim('w', 100, 10_000)).filter((j) => j.queue === queue);
-      expect(await store.bury(job!, 'gave up')).toBe(true);
-      expect((await store.claim('w', 100, 10_000)).filter((j) => j.queue === queue).map((j) => j.data.n)).toEqual([2]);
-      expect((await store.deadJobs(10)).find((d) => d.id === job!.id)).toMatchObject({ error: 'gave up', data: { n: 1 } });
-    });
+  it('buries a job: the queue goes on and the dead list has it', async () => {
+    const queue = q();
+    await store.enqueue([
+      { queue, kind: 'k', data: { n: 1 } },
+      { queue, kind: 'k', data: { n: 2 } },
+    ]);
+    const [job] = (await store.claim('w', 100, 10_000)).filter((j) => j.queue === queue);
+    expect(await store.bury(job!, 'gave up')).toBe(true);
+    expect((await store.claim('w', 100, 10_000)).filter((j) => j.queue === queue).map((j) => j.data.n)).toEqual([2]);
+    expect((await store.deadJobs(10)).find((d) => d.id === job!.id)).toMatchObject({ error: 'gave up', data: { n: 1 } });
+  });
 
-    it('releases the claims of a stopping worker', async () => {
-      const queue = q();
-      await store.enqueue([{ queue, kind: 'k', data: {} }]);
-      expect((await store.claim('w1', 100, 60_000)).filter((j) => j.queue === queue)).toHaveLength(1);
-      await store.releaseClaims('w1');
-      const [job] = (await store.claim('w2', 100, 60_000)).filter((j) => j.queue === queue);
-      expect(job!.attempts).toBe(1);
-    });
+  it('releases the claims of a stopping worker', async () => {
+    const queue = q();
+    await store.enqueue([{ queue, kind: 'k', data: {} }]);
+    expect((await store.claim('w1', 100, 60_000)).filter((j) => j.queue === queue)).toHaveLength(1);
+    await store.releaseClaims('w1');
+    const [job] = (await store.claim('w2', 100, 60_000)).filter((j) => j.queue === queue);
+    expect(job!.attempts).toBe(1);
+  });
 
-    it('does not hand out a job before notBefore, counts the depth, and tells when the next is due', async () => {
-      const queue = q();
-      const depth = await store.outboxDepth();
-      const at = Date.now() + 60_000;
-      await store.enqueue([{ queue, kind: 'k', data: {}, notBefore: at }]);
-      expect(await store.outboxDepth()).toBe(depth + 1);
-      expect((await store.claim('w', 100, 1000)).filter((j) => j.queue === queue)).toEqual([]);
-      expect(await store.nextDue()).not.toBeNull();
-      expect(await store.nextDue()).toBeLessThanOrEqual(at);
-    });
+  it('does not hand out a job before notBefore, counts the depth, and tells when the next is due', async () => {
+    const queue = q();
+    const depth = await store.outboxDepth();
+    const at = Date.now() + 60_000;
+    await store.enqueue([{ queue, kind: 'k', data: {}, notBefore: at }]);
+    expect(await store.outboxDepth()).toBe(depth + 1);
+    expect((await store.claim('w', 100, 1000)).filter((j) => j.queue === queue)).toEqual([]);
+    expect(await store.nextDue()).not.toBeNull();
+    expect(await store.nextDue()).toBeLessThanOrEqual(at);
+  });
 
-    it('has no next due time when the outbox is empty', async () => {
-      const empty = open();
-      opened.push(empty);
-      expect(await empty.nextDue()).toBeNull();
-      await empty.enqueue([{ queue: q(), kind: 'k', data: {}, notBefore: 5 }]);
-      expect(await empty.nextDue()).toBe(5);
-    });
+  it('has no next due time when the outbox is empty', async () => {
+    const empty = open();
+    expect(await empty.nextDue()).toBeNull();
+    await empty.enqueue([{ queue: q(), kind: 'k', data: {}, notBefore: 5 }]);
+    expect(await empty.nextDue()).toBe(5);
+  });
+});
+
+forEachDriver('coordination', () => {
+  it('keeps settings, and claimSetting lets the first writer win', async () => {
+    expect(await store.getSetting('a')).toBeNull();
+    await store.setSetting('a', '1');
+    await store.setSetting('a', '2');
+    expect(await store.getSetting('a')).toBe('2');
+    expect(await store.claimSetting('b', 'first')).toBe('first');
+    expect(await store.claimSetting('b', 'second')).toBe('first');
   });
 
   it('counts', async () => {
@@ -299,8 +333,9 @@ describe.each(drivers)('store contract: %s', (_name, open) => {
 
   it('spaces rate-limited slots one interval apart', async () => {
     const key = randomUUID();
-    const waits = [];
-    for (let i = 0; i < 5; i++) waits.push(await store.reserveSlot(key, 100, 10_000));
+    // Callers at once (as under load): one after the other, a busy machine's pause between two calls
+    // would eat into the interval the test measures.
+    const waits = await Promise.all(Array.from({ length: 5 }, () => store.reserveSlot(key, 100, 10_000)));
     expect(waits[0]).toBe(0);
     for (let i = 1; i < 5; i++) expect(waits[i]! - waits[i - 1]!).toBeGreaterThanOrEqual(90);
     expect(waits[4]).toBeGreaterThanOrEqual(380);
@@ -323,11 +358,73 @@ describe.each(drivers)('store contract: %s', (_name, open) => {
     expect(next).toBeGreaterThan(3000);
     expect(next).toBeLessThanOrEqual(4000);
   });
+});
 
+forEachDriver('offline messages', () => {
   it('keeps offline messages', async () => {
     const since = Date.now();
     const message = { id: randomUUID(), contactCenterId: 'cc', receivedAt: since + 1, fields: { email: 'a@b.c', message: 'hi' }, userData: { n: 1 } };
     await store.addOfflineMessage(message);
     expect(await store.offlineMessages(since, 100)).toContainEqual(message);
+  });
+});
+
+// Retention is the one promise the drivers keep differently: SQLite purges, Redis lets keys expire.
+describe('store contract: lifecycle, retention by driver', () => {
+  it('sqlite: purges ended sessions with their transcript, binding and counters, and old event ids, job keys and dead jobs', async () => {
+    const sqlite = track(new SqliteStore(':memory:'));
+    const ended = session();
+    const conversationId = randomUUID();
+    const counters = conversationCounters(conversationId);
+    await sqlite.createSession(ended);
+    await sqlite.append(ended.id, [text('bye')]);
+    await sqlite.bindConversation(conversationId, ended.id);
+    await sqlite.incrCounter(counters, 'sent');
+    ended.state = 'ended';
+    await sqlite.saveSession(ended, 1);
+    const event = { eventId: randomUUID(), conversationId, timestamp: 1, receivedAt: Date.now(), body: {} };
+    await sqlite.inboxAdd(event);
+    const key = randomUUID();
+    await sqlite.enqueue([{ queue: 'q', kind: 'k', data: {}, key }]);
+    const [job] = await sqlite.claim('w', 1, 10_000);
+    await sqlite.bury(job!, 'gave up');
+
+    await sqlite.purge(Date.now() - 60_000);
+    expect(await sqlite.getSession(ended.id)).not.toBeNull();
+    expect(await sqlite.getCounter(counters, 'sent')).toBe(1);
+
+    await sqlite.purge(Date.now() + 60_000);
+    expect(await sqlite.getSession(ended.id)).toBeNull();
+    expect((await sqlite.countSessions()).ended ?? 0).toBe(0);
+    expect(await sqlite.readEntries(ended.id, 1)).toEqual([]);
+    expect(await sqlite.sessionByConversation(conversationId)).toBeNull();
+    expect(await sqlite.getCounter(counters, 'sent')).toBe(0);
+    expect(await sqlite.deadJobs(10)).toEqual([]);
+    // Forgotten event ids and job keys count as new again.
+    expect(await sqlite.inboxAdd(event)).toMatchObject({ fresh: true });
+    expect(await sqlite.enqueue([{ queue: 'q', kind: 'k', data: {}, key }])).toBe(1);
+  });
+
+  it('redis: an ended session, its transcript and its binding expire after the retention', async () => {
+    const prefix = redisPrefix();
+    const redis = track(new RedisStore(REDIS_URL, prefix, 1));
+    const raw = new Redis(REDIS_URL);
+    try {
+      const s = session();
+      const conversationId = randomUUID();
+      await redis.createSession(s);
+      await redis.append(s.id, [text('bye', 'k1')]);
+      await redis.bindConversation(conversationId, s.id);
+      const ttls = () => Promise.all([`s:${s.id}`, `tr:${s.id}`, `trk:${s.id}`].map((key) => raw.ttl(prefix + key)));
+      expect(await ttls()).toEqual([-1, -1, -1]);
+      s.state = 'ended';
+      await redis.saveSession(s, 1);
+      for (const ttl of [...(await ttls()), await raw.ttl(`${prefix}conv:${conversationId}`)]) {
+        expect(ttl).toBeGreaterThan(3500);
+        expect(ttl).toBeLessThanOrEqual(3600);
+      }
+    } finally {
+      await raw.quit();
+    }
   });
 });

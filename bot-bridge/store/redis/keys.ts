@@ -1,0 +1,48 @@
+// Every Redis key of the store, under the deployment's prefix (BRIDGE_REDIS_PREFIX), by port. The
+// Lua scripts get the prefix as ARGV[1] (`P`) and build the same names themselves (they compute
+// keys, which is why Cluster is not supported); a name changed here changes in its script too.
+//
+// sessions      s:<id>           hash: doc, v (version), kind, state, cursor (the last entry read)
+//               states           hash: state → how many sessions are in it
+//               seen             sorted set: the sessions idleSessions() watches, by when last seen
+//               conv:<convId>    string: the session a gateway conversation is bound to
+//               tr:<id>          list: the transcript, entry JSON (index = position + 1)
+//               trk:<id>         hash: entry idempotency key → index
+// inbox         in:<eventId>     string: the event id was seen (dedupe)
+//               inp:<convId>     hash: event id → `<seq>|<event JSON>`, while not done
+//               inseq            string: arrival sequence of the inbox
+// outbox        ob:j:<id>        hash: one job
+//               ob:q:<queue>     sorted set: the queue's job ids (the head is the lowest)
+//               ob:ready         sorted set: queues, by when their head is due (or its lease ends)
+//               ob:k:<key>       string: the idempotency key was used
+//               ob:seq, ob:n     strings: the last job id, how many jobs wait
+//               ob:dead          list: buried jobs (the latest 1,000)
+// coordination  set              hash: settings
+//               c:<key>          hash: field → count, and once:<id> → 1
+//               l:<name>         string: a lease's owner
+//               rl:<key>         string: the rate limit's next free slot (ms, Redis time)
+// offline       off              sorted set: offline message JSON, by arrival
+//
+// What may be forgotten expires after the retention (RETENTION_H): a session with its transcript
+// once it ends; bindings, inbox entries, job keys and counters after they were last written.
+export function redisKeys(P: string) {
+  return {
+    session: (id: string) => `${P}s:${id}`,
+    states: `${P}states`,
+    seen: `${P}seen`,
+    conversation: (conversationId: string) => `${P}conv:${conversationId}`,
+    transcript: (id: string) => `${P}tr:${id}`,
+    transcriptKeys: (id: string) => `${P}trk:${id}`,
+    inboxPending: (conversationId: string) => `${P}inp:${conversationId}`,
+    ready: `${P}ob:ready`,
+    depth: `${P}ob:n`,
+    dead: `${P}ob:dead`,
+    settings: `${P}set`,
+    counters: (key: string) => `${P}c:${key}`,
+    lease: (name: string) => `${P}l:${name}`,
+    rate: (key: string) => `${P}rl:${key}`,
+    offline: `${P}off`,
+  };
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -1,0 +1,198 @@
+// The outbox in Redis (keys.ts: ob:*). A job is a hash, each queue a sorted set of job ids, and
+// ob:ready scores each queue by when its head is due, so a claim looks only at queues that are.
+import type { Job, NewJob, OutboxStore } from '../ports';
+import { lua, type RedisConnection } from './connection';
+
+interface RawJob {
+  id: string;
+  queue: string;
+  kind: string;
+  data: string;
+  key: string;
+  nb: string;
+  attempts: string;
+  created: string;
+  token: string;
+  err: string;
+}
+
+const toJob = (raw: RawJob): Job => ({
+  id: String(raw.id),
+  queue: raw.queue,
+  kind: raw.kind,
+  data: JSON.parse(raw.data) as Record<string, unknown>,
+  key: raw.key || null,
+  notBefore: Number(raw.nb),
+  attempts: Number(raw.attempts),
+  createdAt: Number(raw.created),
+  token: raw.token,
+  lastError: raw.err || null,
+});
+
+// ARGV: P, now, ttl, queue, kind, data, key or '', notBefore. 0 = the key was used.
+const ENQUEUE = lua(`
+    local P, now, ttl = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+    local queue, key, nb = ARGV[4], ARGV[7], tonumber(ARGV[8])
+    if key ~= '' then
+      if not redis.call('SET', P .. 'ob:k:' .. key, 1, 'NX', 'EX', ttl) then return 0 end
+    end
+    local id = redis.call('INCR', P .. 'ob:seq')
+    local j = P .. 'ob:j:' .. id
+    redis.call('HSET', j, 'id', id, 'queue', queue, 'kind', ARGV[5], 'data', ARGV[6], 'key', key, 'state', 'pending',
+      'nb', nb, 'lease', 0, 'attempts', 0, 'created', now, 'token', '', 'owner', '', 'err', '')
+    local q = P .. 'ob:q:' .. queue
+    redis.call('ZADD', q, id, id)
+    redis.call('INCR', P .. 'ob:n')
+    local head = redis.call('ZRANGE', q, 0, 0)[1]
+    if head == tostring(id) then redis.call('ZADD', P .. 'ob:ready', nb, queue) end
+    return 1`);
+
+// ARGV: P, now, owner, leaseMs, limit. Returns the claimed jobs' hashes as JSON.
+const CLAIM = lua(`
+    local P, now, owner, leaseMs, limit = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+    local ready = P .. 'ob:ready'
+    local out = {}
+    local queues = redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0, limit * 4)
+    for _, queue in ipairs(queues) do
+      if #out >= limit then break end
+      local head = redis.call('ZRANGE', P .. 'ob:q:' .. queue, 0, 0)[1]
+      if not head then
+        redis.call('ZREM', ready, queue)
+      else
+        local j = P .. 'ob:j:' .. head
+        local f = redis.call('HMGET', j, 'state', 'nb', 'lease')
+        local due = (f[1] == 'pending' and tonumber(f[2]) <= now) or (f[1] == 'inflight' and tonumber(f[3]) <= now)
+        if due then
+          local attempts = redis.call('HINCRBY', j, 'attempts', 1)
+          local token = owner .. ':' .. head .. ':' .. attempts .. ':' .. now
+          redis.call('HSET', j, 'state', 'inflight', 'owner', owner, 'token', token, 'lease', now + leaseMs)
+          redis.call('ZADD', ready, now + leaseMs, queue)
+          local h = redis.call('HGETALL', j)
+          local t = {}
+          for i = 1, #h, 2 do t[h[i]] = h[i + 1] end
+          table.insert(out, cjson.encode(t))
+        elseif f[1] == 'pending' then
+          redis.call('ZADD', ready, f[2], queue)
+        else
+          redis.call('ZADD', ready, f[3], queue)
+        end
+      end
+    end
+    return out`);
+
+// complete and bury. ARGV: P, id, token, mode ('complete' | 'bury'), deadJson. 0 = not the claim's holder.
+const FINISH = lua(`
+    local P, id, token = ARGV[1], ARGV[2], ARGV[3]
+    local j = P .. 'ob:j:' .. id
+    if redis.call('HGET', j, 'token') ~= token then return 0 end
+    local queue = redis.call('HGET', j, 'queue')
+    if ARGV[4] == 'bury' then
+      redis.call('LPUSH', P .. 'ob:dead', ARGV[5])
+      redis.call('LTRIM', P .. 'ob:dead', 0, 999)
+    end
+    redis.call('DEL', j)
+    local q = P .. 'ob:q:' .. queue
+    redis.call('ZREM', q, id)
+    redis.call('DECR', P .. 'ob:n')
+    local head = redis.call('ZRANGE', q, 0, 0)[1]
+    if head then
+      redis.call('ZADD', P .. 'ob:ready', redis.call('HGET', P .. 'ob:j:' .. head, 'nb'), queue)
+    else
+      redis.call('ZREM', P .. 'ob:ready', queue)
+    end
+    return 1`);
+
+// ARGV: P, id, token, nb, data, err, attempts. 0 = not the claim's holder.
+const RESCHEDULE = lua(`
+    local P, id, token = ARGV[1], ARGV[2], ARGV[3]
+    local j = P .. 'ob:j:' .. id
+    if redis.call('HGET', j, 'token') ~= token then return 0 end
+    redis.call('HSET', j, 'state', 'pending', 'owner', '', 'token', '', 'lease', 0, 'nb', ARGV[4], 'data', ARGV[5], 'err', ARGV[6], 'attempts', ARGV[7])
+    redis.call('ZADD', P .. 'ob:ready', ARGV[4], redis.call('HGET', j, 'queue'))
+    return 1`);
+
+// ARGV: P, id, token, data. 0 = not the claim's holder.
+const SAVE_JOB_DATA = lua(`
+    local j = ARGV[1] .. 'ob:j:' .. ARGV[2]
+    if redis.call('HGET', j, 'token') ~= ARGV[3] then return 0 end
+    redis.call('HSET', j, 'data', ARGV[4])
+    return 1`);
+
+// ARGV: P, owner, now.
+const RELEASE = lua(`
+    local P, owner, now = ARGV[1], ARGV[2], ARGV[3]
+    local ready = P .. 'ob:ready'
+    for _, queue in ipairs(redis.call('ZRANGE', ready, 0, -1)) do
+      local head = redis.call('ZRANGE', P .. 'ob:q:' .. queue, 0, 0)[1]
+      if head then
+        local j = P .. 'ob:j:' .. head
+        local f = redis.call('HMGET', j, 'state', 'owner')
+        if f[1] == 'inflight' and f[2] == owner then
+          redis.call('HSET', j, 'state', 'pending', 'owner', '', 'token', '', 'lease', 0, 'nb', now)
+          redis.call('HINCRBY', j, 'attempts', -1)
+          redis.call('ZADD', ready, now, queue)
+        end
+      end
+    end
+    return 1`);
+
+export function redisOutbox(c: RedisConnection): OutboxStore {
+  const { redis, P, key } = c;
+  const run = c.scripts({ enqueue: ENQUEUE, claim: CLAIM, finish: FINISH, reschedule: RESCHEDULE, saveJobData: SAVE_JOB_DATA, release: RELEASE });
+
+  return {
+    async enqueue(jobs: NewJob[]): Promise<number> {
+      const now = Date.now();
+      let added = 0;
+      for (const job of jobs) {
+        const result = await run.enqueue(P, now, c.ttlS, job.queue, job.kind, JSON.stringify(job.data), job.key ?? '', job.notBefore ?? now);
+        added += Number(result);
+      }
+      return added;
+    },
+
+    async claim(owner: string, limit: number, leaseMs: number): Promise<Job[]> {
+      const rows = (await run.claim(P, Date.now(), owner, leaseMs, limit)) as string[];
+      return rows.map((json) => toJob(JSON.parse(json) as RawJob));
+    },
+
+    async complete(job: Job): Promise<boolean> {
+      return (await run.finish(P, job.id, job.token, 'complete', '')) === 1;
+    },
+
+    async reschedule(job: Job, notBefore: number, patch: { data?: Record<string, unknown>; lastError?: string | null; attempts?: number }): Promise<boolean> {
+      const lastError = patch.lastError === undefined ? job.lastError : patch.lastError;
+      const result = await run.reschedule(P, job.id, job.token, notBefore, JSON.stringify(patch.data ?? job.data), lastError ?? '', patch.attempts ?? job.attempts);
+      return result === 1;
+    },
+
+    async saveJobData(job: Job, data: Record<string, unknown>): Promise<boolean> {
+      const ok = (await run.saveJobData(P, job.id, job.token, JSON.stringify(data))) === 1;
+      if (ok) job.data = data;
+      return ok;
+    },
+
+    async bury(job: Job, error: string): Promise<boolean> {
+      const dead = JSON.stringify({ ...job, token: '', error, diedAt: Date.now() });
+      return (await run.finish(P, job.id, job.token, 'bury', dead)) === 1;
+    },
+
+    async releaseClaims(owner: string): Promise<void> {
+      await run.release(P, owner, Date.now());
+    },
+
+    async outboxDepth(): Promise<number> {
+      return Number((await redis.get(key.depth)) ?? 0);
+    },
+
+    async nextDue(): Promise<number | null> {
+      // The ready set scores each queue by when its head is due (or its lease ends).
+      const [, score] = await redis.zrange(key.ready, 0, 0, 'WITHSCORES');
+      return score === undefined ? null : Number(score);
+    },
+
+    async deadJobs(limit: number): Promise<(Job & { error: string })[]> {
+      return (await redis.lrange(key.dead, 0, limit - 1)).map((json) => JSON.parse(json) as Job & { error: string });
+    },
+  };
+}

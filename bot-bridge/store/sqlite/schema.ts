@@ -1,0 +1,41 @@
+// The whole database, by port. Every statement is IF NOT EXISTS: opening an existing file changes
+// nothing, so the layout may only grow by new tables and indexes.
+export const SCHEMA = `
+-- sessions and transcript
+CREATE TABLE IF NOT EXISTS sessions (
+  id TEXT PRIMARY KEY, doc TEXT NOT NULL, version INTEGER NOT NULL, kind TEXT NOT NULL, state TEXT NOT NULL,
+  cursor INTEGER NOT NULL DEFAULT 0, seen INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS sessions_idle ON sessions (state, seen);
+CREATE TABLE IF NOT EXISTS conversations (conversation_id TEXT PRIMARY KEY, session_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS conversations_session ON conversations (session_id);
+CREATE TABLE IF NOT EXISTS entries (
+  session_id TEXT NOT NULL, idx INTEGER NOT NULL, key TEXT, json TEXT NOT NULL, PRIMARY KEY (session_id, idx)) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS entries_key ON entries (session_id, key) WHERE key IS NOT NULL;
+
+-- inbox
+CREATE TABLE IF NOT EXISTS inbox (
+  event_id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, ts INTEGER NOT NULL, received_at INTEGER NOT NULL,
+  body TEXT, done INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS inbox_pending ON inbox (conversation_id, done);
+
+-- outbox
+CREATE TABLE IF NOT EXISTS jobs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, queue TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, key TEXT,
+  state TEXT NOT NULL, owner TEXT, token TEXT, lease_until INTEGER NOT NULL DEFAULT 0, not_before INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, last_error TEXT);
+CREATE INDEX IF NOT EXISTS jobs_queue ON jobs (queue, id);
+CREATE TABLE IF NOT EXISTS job_keys (key TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS dead_jobs (
+  id INTEGER PRIMARY KEY, queue TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, key TEXT, attempts INTEGER NOT NULL,
+  created_at INTEGER NOT NULL, error TEXT NOT NULL, died_at INTEGER NOT NULL);
+
+-- coordination
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS counters (key TEXT NOT NULL, field TEXT NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (key, field)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, until INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS rate (key TEXT PRIMARY KEY, tat REAL NOT NULL);
+
+-- offline messages
+CREATE TABLE IF NOT EXISTS offline_messages (id TEXT PRIMARY KEY, received_at INTEGER NOT NULL, json TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS offline_received ON offline_messages (received_at);
+`;
