@@ -6,7 +6,7 @@ import type { Outcome } from '../gateway';
 import { nextAttempt, type Handler, type JobResult } from '../outbox';
 import { short } from '../ops/logger';
 import { capHistory, conversationRequest, countUserTexts, historyFromEntries, REFERENCE_KEY, textHash, type Apply, type HandoverFailure, type Session } from '../sessions';
-import type { Job } from '../store';
+import { conversationCounters, type Job } from '../store';
 
 /** A handover not created after this long fails (the bot then tells the customer). */
 export const HANDOVER_TIMEOUT_MS = 60_000;
@@ -24,7 +24,6 @@ const later = (job: Job, outcome: Extract<Outcome, { kind: 'retry' }>, data?: Re
 export function gatewayHandlers(deps: Deps, apply: Apply): Record<string, Handler> {
   const { store, gateway, config, log } = deps;
   const grace = config.gateway.reconcileGraceMs;
-  const counters = (conversationId: string) => `conv:${conversationId}`;
 
   // ---- handover ----
 
@@ -110,7 +109,7 @@ export function gatewayHandlers(deps: Deps, apply: Apply): Record<string, Handle
 
   /** Was this job's message sent after all? true / false / 'unknown' (cannot tell yet). */
   async function reconcile(j: Job, conversationId: string, body: string, historyUserTexts: Record<string, number>): Promise<boolean | 'unknown'> {
-    const key = counters(conversationId);
+    const key = conversationCounters(conversationId);
     const hash = textHash(body);
     if (await store.counted(key, `sent:${j.id}`)) return true;
     const confirmed = (await store.getCounter(key, `sent:${hash}`)) + (historyUserTexts[hash] ?? 0);
@@ -147,7 +146,7 @@ export function gatewayHandlers(deps: Deps, apply: Apply): Record<string, Handle
     if (typeof j.data.sentAt === 'number') {
       const sent = await reconcile(j, conversationId, text, h.historyUserTexts);
       if (sent === true) {
-        await store.incrCounter(counters(conversationId), `sent:${textHash(text)}`, 1, `sent:${j.id}`);
+        await store.incrCounter(conversationCounters(conversationId), `sent:${textHash(text)}`, 1, `sent:${j.id}`);
         log.info({ chat: short(sessionId), job: j.id }, 'ambiguous send reconciled: it had gone through');
         return { done: true };
       }
@@ -161,7 +160,7 @@ export function gatewayHandlers(deps: Deps, apply: Apply): Record<string, Handle
     await store.saveJobData(j, data);
     const outcome = await gateway.sendMessage(conversationId, text);
     if (outcome.kind === 'ok') {
-      await store.incrCounter(counters(conversationId), `sent:${textHash(text)}`, 1, `sent:${j.id}`);
+      await store.incrCounter(conversationCounters(conversationId), `sent:${textHash(text)}`, 1, `sent:${j.id}`);
       return { done: true };
     }
     if (outcome.kind === 'rejected') return notDelivered(session, text, outcome.message, j);

@@ -7,7 +7,7 @@ import type { Deps } from '../context';
 import { normalizeEvent, type GatewayEvent } from '../gateway';
 import type { Handler, JobResult } from '../outbox';
 import { textHash, type Apply } from '../sessions';
-import type { InboxEvent } from '../store';
+import { conversationCounters, type InboxEvent } from '../store';
 
 /** Events of a conversation whose handover never learns its id are dropped after this long. */
 const UNBOUND_WAIT_MS = 120_000;
@@ -29,7 +29,7 @@ export function inboxHandlers(deps: Deps, apply: Apply): Record<string, Handler>
   async function applyEvent(sessionId: string, event: InboxEvent, normalized: GatewayEvent): Promise<void> {
     const conversationId = event.conversationId;
     if (normalized.type === 'message' && normalized.isEcho && normalized.senderType === 'user') {
-      await store.incrCounter(`conv:${conversationId}`, `echo:${textHash(normalized.text)}`, 1, `echo:${event.eventId}`);
+      await store.incrCounter(conversationCounters(conversationId), `echo:${textHash(normalized.text)}`, 1, `echo:${event.eventId}`);
       return;
     }
     let name: string | null = null;
