@@ -1,18 +1,9 @@
 // The chat script the bridge serves to the widget (GET /api/v2/chat-script), minus availability,
 // which is computed per request. Replace it with BRIDGE_CHAT_SCRIPT=<file.json>.
-export interface ChatScript {
-  invitation?: { enabled: boolean; delaySeconds: number | null; text?: string; quickReplies?: string[] };
-  preChat?: { enabled: boolean; fields: FormField[] };
-  chatWindow: { enabled: boolean; endpoint?: string };
-  offlineForm?: { enabled: boolean; fields: FormField[] };
-}
+import type { ChatScriptSteps } from '../customer-chat-api/wire';
 
-export interface FormField {
-  id: string;
-  label: string;
-  type: string;
-  required?: boolean;
-}
+/** The Customer Chat API's chat-script steps; the bridge always has a chat window. */
+export type ChatScript = ChatScriptSteps & { chatWindow: NonNullable<ChatScriptSteps['chatWindow']> };
 
 export const DEFAULT_CHAT_SCRIPT: ChatScript = {
   invitation: { enabled: false, delaySeconds: null },

@@ -1,20 +1,13 @@
 // Sessions and their transcripts. The store keeps each session as a versioned document and indexes
 // what its queries need (state, kind, when the customer was last seen); the session machine decides
 // every change, the store only writes it when the version still matches.
+import type { Entry } from '../../customer-chat-api/wire';
 import type { Session } from '../../sessions/types';
 
 export type { Session };
 
-/** One Customer Chat API transcript entry (protocols/customer-chat-api.md), index assigned by the store. */
-export interface Entry {
-  index: number;
-  type: 'ParticipantJoined' | 'ParticipantLeft' | 'Text' | 'TypingStarted' | 'TypingStopped' | 'Notice';
-  from: { nickname: string; participantId: string; type: 'Customer' | 'Agent' | 'External' };
-  text?: string;
-  utcTime: number;
-  notice?: Record<string, unknown>;
-  quickReplies?: { title: string; payload: string }[];
-}
+/** Transcript entries are the Customer Chat API's own (index assigned by the store). */
+export type { Entry };
 
 export type NewEntry = Omit<Entry, 'index'> & {
   /** Idempotency key: appending the same key twice stores one entry (and returns it). */
