@@ -9,6 +9,10 @@ export const CHAT_ERRORS: Record<ErrorStatusCode, { meaning: string; http: numbe
   3: { meaning: 'forbidden (ContactCenterId, Authorization or Origin)', http: 403 },
   4: { meaning: 'internal error', http: 500 },
   6: { meaning: 'not found', http: 404 },
+  // Extensions (ours): a refusal a client handles by waiting (Retry-After), and upload limits.
+  7: { meaning: 'too many requests: retry after the Retry-After header', http: 429 },
+  8: { meaning: 'too large', http: 413 },
+  9: { meaning: 'unsupported media type', http: 415 },
 };
 
 export class ChatApiError extends Error {

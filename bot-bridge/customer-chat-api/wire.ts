@@ -13,7 +13,7 @@ export type UserData = Record<string, Primitive>;
 
 /** 0 is success; the others are the errors of envelope.ts's table. */
 export type StatusCode = 0 | ErrorStatusCode;
-export type ErrorStatusCode = 1 | 2 | 3 | 4 | 6;
+export type ErrorStatusCode = 1 | 2 | 3 | 4 | 6 | 7 | 8 | 9;
 
 export interface Ok {
   statusCode: 0;
@@ -42,9 +42,14 @@ export type OperationName = ChatOperation['operationName'];
 
 export interface SendMessageRequest {
   operationName: 'SendMessage';
+  /** Required unless `attachments` are given. A reply button sends its title here. */
   text: string;
   /** (ext) The same id twice adds one message: a retried send is never doubled. */
   clientMessageId?: string;
+  /** (ext) Files uploaded to this chat first (POST /api/v2/chats/{id}/files), by id. */
+  attachments?: { id: string }[];
+  /** (ext) A reply button's JSON value (an Adaptive Card's Action.Submit data), passed to the bot as the activity's value. */
+  value?: Record<string, unknown>;
 }
 
 export interface TypingRequest {
@@ -84,6 +89,11 @@ export interface OfflineMessageResponse extends Ok {
   id: string;
 }
 
+/** (ext) POST /api/v2/chats/{id}/files (multipart/form-data, one part named `file`). */
+export interface UploadResponse extends Ok {
+  file: Attachment;
+}
+
 // ---- The chat and its transcript ---------------------------------------------------------------
 
 export type ChatState = 'WaitingForAgent' | 'Chatting' | 'Idle';
@@ -97,6 +107,16 @@ export interface Chat {
   state: ChatState;
   capabilities: readonly Capability[];
   participants: Participant[];
+  /** (ext) What this server offers beyond the seed; a client uses a feature only when it is listed here. */
+  extensions?: ChatExtensions;
+}
+
+/** (ext) Advertised in GetChat; the vendor's servers send none, and a client then behaves as the seed says. */
+export interface ChatExtensions {
+  /** GetMessages takes `waitSeconds` (at most this) and holds the request until an entry exists or the wait ends. */
+  longPoll?: { maxWaitSeconds: number };
+  /** The customer may upload files within these limits (checked again by the server, by content). */
+  files?: { maxBytes: number; contentTypes: string[] };
 }
 
 export type ParticipantType = 'Customer' | 'Agent' | 'External';
@@ -126,11 +146,75 @@ export interface Entry {
   index: number;
   type: EntryType;
   from: Participant;
+  /** On a Text entry with cards or attachments: a readable fallback, so a client that knows neither still shows something meaningful. */
   text?: string;
   utcTime: number;
   notice?: Notice;
   /** (ext) A bot's suggested answers; clients that do not know them show the text. */
   quickReplies?: QuickReply[];
+  /** (ext) Rich content (a bot's or an agent's cards). */
+  cards?: Card[];
+  /** (ext) How several cards are shown: one after another (the default) or side by side, scrolled. */
+  layout?: 'list' | 'carousel';
+  /** (ext) Files sent with the message (by the customer, an agent or a bot). */
+  attachments?: Attachment[];
+}
+
+// ---- (ext) Cards and files ---------------------------------------------------------------------
+
+/**
+ * The card model every richer format (Bot Framework hero/thumbnail/receipt/signin/media cards,
+ * Adaptive Cards, gateway cards) is mapped to. Every field is optional; a card has at least one.
+ */
+export interface Card {
+  title?: string;
+  subtitle?: string;
+  text?: string;
+  facts?: CardFact[];
+  images?: CardImage[];
+  media?: CardMedia[];
+  buttons?: CardButton[];
+}
+
+export interface CardFact {
+  title: string;
+  value: string;
+}
+
+export interface CardImage {
+  url: string;
+  /** Always present: the card's own alt text, else its title, else a generic word. */
+  alt: string;
+  /** Intrinsic size when known, so the client reserves the space before the image loads. */
+  width?: number;
+  height?: number;
+  /** An image that is also a link. */
+  link?: string;
+}
+
+export interface CardMedia {
+  kind: 'audio' | 'video' | 'animation';
+  url: string;
+  title?: string;
+  /** A still shown before a video plays. */
+  poster?: string;
+}
+
+export type CardButton =
+  /** Opens `value` (an http(s) URL) in a new tab. */
+  | { type: 'openUrl'; title: string; value: string }
+  /** Sends `title` as the customer's message, with `value` when it is JSON (Action.Submit data); a string value is what the customer "says" instead. */
+  | { type: 'reply'; title: string; value: string | Record<string, unknown> }
+  /** Reveals a nested card in place (Adaptive Action.ShowCard). */
+  | { type: 'showCard'; title: string; card: Card };
+
+/** A file in the transcript. `url` is served by the same server, unguessable and short-lived (a fresh one comes with every GetMessages). */
+export interface Attachment {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  url: string;
 }
 
 // ---- (ext) The chat script and offline messages ------------------------------------------------

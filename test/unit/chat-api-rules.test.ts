@@ -25,9 +25,10 @@ const outcome = async (work: () => unknown) => {
 };
 
 describe('the error table', () => {
-  it('maps every statusCode to the HTTP status of the protocol note', () => {
+  it('maps every statusCode to the HTTP status of the protocol note, and our extensions to theirs', () => {
     const table = Object.fromEntries(Object.entries(CHAT_ERRORS).map(([code, row]) => [code, row.http]));
-    expect(table).toEqual({ 1: 400, 2: 400, 3: 403, 4: 500, 6: 404 });
+    // 1–6 from the protocol note; 7 (rate limited), 8 (too large) and 9 (unsupported type) are ours.
+    expect(table).toEqual({ 1: 400, 2: 400, 3: 403, 4: 500, 6: 404, 7: 429, 8: 413, 9: 415 });
   });
 
   it.each([1, 2, 3, 4, 6] as const)('an error with statusCode %i answers its HTTP status and the envelope', (code) => {
