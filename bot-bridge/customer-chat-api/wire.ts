@@ -78,9 +78,11 @@ export interface GetChatResponse extends Ok {
   chat: Chat;
 }
 
-/** GET /api/v2/me/chat/{id}/messages[?index=N] (= GET /api/v2/chats/{id}/messages) */
+/** GET /api/v2/me/chat/{id}/messages[?index=N][&waitSeconds=S] (= GET /api/v2/chats/{id}/messages); `waitSeconds` (ext) only where GetChat advertises longPoll. */
 export interface GetMessagesResponse extends Ok {
   messages: Entry[];
+  /** (ext) The answer is one page: more entries follow from the index after the last one here. */
+  more?: boolean;
 }
 
 export type ChatScriptResponse = Ok & ChatScript;
