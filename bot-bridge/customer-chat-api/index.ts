@@ -18,3 +18,4 @@ export {
 export { contactCenterRules, type ContactCenterRules, type ContactCenterRulesOptions } from './contact-center';
 export { PREFLIGHT_HEADERS, corsPolicy } from './cors';
 export { serveCustomerChatApi, type ChatApiServer, type ChatIdRequest, type ServeOptions } from './serve';
+export { FILE_TYPES, FILE_URL_TTL_MS, MAX_FILE_BYTES, fileResponseHeaders, safeFileName, signFileUrl, sniffFileType, verifyFileUrl, type FileType } from './files';
