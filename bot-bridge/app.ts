@@ -4,17 +4,11 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { BridgeConfig } from './config';
 import type { Deps } from './context';
-import { customerChatApi } from './fronts/customer-chat';
-import { botChannel } from './fronts/bot-channel/routes';
-import { handoverApi } from './fronts/handover-api/routes';
-import { opsRoutes } from './fronts/ops';
-import { webhookReceiver, WEBHOOK_PATH } from './fronts/webhooks/routes';
+import { botChannel, customerChatApi, handoverApi, opsRoutes, WEBHOOK_PATH, webhookReceiver } from './fronts';
 import { Availability, GatewayClient, WebhookVerifier, bootstrapGateway } from './gateway';
 import { handlers } from './jobs';
 import { backoff, OutboxWorker } from './outbox';
-import { createLogger, type Logger } from './ops/logger';
-import { Metrics } from './ops/metrics';
-import { startSweeper } from './ops/sweeper';
+import { createLogger, Metrics, startSweeper, type Logger } from './ops';
 import { Sessions } from './sessions/service';
 import { openStore, type Store } from './store';
 

@@ -1,8 +1,7 @@
 // What the parts of the bridge share, built once by the app factory and handed to each part.
 import type { BridgeConfig } from './config';
 import type { Availability, GatewayClient, GatewaySetup } from './gateway';
-import type { Metrics } from './ops/metrics';
-import type { Logger } from './ops/logger';
+import type { Logger, Metrics } from './ops';
 import type { Store } from './store';
 
 export interface BotHealth {

@@ -2,7 +2,7 @@
 // environment, listens, then sets up the gateway; SIGTERM/SIGINT drain the outbox and stop.
 import { buildBridge } from './app';
 import { ConfigError, configFromEnv } from './config';
-import { createLogger } from './ops/logger';
+import { createLogger } from './ops';
 
 async function main(): Promise<void> {
   let config;

@@ -3,7 +3,7 @@
 import { chromium } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
 import { buildEmulator } from './contact-center/app';
-import { ensureAgentConsole } from './contact-center/agent/console-build';
+import { ensureAgentConsole } from './contact-center/agent';
 import { startSite } from './site/server';
 
 const out = (name: string) => fileURLToPath(new URL(`./screenshots/${name}`, import.meta.url));

@@ -4,7 +4,7 @@
 // drains its outbox, up to SHUTDOWN_DRAIN_S), so no port is left taken when it returns.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { buildAgentConsole } from './contact-center/agent/console-build';
+import { buildAgentConsole } from './contact-center/agent';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const env = process.env;

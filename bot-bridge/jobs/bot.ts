@@ -3,7 +3,7 @@
 // working on it); what the customer is told then is the session machine's to say (bot-failed).
 import type { Deps } from '../context';
 import { backoff, type Handler, type JobResult } from '../outbox';
-import { short } from '../ops/logger';
+import { short } from '../ops';
 import { botUserId, type Apply, type BotFailure, type QueuedActivity, type Session } from '../sessions';
 
 export const CHANNEL_ID = 'parley';

@@ -5,7 +5,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { callbackSecretOf } from '../config';
 import type { Deps } from '../context';
 import { nextAttempt, type Handler } from '../outbox';
-import { short } from '../ops/logger';
+import { short } from '../ops';
 import type { CallbackEvent } from '../sessions';
 
 export const SIGNATURE_HEADER = 'x-parley-signature';

@@ -4,7 +4,7 @@
 import type { Deps } from '../context';
 import type { Outcome } from '../gateway';
 import { nextAttempt, type Handler, type JobResult } from '../outbox';
-import { short } from '../ops/logger';
+import { short } from '../ops';
 import { capHistory, conversationRequest, countUserTexts, historyFromEntries, REFERENCE_KEY, textHash, type Apply, type HandoverFailure, type Session } from '../sessions';
 import { conversationCounters, type Job } from '../store';
 

@@ -22,7 +22,7 @@
 // runs the jobs against the saved session.
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../context';
-import { short } from '../ops/logger';
+import { short } from '../ops';
 import type { Fact, MachineContext, SessionEvent } from './events';
 import { recordFacts } from './facts';
 import { transition } from './machine';

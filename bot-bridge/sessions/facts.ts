@@ -1,7 +1,7 @@
 // What a carried-out transition is logged and counted as. The machine says what happened; this is
 // the one place that turns it into log lines and metrics (chat ids shortened, no message texts).
 import type { Deps } from '../context';
-import { short } from '../ops/logger';
+import { short } from '../ops';
 import type { Fact } from './events';
 import type { Session } from './types';
 

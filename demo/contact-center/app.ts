@@ -1,22 +1,13 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { agentApi } from './agent/routes';
+import { agentApi } from './agent';
 import { defaultConfig, type EmulatorConfig } from './config';
-import { controlApi } from './control/routes';
-import { installFaults } from './control/faults';
-import { installRequestLog } from './control/request-log';
-import { Availability } from './core/availability';
-import { ContactCenter } from './core/contact-center';
-import type { Schedule } from './core/schedule';
-import type { Queue } from './core/types';
-import { Chats } from './customer-chat/chats';
-import { customerChatApi, type ChatScript, type OfflineMessage } from './customer-chat/routes';
-import { WebhookDelivery } from './gateway/delivery';
-import { Gateway } from './gateway/gateway';
-import { chatGatewayApi } from './gateway/routes';
-import { WebhookSigner } from './gateway/signer';
-import { statsApi } from './stats/routes';
+import { controlApi, installFaults, installRequestLog } from './control';
+import { Availability, ContactCenter, type Queue, type Schedule } from './core';
+import { Chats, customerChatApi, type ChatScript, type OfflineMessage } from './customer-chat';
+import { chatGatewayApi, Gateway, WebhookDelivery, WebhookSigner } from './gateway';
+import { statsApi } from './stats';
 
 interface SiteConfig {
   queues: Queue[];

@@ -1,6 +1,6 @@
 // `npm run emulator`: the emulated contact center on EMULATOR_PORT (default 4010; 0 = any free port).
 import { buildEmulator } from './app';
-import { ensureAgentConsole } from './agent/console-build';
+import { ensureAgentConsole } from './agent';
 import { ConfigError, configFromEnv } from './config';
 
 async function main(): Promise<void> {

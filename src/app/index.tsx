@@ -3,13 +3,8 @@
 import { render } from 'preact';
 import type { Emit, Events } from '../bus';
 import type { AppContext, MountedApp } from '../loader/index';
-import { createClient } from '../core/client';
+import { createClient, createCustomer, createShared, createTabs, openStore, type SharedState, type TabMessage } from '../core';
 import { createConversation } from '../core/conversation';
-import { createCustomer } from '../core/customer';
-import { createShared, type TabMessage } from '../core/shared';
-import { openStore } from '../core/store';
-import { createTabs } from '../core/tabs';
-import type { SharedState } from '../core/types';
 import { App, WidgetContext, css, hostCss, loadStylesheet, themeCss, type WidgetView } from '../ui';
 import { chime, closeSound } from './sound';
 import { createProxy } from './proxy';

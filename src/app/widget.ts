@@ -2,13 +2,27 @@
 // script, the invitation, forms, ending and closing, and the events the page hears.
 import { computed, effect, signal } from '@preact/signals';
 import type { ChatMessage, CommandTopic, Emit } from '../bus';
-import type { ChatApiClient } from '../core/client';
+import {
+  checkForm,
+  entryPhase,
+  formUserData,
+  isActive,
+  MISSING_STEP,
+  stepExists,
+  triggerAllowed,
+  triggerTarget,
+  type ChatApiClient,
+  type ChatScript,
+  type Customer,
+  type EndReason,
+  type FieldErrors,
+  type Item,
+  type Phase,
+  type Shared,
+  type SharedState,
+  type Trigger,
+} from '../core';
 import type { Conversation } from '../core/conversation';
-import type { Customer } from '../core/customer';
-import { checkForm, formUserData, type FieldErrors } from '../core/forms';
-import { MISSING_STEP, entryPhase, stepExists, triggerAllowed, triggerTarget, type Trigger } from '../core/phases';
-import type { Shared } from '../core/shared';
-import { isActive, type ChatScript, type EndReason, type Item, type Phase, type SharedState } from '../core/types';
 import { createTranslator, loadMessages } from '../i18n';
 import { isLanguage } from '../i18n/languages';
 

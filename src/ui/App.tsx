@@ -4,7 +4,7 @@ import { ChatWindow } from './ChatWindow';
 import { useT, useWidget } from './context';
 import { CHAT_ICON_PATH, CLOSE_ICON_PATH, MINIMIZE_ICON_PATH } from './icons';
 import { Invitation, OfflineForm, PreChat } from './Panels';
-import type { Phase } from '../core/types';
+import type { Phase } from '../core';
 
 const TITLE_KEYS: Record<Phase, string> = {
   closed: 'chatTitle',

@@ -2,8 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { useT, useWidget } from './context';
 import { Composer } from './Composer';
 import { Messages } from './Messages';
-import { agentOfLines } from '../core/transcript';
-import type { Item } from '../core/types';
+import { agentOfLines, type Item } from '../core';
 
 function logText(transcript: Item[], outbox: { text: string }[], t: (key: string, vars?: Record<string, string | undefined>) => string): string {
   const agents = agentOfLines(transcript);

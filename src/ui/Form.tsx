@@ -1,6 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { FieldErrors } from '../core/forms';
-import type { FormField } from '../core/types';
+import type { FieldErrors, FormField } from '../core';
 import { LANGUAGES, type Language } from '../i18n/languages';
 import { useT } from './context';
 

@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { agentOfLines } from '../core/transcript';
-import type { Item, Outgoing } from '../core/types';
+import { agentOfLines, type Item, type Outgoing } from '../core';
 import { useT, useWidget } from './context';
 import { linkify } from './linkify';
 

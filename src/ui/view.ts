@@ -2,8 +2,7 @@
 // declares it and the app's widget satisfies it structurally, so ui/ depends on no app/ module and a
 // test hands the components a fake made of plain signals.
 import type { ReadonlySignal } from '@preact/signals';
-import type { FieldErrors } from '../core/forms';
-import type { ChatScript, ChatSession, EndReason, Item, Outgoing, Phase } from '../core/types';
+import type { ChatScript, ChatSession, EndReason, FieldErrors, Item, Outgoing, Phase } from '../core';
 import type { Translator } from '../i18n';
 import type { Language } from '../i18n/languages';
 

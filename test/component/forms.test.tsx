@@ -3,7 +3,7 @@
 // field, the answers sent, and one submission at a time.
 import { fireEvent, screen, waitFor } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
-import type { FieldErrors } from '../../src/core/forms';
+import type { FieldErrors } from '../../src/core';
 import { PreChat } from '../../src/ui/Panels';
 import { press, type } from '../support/keyboard';
 import { fakeView, field, renderWith } from '../support/view';

@@ -2,7 +2,7 @@
 // or without one, and declining.
 import { fireEvent, screen, within } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
-import type { ChatScript } from '../../src/core/types';
+import type { ChatScript } from '../../src/core';
 import { App } from '../../src/ui/App';
 import { press } from '../support/keyboard';
 import { fakeView, renderWith } from '../support/view';

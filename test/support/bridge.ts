@@ -8,9 +8,9 @@ import { buildBridge, type Bridge } from '../../bot-bridge/app';
 import type { BridgeConfig } from '../../bot-bridge/config';
 import { testConfig, type DeepPartial } from './bridge-config';
 import type { Store } from '../../bot-bridge/store';
-import type { Logger } from '../../bot-bridge/ops/logger';
+import type { Logger } from '../../bot-bridge/ops';
 import { buildBotServer } from '../../demo/bot/app';
-import type { WebhookSigner } from '../../demo/contact-center/gateway/signer';
+import type { WebhookSigner } from '../../demo/contact-center/gateway';
 import { agentClient, eventually, type chatClient } from './emulator';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { ensureAgentConsole } from '../../demo/contact-center/agent/console-build';
+import { ensureAgentConsole } from '../../demo/contact-center/agent';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 

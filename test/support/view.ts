@@ -5,7 +5,7 @@ import { act, render } from '@testing-library/preact';
 import { h, type ComponentChild } from 'preact';
 import { computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import { vi, type Mock } from 'vitest';
-import type { ChatScript, EndReason, FormField, Item, Outgoing } from '../../src/core/types';
+import type { ChatScript, EndReason, FormField, Item, Outgoing } from '../../src/core';
 import { createTranslator, type Translator } from '../../src/i18n';
 import type { Language } from '../../src/i18n/languages';
 import { WidgetContext } from '../../src/ui/context';

@@ -1,11 +1,7 @@
 // The widget core's edges, faked once for every test of src/core and src/app: the tabs of one visitor
 // (Web Locks and BroadcastChannel), the Customer Chat API client, and a store that counts its writes.
 import { signal, type Signal } from '@preact/signals';
-import { ChatRequestError, type ChatApiClient } from '../../src/core/client';
-import type { TabMessage } from '../../src/core/shared';
-import { memoryStore, type Store } from '../../src/core/store';
-import type { Tabs } from '../../src/core/tabs';
-import type { ChatScript, SharedState, WireEntry } from '../../src/core/types';
+import { ChatRequestError, memoryStore, type ChatApiClient, type ChatScript, type SharedState, type Store, type TabMessage, type Tabs, type WireEntry } from '../../src/core';
 
 /** A tab whose leadership the test decides (Web Locks would). */
 export interface FakeTab extends Tabs<TabMessage> {

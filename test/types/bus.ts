@@ -3,7 +3,7 @@
 // (or the check fails with "Unused '@ts-expect-error' directive"), and every other line must compile.
 import type { Bus, ChatApp, ChatConfig, Emit, EndReason, FromAppMessage, Language, Phase, ToAppMessage } from '../../src/bus';
 import type { Widget } from '../../src/app/widget';
-import type { EndReason as CoreEndReason, Phase as CorePhase } from '../../src/core/types';
+import type { EndReason as CoreEndReason, Phase as CorePhase } from '../../src/core';
 import type { Language as CoreLanguage } from '../../src/i18n/languages';
 
 declare const emit: Emit;

@@ -5,8 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { testConfig } from '../support/bridge-config';
 import type { Deps } from '../../bot-bridge/context';
-import { createLogger } from '../../bot-bridge/ops/logger';
-import { Metrics } from '../../bot-bridge/ops/metrics';
+import { createLogger, Metrics } from '../../bot-bridge/ops';
 import { SessionWriter } from '../../bot-bridge/sessions/apply';
 import type { SessionEvent } from '../../bot-bridge/sessions/events';
 import type { Session } from '../../bot-bridge/sessions/types';

@@ -1,7 +1,7 @@
 // Pure parts of the bot side: Bot Framework activities → what the customer sees and what the agent
 // gets, and the generic API's callback signatures.
 import { describe, expect, it } from 'vitest';
-import { historyOf, quickRepliesOf, textOf } from '../../bot-bridge/fronts/bot-channel/routes';
+import { historyOf, quickRepliesOf, textOf } from '../../bot-bridge/fronts';
 import { signCallback, verifyCallback } from '../../bot-bridge/jobs';
 
 describe('bot activities', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContactCenter } from '../../demo/contact-center/core/contact-center';
-import type { ContactCenterEvent } from '../../demo/contact-center/core/types';
+import { ContactCenter, type ContactCenterEvent } from '../../demo/contact-center/core';
 
 const make = () => {
   const cc = new ContactCenter(

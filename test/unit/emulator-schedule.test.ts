@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLOSED, OPEN, scheduleStatus, type Schedule } from '../../demo/contact-center/core/schedule';
-import { Availability } from '../../demo/contact-center/core/availability';
+import { Availability, CLOSED, OPEN, scheduleStatus, type Schedule } from '../../demo/contact-center/core';
 
 const weekdays9to17 = (timeZone: string): Schedule => ({
   id: '1',

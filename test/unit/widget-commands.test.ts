@@ -4,10 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWidget } from '../../src/app/widget';
 import { createConversation } from '../../src/core/conversation';
-import { createCustomer } from '../../src/core/customer';
-import { createShared } from '../../src/core/shared';
-import type { Store } from '../../src/core/store';
-import { initialState, type ChatScript, type SharedState } from '../../src/core/types';
+import { createCustomer, createShared, initialState, type ChatScript, type SharedState, type Store } from '../../src/core';
 import { countingStore, fakeChatApi, loneTab } from '../support/widget-fakes';
 
 const SCRIPT: ChatScript = {

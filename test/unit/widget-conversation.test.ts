@@ -1,9 +1,7 @@
 // The conversation core with its transport and its tabs handed in as fakes (no sockets, no browser).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createConversation } from '../../src/core/conversation';
-import { createShared } from '../../src/core/shared';
-import { memoryStore, type Store } from '../../src/core/store';
-import type { SharedState } from '../../src/core/types';
+import { createShared, memoryStore, type SharedState, type Store } from '../../src/core';
 import { fakeChatApi, loneTab, tabGroup } from '../support/widget-fakes';
 
 function setup(server = fakeChatApi(), group = tabGroup(), leader = true, options: { store?: Store<SharedState> } = {}) {

@@ -1,9 +1,20 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { checkForm, formUserData } from '../../src/core/forms';
-import { entryPhase, triggerAllowed, triggerTarget } from '../../src/core/phases';
-import { backoffDelay, createPoller } from '../../src/core/poller';
-import { afterAgentLeft, agentOfLines, applyEntries } from '../../src/core/transcript';
-import { initialState, type ChatScript, type SharedState, type WireEntry } from '../../src/core/types';
+import {
+  afterAgentLeft,
+  agentOfLines,
+  applyEntries,
+  backoffDelay,
+  checkForm,
+  createPoller,
+  entryPhase,
+  formUserData,
+  initialState,
+  triggerAllowed,
+  triggerTarget,
+  type ChatScript,
+  type SharedState,
+  type WireEntry,
+} from '../../src/core';
 import { createTranslator, fill } from '../../src/i18n';
 import { matchLanguage } from '../../src/i18n/languages';
 import { linkify } from '../../src/ui/linkify';

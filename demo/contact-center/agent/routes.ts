@@ -1,10 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
-import type { ContactCenter } from '../core/contact-center';
-import { DomainError } from '../core/errors';
-import type { Interaction } from '../core/types';
-import type { OfflineMessage } from '../customer-chat/routes';
+import { DomainError, type ContactCenter, type Interaction } from '../core';
+import type { OfflineMessage } from '../customer-chat';
 
 export interface AgentOptions {
   cc: ContactCenter;

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Availability } from '../core/availability';
-import type { ContactCenter } from '../core/contact-center';
-import type { WebhookDelivery } from '../gateway/delivery';
+import type { Availability, ContactCenter } from '../core';
+import type { WebhookDelivery } from '../gateway';
 import { FaultError, parseFaults, type Fault } from './faults';
 import type { LoggedRequest } from './request-log';
 

@@ -1,6 +1,6 @@
 // An interaction as GetChat shows it: queued is WaitingForAgent, with an agent Chatting, ended Idle.
 import { CAPABILITIES, type Chat, type Participant } from '../../../bot-bridge/customer-chat-api';
-import type { Interaction } from '../core/types';
+import type { Interaction } from '../core';
 
 export function chatView(interaction: Interaction): Chat {
   const ended = interaction.state === 'ended';

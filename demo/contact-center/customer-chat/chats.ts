@@ -1,7 +1,6 @@
 // What the Customer Chat API keeps per chat beyond the shared interaction: the server-side cursor,
 // when the client last read, and the clientMessageIds already recorded.
-import type { ContactCenter } from '../core/contact-center';
-import type { Interaction } from '../core/types';
+import type { ContactCenter, Interaction } from '../core';
 
 export interface ChatRecord {
   /** Highest index handed out by a GetMessages without `index` (the server-side cursor). */

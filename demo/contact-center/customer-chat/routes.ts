@@ -3,9 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import * as chatApi from '../../../bot-bridge/customer-chat-api';
-import type { Availability } from '../core/availability';
-import type { ContactCenter } from '../core/contact-center';
-import { DomainError } from '../core/errors';
+import { DomainError, type Availability, type ContactCenter } from '../core';
 import { chatView } from './chat-view';
 import type { Chats, CustomerChat } from './chats';
 

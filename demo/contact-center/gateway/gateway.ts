@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ContactCenter } from '../core/contact-center';
-import type { ContactCenterEvent, HistoryMessage } from '../core/types';
+import type { ContactCenter, ContactCenterEvent, HistoryMessage } from '../core';
 import type { WebhookDelivery, WebhookEvent } from './delivery';
 import { conflict, notFound } from './problems';
 

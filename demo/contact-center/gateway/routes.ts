@@ -1,7 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DomainError } from '../core/errors';
-import type { ContactCenter } from '../core/contact-center';
-import type { HistoryMessage } from '../core/types';
+import { DomainError, type ContactCenter, type HistoryMessage } from '../core';
 import type { WebhookDelivery } from './delivery';
 import { Gateway, WEBHOOK_VERSION, type Channel, type Conversation, type GatewayUser, type Webhook } from './gateway';
 import { GatewayProblem, badMessage, conflict, invalid, notFound, unauthorized } from './problems';

@@ -1,7 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Availability } from '../core/availability';
-import type { ContactCenter } from '../core/contact-center';
-import { CLOSED, OPEN, scheduleStatus } from '../core/schedule';
+import { CLOSED, OPEN, scheduleStatus, type Availability, type ContactCenter } from '../core';
 
 export interface StatsOptions {
   cc: ContactCenter;

@@ -2,7 +2,7 @@
 // concurrent requests agree on one id while it is open, and on one new id once it has ended.
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openHandoverId, openHandoverKey } from '../../../bot-bridge/fronts/handover-api/open-handover';
+import { openHandoverId, openHandoverKey } from '../../../bot-bridge/fronts';
 import { RedisStore, SqliteStore, type Store } from '../../../bot-bridge/store';
 import { REDIS_URL, redisPrefix } from '../../support/bridge';
 import { sessionFixture } from '../../support/sessions';

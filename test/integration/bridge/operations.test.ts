@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../bot-bridge/ops/logger';
+import { createLogger } from '../../../bot-bridge/ops';
 import { SqliteStore } from '../../../bot-bridge/store';
 import { API_KEY, agentClient, chatClient, control, eventually, http, startEmulator, type RunningEmulator } from '../../support/emulator';
 import { handOver, startBot, startBridge } from '../../support/bridge';

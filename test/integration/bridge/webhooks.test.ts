@@ -2,7 +2,7 @@
 // anything; a replayed or retried event id changes nothing; events apply in timestamp order.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { WebhookSigner } from '../../../demo/contact-center/gateway/signer';
+import { WebhookSigner } from '../../../demo/contact-center/gateway';
 import { chatClient, eventually, startEmulator, type RunningEmulator } from '../../support/emulator';
 import { handOver, postWebhook, signedDelivery, startBot, startBridge, type RunningBridge } from '../../support/bridge';
 
