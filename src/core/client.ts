@@ -29,7 +29,16 @@ export class ChatRequestError extends Error {
 
 export const isChatRequestError = (error: unknown): error is ChatRequestError => error instanceof Error && error.name === 'ChatRequestError';
 
-const KIND_BY_STATUS_CODE: Record<number, FailureKind> = { 1: 'invalid', 2: 'state', 3: 'forbidden', 4: 'server', 6: 'not-found', 7: 'server', 8: 'invalid', 9: 'invalid' } satisfies Record<ErrorStatusCode, FailureKind>;
+const KIND_BY_STATUS_CODE: Record<number, FailureKind> = {
+  1: 'invalid',
+  2: 'state',
+  3: 'forbidden',
+  4: 'server',
+  6: 'not-found',
+  7: 'server',
+  8: 'invalid',
+  9: 'invalid',
+} satisfies Record<ErrorStatusCode, FailureKind>;
 
 export interface ClientOptions {
   domain: string;
