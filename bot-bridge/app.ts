@@ -63,9 +63,11 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
     botHealth: { failedAt: 0, okAt: 0 },
   };
   const sessions = new Sessions(deps);
+  const jobHandlers = handlers(deps, sessions.apply);
+  metrics.outboxJobs.allow('kind', Object.keys(jobHandlers));
   worker = new OutboxWorker({
     store,
-    handlers: handlers(deps, sessions.apply),
+    handlers: jobHandlers,
     concurrency: config.outbox.concurrency,
     pollMs: config.outbox.pollMs,
     leaseMs: Math.max(config.gateway.timeoutMs, config.bot.timeoutMs) * 3 + 10_000,
