@@ -220,7 +220,7 @@ export function configFromEnv(env: Env = process.env): BridgeConfig {
   );
   const textOverrides = r.json<Partial<Texts>>('BRIDGE_TEXTS', {}, (v) => {
     if (!isObject(v)) return 'must be an object of texts';
-    const unknown = Object.keys(v).filter((k) => !(k in DEFAULT_TEXTS));
+    const unknown = Object.keys(v).filter((k) => !Object.hasOwn(DEFAULT_TEXTS, k));
     if (unknown.length) return `unknown keys ${unknown.join(', ')} (known: ${Object.keys(DEFAULT_TEXTS).join(', ')})`;
     const notText = Object.entries(v).filter(([, t]) => typeof t !== 'string');
     return notText.length ? `${notText.map(([k]) => k).join(', ')} must be strings` : null;
