@@ -4,7 +4,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { BridgeConfig } from './config';
 import type { Deps } from './context';
-import { botChannel, customerChatApi, handoverApi, opsRoutes, WEBHOOK_PATH, webhookReceiver } from './fronts';
+import { adminApp, botChannel, customerChatApi, handoverApi, metricsAccess, opsRoutes, WEBHOOK_PATH, webhookReceiver } from './fronts';
 import { Availability, GatewayClient, WebhookVerifier, bootstrapGateway } from './gateway';
 import { handlers } from './jobs';
 import { backoff, OutboxWorker } from './outbox';
@@ -14,6 +14,8 @@ import { openStore, type Store } from './store';
 
 export interface Bridge {
   app: FastifyInstance;
+  /** The admin listener for /metrics when METRICS_PORT is set (the caller listens on it); else null. */
+  admin: FastifyInstance | null;
   deps: Deps;
   sessions: Sessions;
   worker: OutboxWorker;
@@ -63,9 +65,11 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
     botHealth: { failedAt: 0, okAt: 0 },
   };
   const sessions = new Sessions(deps);
+  const jobHandlers = handlers(deps, sessions.apply);
+  metrics.outboxJobs.allow('kind', Object.keys(jobHandlers));
   worker = new OutboxWorker({
     store,
-    handlers: handlers(deps, sessions.apply),
+    handlers: jobHandlers,
     concurrency: config.outbox.concurrency,
     pollMs: config.outbox.pollMs,
     leaseMs: Math.max(config.gateway.timeoutMs, config.bot.timeoutMs) * 3 + 10_000,
@@ -95,7 +99,8 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
   await app.register(botChannel, { prefix: '/v3', deps, sessions });
   await app.register(handoverApi, { prefix: '/v1', deps, sessions });
   await app.register(webhookReceiver, { prefix: '/webhooks', deps, verifier });
-  await app.register(opsRoutes, { deps });
+  await app.register(opsRoutes, { deps, listener: 'public' });
+  const admin = config.metrics.port === null ? null : await adminApp(deps);
 
   app.get('/', async () => ({
     name: 'Parley bot bridge',
@@ -106,7 +111,7 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
       gatewayWebhook: WEBHOOK_PATH,
       health: '/healthz',
       ready: '/readyz',
-      metrics: '/metrics',
+      ...(metricsAccess(config).where === 'public' ? { metrics: '/metrics' } : {}),
     },
   }));
   app.setNotFoundHandler(async (request, reply) => reply.code(404).send({ error: `No such endpoint: ${request.method} ${request.url.split('?')[0]}` }));
@@ -157,12 +162,14 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
     clearInterval(closeIdle);
     stopped = true;
     stopSweeper();
+    await admin?.close();
     await worker!.stop(config.shutdownDrainS * 1000);
     if (!options.store) await store.close();
   });
 
   return {
     app,
+    admin,
     deps,
     sessions,
     worker,

@@ -82,8 +82,21 @@ export interface BridgeConfig {
     callbackMaxAgeS: number;
   };
   shutdownDrainS: number;
-  /** Ended sessions, handled webhook ids and sent job keys are kept this long. */
+  /**
+   * How long what may be forgotten is kept (RETENTION_DAYS, or the older RETENTION_H): ended chats
+   * with everything tied to them, offline messages, handled webhook ids, job keys, claims, counters.
+   */
   retentionH: number;
+  /** Where /metrics is served and whether it asks for a token (see fronts/metrics-access.ts). */
+  metrics: {
+    /** Bearer token /metrics asks for; null = none. */
+    token: string | null;
+    /** A separate admin listener for /metrics (0 = any free port); null = the public port. */
+    port: number | null;
+    host: string;
+  };
+  /** Settings that still work but should change (printed at start, never fatal). */
+  notices: string[];
   logLevel: string;
   chatScript: ChatScript;
   texts: Texts;
@@ -198,12 +211,16 @@ export function configFromEnv(env: Env = process.env): BridgeConfig {
   const callbackSecret = r.optional('CALLBACK_SECRET');
   const scheduleId = r.raw('SCHEDULE_ID') === 'none' ? null : r.text('SCHEDULE_ID', '1');
 
+  const notices: string[] = [];
+  const metricsToken = r.optional('METRICS_TOKEN');
+  if (metricsToken !== null && metricsToken.length < 16) r.problems.push('METRICS_TOKEN must have at least 16 characters');
+
   const chatScript = r.json<ChatScript>('BRIDGE_CHAT_SCRIPT', DEFAULT_CHAT_SCRIPT, (v) =>
     isObject(v) && isObject(v.chatWindow) ? null : 'must be an object like the default chat script (with at least "chatWindow")',
   );
   const textOverrides = r.json<Partial<Texts>>('BRIDGE_TEXTS', {}, (v) => {
     if (!isObject(v)) return 'must be an object of texts';
-    const unknown = Object.keys(v).filter((k) => !(k in DEFAULT_TEXTS));
+    const unknown = Object.keys(v).filter((k) => !Object.hasOwn(DEFAULT_TEXTS, k));
     if (unknown.length) return `unknown keys ${unknown.join(', ')} (known: ${Object.keys(DEFAULT_TEXTS).join(', ')})`;
     const notText = Object.entries(v).filter(([, t]) => typeof t !== 'string');
     return notText.length ? `${notText.map(([k]) => k).join(', ')} must be strings` : null;
@@ -266,13 +283,38 @@ export function configFromEnv(env: Env = process.env): BridgeConfig {
       callbackMaxAgeS: r.int('CALLBACK_MAX_AGE_S', 3600, 5, 7 * 86_400),
     },
     shutdownDrainS: r.int('SHUTDOWN_DRAIN_S', 10, 0, 600),
-    retentionH: r.int('RETENTION_H', 168, 1, 24 * 365),
+    retentionH: retentionHours(r, notices),
+    metrics: {
+      token: metricsToken,
+      port: r.raw('METRICS_PORT') === undefined ? null : r.int('METRICS_PORT', 0, 0, 65535),
+      host: r.text('METRICS_HOST', '127.0.0.1'),
+    },
+    notices,
     logLevel: r.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     chatScript,
     texts: { ...DEFAULT_TEXTS, ...textOverrides },
   };
   if (r.problems.length) throw new ConfigError(`invalid configuration:\n  - ${r.problems.join('\n  - ')}`);
   return config;
+}
+
+/**
+ * RETENTION_DAYS (default 7). RETENTION_H, its older form in hours, still works for deployments that
+ * set it, with a notice; setting both is an error (which one was meant?).
+ */
+function retentionHours(r: Reader, notices: string[]): number {
+  const days = r.raw('RETENTION_DAYS');
+  const hours = r.raw('RETENTION_H');
+  if (days !== undefined && hours !== undefined) {
+    r.problems.push('set RETENTION_DAYS only: RETENTION_H is its older form, in hours (remove it)');
+    return 168;
+  }
+  if (hours !== undefined) {
+    const h = r.int('RETENTION_H', 168, 1, 24 * 3650);
+    notices.push(`RETENTION_H is deprecated: use RETENTION_DAYS (RETENTION_H=${hours} keeps ${h} hours for now)`);
+    return h;
+  }
+  return r.int('RETENTION_DAYS', 7, 1, 3650) * 24;
 }
 
 /** The key that signs callbacks: CALLBACK_SECRET, else BRIDGE_API_KEY. */

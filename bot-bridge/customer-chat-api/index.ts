@@ -1,7 +1,8 @@
 // The Customer Chat API (protocols/customer-chat-api.md), written once: the bridge's widget front
 // and the emulated contact center serve it with this, each with its own routes and state; the
-// widget reads ./wire (types and constants only) and nothing else from here.
+// widget reads ./wire (types and constants only) and ./own (own-key lookups) and nothing else from here.
 export * from './wire';
+export { own, put } from './own';
 export { CHAT_ERRORS, ChatApiError, badParameter, chatEnded, envelopeOf, forbidden, invalidState, notFound } from './envelope';
 export {
   checkChatScriptQuery,

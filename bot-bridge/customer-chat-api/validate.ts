@@ -1,6 +1,7 @@
 // Checks of what a client sends, with messages that say what to fix (statusCode 1). Every request
 // body goes through here before a server looks at its chats.
 import { badParameter } from './envelope';
+import { own, put } from './own';
 import { CLIENT_MESSAGE_ID, EMAIL, ENDPOINT, INDEX, LIMITS, MAX_TEXT, type ChatOperation, type FormField, type UserData } from './wire';
 
 export function objectBody(body: unknown): Record<string, unknown> {
@@ -36,7 +37,7 @@ export function userData(value: unknown, key = 'userData'): UserData {
     } else if (!(typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))) {
       throw badParameter(`"${key}.${k}" must be a string, a number or a boolean`);
     }
-    out[k] = v;
+    put(out, k, v);
   }
   return out;
 }
@@ -120,10 +121,10 @@ export function parseOfflineMessage(raw: unknown, form: readonly FormField[]): {
     if (typeof value !== 'string') throw badParameter(`"fields.${key}" must be a string`);
     if (key.length > LIMITS.offlineFieldKey) throw badParameter(`"fields" keys must have at most ${LIMITS.offlineFieldKey} characters`);
     if (value.length > MAX_TEXT) throw badParameter(`"fields.${key}" must be at most ${MAX_TEXT} characters`);
-    fields[key] = value;
+    put(fields, key, value);
   }
   for (const field of form) {
-    const value = fields[field.id]?.trim();
+    const value = own(fields, field.id)?.trim();
     if (field.required && !value) throw badParameter(`"fields.${field.id}" is required`);
     if (value && field.type === 'email' && !EMAIL.test(value)) throw badParameter(`"fields.${field.id}" is not an e-mail address`);
   }

@@ -2,5 +2,6 @@
 export { botChannel, historyOf, quickRepliesOf, textOf } from './bot-channel';
 export { customerChatApi } from './customer-chat';
 export { handoverApi, openHandoverId, openHandoverKey } from './handover-api';
-export { opsRoutes } from './ops';
+export { adminApp, opsRoutes } from './ops';
+export { isLoopback, metricsAccess, type MetricsAccess } from './metrics-access';
 export { WEBHOOK_PATH, webhookReceiver } from './webhooks';

@@ -1,10 +1,19 @@
 // Operations endpoints: /healthz (the process answers), /readyz (store and gateway reachable,
-// gateway set up), /metrics (Prometheus).
-import type { FastifyInstance } from 'fastify';
+// gateway set up), /metrics (Prometheus) where metrics-access.ts says, and the admin listener that
+// serves them apart from the public port when METRICS_PORT is set.
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Deps } from '../context';
+import { metricsAccess, requireBearer } from './metrics-access';
 
-export async function opsRoutes(app: FastifyInstance, opts: { deps: Deps }): Promise<void> {
+export interface OpsOptions {
+  deps: Deps;
+  /** Which listener this is: /metrics is registered only on the one metricsAccess() names. */
+  listener: 'public' | 'admin';
+}
+
+export async function opsRoutes(app: FastifyInstance, opts: OpsOptions): Promise<void> {
   const { deps } = opts;
+  const access = metricsAccess(deps.config);
   let gatewayCheck: { at: number; ok: boolean; detail: string } = { at: 0, ok: false, detail: 'not checked yet' };
 
   async function gatewayReachable(): Promise<{ ok: boolean; detail: string }> {
@@ -32,8 +41,17 @@ export async function opsRoutes(app: FastifyInstance, opts: { deps: Deps }): Pro
     return reply.code(ok ? 200 : 503).send({ ok, store, gateway });
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  if (access.where !== opts.listener) return;
+  app.get('/metrics', { ...(access.token ? { preHandler: requireBearer(access.token) } : {}) }, async (_request, reply) => {
     reply.type(deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });
+}
+
+/** The admin listener (METRICS_PORT): /metrics, /healthz and /readyz, nothing a customer calls. */
+export async function adminApp(deps: Deps): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: deps.log, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 }) as unknown as FastifyInstance;
+  await app.register(opsRoutes, { deps, listener: 'admin' });
+  app.setNotFoundHandler(async (request, reply) => reply.code(404).send({ error: `No such endpoint: ${request.method} ${request.url.split('?')[0]}` }));
+  return app;
 }

@@ -4,6 +4,7 @@
 // is looked up where it needs it (the agent's name, the queue's size) and handed to the session
 // machine; it is marked done only once applied, so a crash in between applies it again.
 import type { Deps } from '../context';
+import { own } from '../customer-chat-api';
 import { normalizeEvent, type GatewayEvent } from '../gateway';
 import type { Handler, JobResult } from '../outbox';
 import { textHash, type Apply } from '../sessions';
@@ -37,8 +38,8 @@ export function inboxHandlers(deps: Deps, apply: Apply): Record<string, Handler>
     const first = await store.getSession(sessionId);
     if (!first) return;
     if (normalized.type === 'member' && normalized.memberType === 'agent' && normalized.change === 'joined') {
-      name = await agentName(conversationId, normalized.id, normalized.name, first.agents[normalized.id]?.name || undefined);
-    } else if (normalized.type === 'message' && normalized.senderType === 'agent' && !first.agents[normalized.senderId]) {
+      name = await agentName(conversationId, normalized.id, normalized.name, own(first.agents, normalized.id)?.name || undefined);
+    } else if (normalized.type === 'message' && normalized.senderType === 'agent' && !own(first.agents, normalized.senderId)) {
       name = await agentName(conversationId, normalized.senderId, normalized.name, undefined);
     } else if (normalized.type === 'queued') {
       const size = await deps.availability.queueSize(normalized.queueId).catch(() => null);

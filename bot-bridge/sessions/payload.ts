@@ -1,6 +1,7 @@
 // What the agent gets: the gateway conversation request built from the chat (customer info, chat
 // variables, the bot's context, the bot transcript), within the gateway's limits.
 import { createHash } from 'node:crypto';
+import { own } from '../customer-chat-api';
 import type { Entry } from '../store';
 import { BOT_ID } from './entries';
 import type { GatewayUser, Handover, HistoryMessage, Primitive, Session } from './types';
@@ -62,7 +63,7 @@ export function userFromChat(nickname: string, userData: Record<string, Primitiv
   const user: GatewayUser = { name: clip(nickname, 255) };
   const byKey = new Map(Object.entries(userData).map(([k, v]) => [squash(k), v]));
   for (const [key, value] of Object.entries(userData)) {
-    const field = USER_KEYS[squash(key)];
+    const field = own(USER_KEYS, squash(key));
     if (!field || user[field] !== undefined) continue;
     const text = asText(value).trim();
     if (!text) continue;

@@ -6,6 +6,7 @@
 //
 // What happens when the agent leaves: `agentLeft` below.
 import { fill } from '../config';
+import { own } from '../customer-chat-api';
 import type { NewEntry } from '../store';
 import { keysOf, type Draft } from './draft';
 import { agentOf, botOf, joined, left, notice, text, typing } from './entries';
@@ -35,7 +36,7 @@ export function relay(d: Draft, input: GatewayInput): void {
   const happened = (what: 'agent-joined' | 'agent-left' | 'transfer' | 'returned-to-bot' | 'ended') => d.fact({ type: 'handover-event', happened: what, conversationId });
 
   const agentRef = (id: string): AgentRef => {
-    const known = s.agents[id];
+    const known = own(s.agents, id);
     const name = input.agentName ?? known?.name ?? '';
     if (known) {
       if (name && known.name !== name) known.name = name;
@@ -117,7 +118,7 @@ export function relay(d: Draft, input: GatewayInput): void {
     case 'member': {
       if (event.memberType !== 'agent' || !event.id || !LIVE.has(s.state)) return;
       // A late event older than what we applied for this agent is history: drop it.
-      if ((h.memberAt[event.id] ?? 0) > at) return;
+      if ((own(h.memberAt, event.id) ?? 0) > at) return;
       if (event.change === 'left') {
         // Only the agent in the chat can leave it (a late "left" after a transfer is not the end).
         if (h.agent?.id !== event.id) return;

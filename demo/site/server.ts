@@ -38,7 +38,25 @@ window.PARLEY_DEMO = ${JSON.stringify({ emulatorUrl: options.emulatorUrl, bridge
 `;
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
+    // A request must never take the site down: a bad path is the client's 400, anything else a 500.
+    try {
+      serve(req, res);
+    } catch {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('Internal error');
+    }
+  });
+
+  function serve(req: IncomingMessage, res: ServerResponse): void {
+    let path: string;
+    try {
+      path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
+    } catch {
+      // `%E0%A4%A` and the like: not percent-encoded UTF-8 (decodeURIComponent throws URIError).
+      res.writeHead(400, { 'content-type': 'text/plain' });
+      res.end('Bad request: the path is not valid percent-encoded UTF-8');
+      return;
+    }
     if (path === '/demo-config.js') {
       res.writeHead(200, { 'content-type': TYPES['.js']!, 'cache-control': 'no-store' });
       res.end(config);
@@ -58,7 +76,7 @@ window.PARLEY_DEMO = ${JSON.stringify({ emulatorUrl: options.emulatorUrl, bridge
       ...(path.startsWith('/parley/') ? { 'access-control-allow-origin': '*' } : {}),
     });
     res.end(readFileSync(found));
-  });
+  }
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

@@ -8,6 +8,7 @@ import {
   formUserData,
   isActive,
   MISSING_STEP,
+  own,
   stepExists,
   triggerAllowed,
   triggerTarget,
@@ -155,11 +156,12 @@ export function createWidget(deps: WidgetDeps) {
     const errors = checkForm(fields, values);
     if (Object.keys(errors).length) return errors;
     const languageField = fields.find((f) => f.type === 'language');
-    if (languageField && isLanguage(values[languageField.id])) customer.chosenLanguage.value = values[languageField.id] as typeof customer.language.value;
+    const language = languageField && own(values, languageField.id);
+    if (isLanguage(language)) customer.chosenLanguage.value = language;
     const nameField = fields.find((f) => f.id === 'name') ?? fields.find((f) => f.type === 'text');
     const subjectField = fields.find((f) => f.id === 'subject');
     await setPhase('chatWindow');
-    await startChat(formUserData(fields, values), (nameField && values[nameField.id]?.trim()) || 'Customer', subjectField ? values[subjectField.id] : undefined);
+    await startChat(formUserData(fields, values), (nameField && own(values, nameField.id)?.trim()) || 'Customer', subjectField ? own(values, subjectField.id) : undefined);
     return {};
   }
 
@@ -171,7 +173,10 @@ export function createWidget(deps: WidgetDeps) {
     const info = { ...customer.info.value };
     try {
       const fieldsSent: Record<string, string> = {};
-      for (const field of fields) if (values[field.id]?.trim()) fieldsSent[field.id] = values[field.id]!.trim();
+      for (const field of fields) {
+        const value = own(values, field.id)?.trim();
+        if (value) fieldsSent[field.id] = value;
+      }
       await client.offlineMessage({ fields: fieldsSent, userData: customer.userData() });
       offlineSent.value = true;
       emit('customer:info-sent', { info, phase: 'offlineForm' });

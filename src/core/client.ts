@@ -2,6 +2,7 @@
 // every request, never an Authorization header. Retries are the callers' business (the poller, the
 // outbox), so ky itself never retries.
 import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky';
+import { own } from '../../bot-bridge/customer-chat-api/own';
 import type { ChatOperation, ErrorStatusCode, OfflineMessageResponse, RequestChatResponse } from '../../bot-bridge/customer-chat-api/wire';
 import type { ChatScript, WireChat, WireEntry } from './types';
 
@@ -72,7 +73,7 @@ export function createClient(options: ClientOptions): ChatApiClient {
     try {
       const body = (await work()) as T & { statusCode?: number; statusMessage?: string };
       if (body && typeof body.statusCode === 'number' && body.statusCode !== 0) {
-        throw new ChatRequestError(KIND_BY_STATUS_CODE[body.statusCode] ?? 'server', body.statusMessage ?? 'The server refused', 200, body.statusCode);
+        throw new ChatRequestError(own(KIND_BY_STATUS_CODE, body.statusCode) ?? 'server', body.statusMessage ?? 'The server refused', 200, body.statusCode);
       }
       return body;
     } catch (error) {
@@ -81,7 +82,7 @@ export function createClient(options: ClientOptions): ChatApiClient {
         const status = error.response.status;
         const data = (await error.response.json().catch(() => ({}))) as { statusCode?: number; statusMessage?: string };
         const kind =
-          (data.statusCode !== undefined && KIND_BY_STATUS_CODE[data.statusCode]) ||
+          (data.statusCode !== undefined && own(KIND_BY_STATUS_CODE, data.statusCode)) ||
           (status >= 500 || status === 429 ? 'server' : status === 404 ? 'not-found' : status === 403 ? 'forbidden' : 'invalid');
         throw new ChatRequestError(kind, data.statusMessage ?? `HTTP ${status}`, status, data.statusCode);
       }

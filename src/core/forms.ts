@@ -1,4 +1,5 @@
 // Pre-chat and offline form checks: which fields are wrong, by the system message that says why.
+import { own } from '../../bot-bridge/customer-chat-api/own';
 import { EMAIL } from '../../bot-bridge/customer-chat-api/wire';
 import type { FormField } from './types';
 
@@ -7,7 +8,7 @@ export type FieldErrors = Record<string, 'errorRequiredMessage' | 'errorInvalidE
 export function checkForm(fields: FormField[], values: Record<string, string>): FieldErrors {
   const errors: FieldErrors = {};
   for (const field of fields) {
-    const value = (values[field.id] ?? '').trim();
+    const value = (own(values, field.id) ?? '').trim();
     if (!value) {
       if (field.required) errors[field.id] = 'errorRequiredMessage';
       continue;
@@ -22,7 +23,7 @@ export function checkForm(fields: FormField[], values: Record<string, string>): 
 export function formUserData(fields: FormField[], values: Record<string, string>): Record<string, string> {
   const data: Record<string, string> = {};
   for (const field of fields) {
-    const value = (values[field.id] ?? '').trim();
+    const value = (own(values, field.id) ?? '').trim();
     if (value && field.type !== 'language') data[field.label || field.id] = value;
   }
   return data;

@@ -4,6 +4,8 @@ export { ChatRequestError, createClient, type ChatApiClient } from './client';
 export { createCustomer, type Customer } from './customer';
 export { databaseListed } from './database';
 export { checkForm, formUserData, type FieldErrors } from './forms';
+// Lookups by a key the server or the page chose (a form field id, a notice event): own properties only.
+export { own } from '../../bot-bridge/customer-chat-api/own';
 export { MISSING_STEP, entryPhase, stepExists, triggerAllowed, triggerTarget, type Trigger } from './phases';
 export { backoffDelay, createPoller } from './poller';
 export { createShared, type Shared, type TabMessage } from './shared';

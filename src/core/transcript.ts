@@ -1,5 +1,6 @@
 // Turns the server's transcript entries into the chat's state, purely: what the customer sees,
 // who is connected, which of the customer's own messages the server now holds.
+import { own } from '../../bot-bridge/customer-chat-api/own';
 import type { ChatSession, EndReason, Item, SharedState, WireEntry } from './types';
 
 export interface Applied {
@@ -116,7 +117,7 @@ export function applyEntries(state: SharedState, entries: WireEntry[], now = Dat
       case 'Notice': {
         const position = entry.notice?.queuePosition;
         const event = typeof entry.notice?.event === 'string' ? entry.notice.event : null;
-        const key = event ? NOTICE_KEYS[event] : undefined;
+        const key = event ? own(NOTICE_KEYS, event) : undefined;
         if (typeof position === 'number') {
           chat = { ...chat, queuePosition: position };
           if (chat.status === 'chatting' && !chat.agent) chat.status = 'queued';

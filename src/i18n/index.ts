@@ -1,4 +1,5 @@
 // System messages in the chat language, with the page's customSystemMessages on top.
+import { own } from '../../bot-bridge/customer-chat-api/own';
 import { en, type MessageKey, type Messages } from './en';
 import type { Language } from './languages';
 
@@ -27,7 +28,7 @@ export function createTranslator(language: Language, custom: Record<string, stri
   return {
     language,
     t(key, vars) {
-      const text = (k: string) => custom[k] ?? (table as Record<string, string>)[k] ?? (en as Record<string, string>)[k] ?? k;
+      const text = (k: string) => own(custom, k) ?? own(table as Record<string, string>, k) ?? own(en as Record<string, string>, k) ?? k;
       // {{agent}} in a text that names nobody (agentTyping, a custom text) says "Agent", not the placeholder.
       return fill(text(key), { agent: text('agent'), ...Object.fromEntries(Object.entries(vars ?? {}).filter(([, v]) => v !== undefined && v !== '')) });
     },

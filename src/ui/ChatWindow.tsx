@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { useT, useWidget } from './context';
 import { Composer } from './Composer';
 import { Messages } from './Messages';
+import { Named } from './Named';
 import { agentOfLines, type Item } from '../core';
 
 function logText(transcript: Item[], outbox: { text: string }[], t: (key: string, vars?: Record<string, string | undefined>) => string): string {
@@ -86,7 +87,7 @@ export function ChatWindow() {
       <Messages />
       <div class="status-line" aria-live="polite">
         {chat?.status === 'queued' && chat.queuePosition ? t('queuePosition', { position: chat.queuePosition }) : ''}
-        {typing !== null && !ended ? (typing ? t('agentTypingName', { agent: typing }) : t('agentTyping')) : ''}
+        {typing !== null && !ended ? typing ? <Named text={(name) => t('agentTypingName', { agent: name })} name={typing} /> : t('agentTyping') : ''}
       </div>
       {confirming ? (
         <ConfirmEnd />

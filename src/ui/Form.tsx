@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { FieldErrors, FormField } from '../core';
+import { own, type FieldErrors, type FormField } from '../core';
 import { LANGUAGES, type Language } from '../i18n/languages';
 import { useT } from './context';
 
@@ -42,7 +42,7 @@ export function Form({ id, fields, submitLabel, defaults = {}, onSubmit }: Props
     setFailed(result === 'failed');
     const next = result === 'failed' ? {} : result;
     setErrors(next);
-    const first = fields.find((f) => next[f.id]);
+    const first = fields.find((f) => own(next, f.id));
     if (first) form.querySelector<HTMLElement>(`#${id}-${first.id}`)?.focus();
   };
 
@@ -54,7 +54,7 @@ export function Form({ id, fields, submitLabel, defaults = {}, onSubmit }: Props
       </p>
       {fields.map((field) => {
         const fieldId = `${id}-${field.id}`;
-        const error = errors[field.id];
+        const error = own(errors, field.id);
         const common = {
           id: fieldId,
           name: field.id,
@@ -62,7 +62,7 @@ export function Form({ id, fields, submitLabel, defaults = {}, onSubmit }: Props
           'aria-required': field.required ? ('true' as const) : undefined,
           'aria-invalid': error ? ('true' as const) : undefined,
           'aria-describedby': error ? `${fieldId}-error` : undefined,
-          value: values[field.id] ?? '',
+          value: own(values, field.id) ?? '',
           onInput: (e: Event) => set(field.id, (e.currentTarget as HTMLInputElement).value),
         };
         return (

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { agentOfLines, type Item, type Outgoing } from '../core';
 import { useT, useWidget } from './context';
 import { linkify } from './linkify';
+import { Named } from './Named';
 
 function Text({ text }: { text: string }) {
   return (
@@ -10,7 +11,8 @@ function Text({ text }: { text: string }) {
         typeof part === 'string' ? (
           part
         ) : (
-          <a key={i} href={part.href} target="_blank" rel="noopener noreferrer nofollow">
+          // dir="ltr" isolates the link: an override character before it in the text cannot reverse it.
+          <a key={i} href={part.href} target="_blank" rel="noopener noreferrer nofollow" dir="ltr">
             {part.text}
           </a>
         ),
@@ -29,9 +31,10 @@ const time = (at: number, language: string) => {
 
 function SystemLine({ item, agent }: { item: Extract<Item, { kind: 'system' }>; agent: string | undefined }) {
   const t = useT();
-  const text = item.key === 'notice' ? (item.text ?? '') : t(item.key, { agent });
   const error = item.key.startsWith('error');
-  return <li class={error ? 'chat-error-msg' : 'chat-info-msg'}>{text}</li>;
+  return (
+    <li class={error ? 'chat-error-msg' : 'chat-info-msg'}>{item.key === 'notice' ? (item.text ?? '') : <Named text={(name) => t(item.key, { agent: name })} name={agent} />}</li>
+  );
 }
 
 /** The conversation: a log region that grows, with the customer's unconfirmed messages at the end. */
@@ -72,7 +75,9 @@ export function Messages() {
             ) : (
               <li key={`m${item.index}`} class={`message-wrapper ${item.from === 'customer' ? 'outgoing' : 'incoming'}`}>
                 <div class={item.from === 'customer' ? 'chat-outgoing-msg' : 'chat-incoming-msg'}>
-                  <span class="author">{item.from === 'customer' ? t('youLabel') : item.name || t('agent')}</span>
+                  <span class="author">
+                    <bdi>{item.from === 'customer' ? t('youLabel') : item.name || t('agent')}</bdi>
+                  </span>
                   <p class="message-content">
                     <Text text={item.text} />
                   </p>

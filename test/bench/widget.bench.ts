@@ -70,7 +70,7 @@ export const bench: Bench = {
     const browser = await launchBrowser();
     try {
       for (const tabs of [1, 3]) {
-        await http(`${emu.url}/emulator/api/reset`, { method: 'POST' }).then(() =>
+        await http(`${emu.url}/emulator/api/reset`, { method: 'POST', json: {} }).then(() =>
           http(`${emu.url}/emulator/api/control`, { method: 'POST', json: { chatScript: { preChat: { enabled: false, fields: [] }, invitation: { enabled: false } } } }),
         );
         const chat = await openChat(browser, `${site.url}/`, tabs, emu.url);
@@ -90,7 +90,7 @@ export const bench: Bench = {
         await chat.close();
       }
 
-      await http(`${emu.url}/emulator/api/reset`, { method: 'POST' });
+      await http(`${emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
       await http(`${emu.url}/emulator/api/control`, { method: 'POST', json: { chatScript: { preChat: { enabled: false, fields: [] }, invitation: { enabled: false } } } });
       const chat = await openChat(browser, `${site.url}/`, 1, emu.url);
       const page = chat.pages[0]!;

@@ -21,6 +21,8 @@ export const redisPrefix = () => `parley-test:${randomBytes(6).toString('hex')}:
 export interface RunningBridge {
   bridge: Bridge;
   url: string;
+  /** The admin listener's URL when the config sets a metrics port (METRICS_PORT); else null. */
+  adminUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -41,11 +43,18 @@ export async function startBridge(overrides: DeepPartial<BridgeConfig> = {}, opt
   const address = bridge.app.server.address();
   if (!address || typeof address === 'string') throw new Error('bridge did not bind');
   const url = `http://127.0.0.1:${address.port}`;
+  let adminUrl: string | null = null;
+  if (bridge.admin) {
+    await bridge.admin.listen({ port: 0, host: '127.0.0.1' });
+    const admin = bridge.admin.server.address();
+    if (!admin || typeof admin === 'string') throw new Error('bridge admin listener did not bind');
+    adminUrl = `http://127.0.0.1:${admin.port}`;
+  }
   await bridge.start(config.publicUrl ?? url);
   if (options.waitReady !== false) {
     await Promise.race([bridge.ready, new Promise((_, reject) => setTimeout(() => reject(new Error('bridge gateway setup timed out')), 15_000))]);
   }
-  return { bridge, url, close: () => bridge.app.close() };
+  return { bridge, url, adminUrl, close: () => bridge.app.close() };
 }
 
 /** The demo bot in-process; `endpoint` is what BOT_ENDPOINT would be. */

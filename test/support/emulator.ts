@@ -81,6 +81,7 @@ export function agentClient(base: string) {
   };
 }
 
+/** The control API takes JSON only (a cross-site page cannot send it without a preflight): `json` sets the header. */
 export function control(base: string, settings: unknown) {
   return http(`${base}/emulator/api/control`, { method: 'POST', json: settings });
 }

@@ -6,12 +6,18 @@
 export interface CoordinationStore {
   getSetting(key: string): Promise<string | null>;
   setSetting(key: string, value: string): Promise<void>;
-  /** Sets the value only if the key is free; returns the value that holds (ours or the earlier one). */
+  /**
+   * A first writer's claim: sets the value only if the key is free; returns the value that holds
+   * (ours or the earlier one). getSetting reads it too. Unlike a setting, a claim is forgotten after
+   * the retention (claims are per handover or per request: idempotency keys, references).
+   */
   claimSetting(key: string, value: string): Promise<string>;
 
   /**
    * Adds `by` to a counter. With `onceId`, the increment happens at most once per id (a retried
-   * step after a crash does not count twice); the current value is returned either way.
+   * step after a crash does not count twice); the current value is returned either way. A counter
+   * is forgotten after the retention from its last write, except a bound conversation's (see
+   * conversationCounters), which is kept until its session has ended and waited out the retention.
    */
   incrCounter(key: string, field: string, by?: number, onceId?: string): Promise<number>;
   /** Whether an increment with this onceId has happened. */
@@ -33,7 +39,7 @@ export interface CoordinationStore {
 
 /**
  * The counter key of a gateway conversation. Counters under it are forgotten with the conversation
- * (SQLite purges them with its session; Redis lets every counter expire), so a count that belongs
- * to one conversation goes under this key.
+ * (both drivers keep them while its session lives, then for the retention), so a count that belongs
+ * to one conversation goes under this key. The Redis scripts know this `conv:` prefix too.
  */
 export const conversationCounters = (conversationId: string): string => `conv:${conversationId}`;

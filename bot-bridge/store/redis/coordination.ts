@@ -1,17 +1,35 @@
-// Settings, counters, leases and the shared rate limit in Redis (keys.ts: set, c:, l:, rl:). Each
-// step is one command or one script on one key, so it is atomic across replicas.
+// Settings, claims, counters, leases and the shared rate limit in Redis (keys.ts: set, cl:, c:, l:,
+// rl:). Each step is one command or one script, so it is atomic across replicas. Settings are kept
+// for good; a claim (one per handover, per idempotency key…) expires after the retention.
 import type { CoordinationStore } from '../ports';
 import { lua, type RedisConnection } from './connection';
 
-// ARGV: counter key, field, by, onceId or '', ttl. Returns the field's value.
+// ARGV: P, counter, field, by, onceId or '', ttl. Returns the field's value. A counter expires the
+// retention after its last write, except a live conversation's (`conv:<id>`, bound with no TTL):
+// those are kept until its session ends, which gives them the TTL (sessions.ts).
 const INCR = lua(`
-    local k = ARGV[1]
-    if ARGV[4] ~= '' and redis.call('HSETNX', k, 'once:' .. ARGV[4], 1) == 0 then
-      return tonumber(redis.call('HGET', k, ARGV[2]) or '0')
+    local P, counter = ARGV[1], ARGV[2]
+    local k = P .. 'c:' .. counter
+    if ARGV[5] ~= '' and redis.call('HSETNX', k, 'once:' .. ARGV[5], 1) == 0 then
+      return tonumber(redis.call('HGET', k, ARGV[3]) or '0')
     end
-    local v = redis.call('HINCRBY', k, ARGV[2], ARGV[3])
-    redis.call('EXPIRE', k, ARGV[5])
+    local v = redis.call('HINCRBY', k, ARGV[3], ARGV[4])
+    if string.sub(counter, 1, 5) == 'conv:' and redis.call('TTL', P .. 'conv:' .. string.sub(counter, 6)) == -1 then
+      redis.call('PERSIST', k)
+    else
+      redis.call('EXPIRE', k, ARGV[6])
+    end
     return v`);
+
+// ARGV: P, key, value, ttl. Returns the value that holds. A claim made before claims had keys of
+// their own (in the settings hash) still holds.
+const CLAIM_SETTING = lua(`
+    local P, key = ARGV[1], ARGV[2]
+    local old = redis.call('HGET', P .. 'set', key)
+    if old then return old end
+    local k = P .. 'cl:' .. key
+    redis.call('SET', k, ARGV[3], 'NX', 'EX', ARGV[4])
+    return redis.call('GET', k)`);
 
 // KEYS: the lease. ARGV: owner, ttlMs. 1 = the owner holds it now.
 const LEASE = lua(
@@ -51,12 +69,12 @@ const RESERVE_SLOT = lua(
 );
 
 export function redisCoordination(c: RedisConnection): CoordinationStore {
-  const { redis, key } = c;
-  const run = c.scripts({ incr: INCR, lease: LEASE, unlease: UNLEASE, reserveSlot: RESERVE_SLOT });
+  const { redis, P, key } = c;
+  const run = c.scripts({ incr: INCR, claimSetting: CLAIM_SETTING, lease: LEASE, unlease: UNLEASE, reserveSlot: RESERVE_SLOT });
 
   return {
     async getSetting(name: string): Promise<string | null> {
-      return redis.hget(key.settings, name);
+      return (await redis.hget(key.settings, name)) ?? (await redis.get(key.claim(name)));
     },
 
     async setSetting(name: string, value: string): Promise<void> {
@@ -64,12 +82,11 @@ export function redisCoordination(c: RedisConnection): CoordinationStore {
     },
 
     async claimSetting(name: string, value: string): Promise<string> {
-      await redis.hsetnx(key.settings, name, value);
-      return (await redis.hget(key.settings, name))!;
+      return String(await run.claimSetting(P, name, value, c.ttlS));
     },
 
     async incrCounter(counter: string, field: string, by = 1, onceId?: string): Promise<number> {
-      return Number(await run.incr(key.counters(counter), field, by, onceId ?? '', c.ttlS));
+      return Number(await run.incr(P, counter, field, by, onceId ?? '', c.ttlS));
     },
 
     async counted(counter: string, onceId: string): Promise<boolean> {

@@ -5,7 +5,10 @@
 // sessions      s:<id>           hash: doc, v (version), kind, state, cursor (the last entry read)
 //               states           hash: state → how many sessions are in it
 //               seen             sorted set: the sessions idleSessions() watches, by when last seen
-//               conv:<convId>    string: the session a gateway conversation is bound to
+//               ended            sorted set: ended sessions, by when they ended (the purge takes
+//                                those past the retention out of the `states` count as they expire)
+//               conv:<convId>    string: the session a gateway conversation (or `ref:<ref>`) is bound to
+//               sb:<id>          set: the conversation ids bound to the session (they expire with it)
 //               tr:<id>          list: the transcript, entry JSON (index = position + 1)
 //               trk:<id>         hash: entry idempotency key → index
 // inbox         in:<eventId>     string: the event id was seen (dedupe)
@@ -17,19 +20,31 @@
 //               ob:k:<key>       string: the idempotency key was used
 //               ob:seq, ob:n     strings: the last job id, how many jobs wait
 //               ob:dead          list: buried jobs (the latest 1,000)
-// coordination  set              hash: settings
+// coordination  set              hash: settings (kept for good)
+//               cl:<key>         string: a first writer's claim (claimSetting)
 //               c:<key>          hash: field → count, and once:<id> → 1
 //               l:<name>         string: a lease's owner
 //               rl:<key>         string: the rate limit's next free slot (ms, Redis time)
 // offline       off              sorted set: offline message JSON, by arrival
 //
-// What may be forgotten expires after the retention (RETENTION_H): a session with its transcript
-// once it ends; bindings, inbox entries, job keys and counters after they were last written.
+// What may be forgotten expires after the retention (RETENTION_DAYS), and nothing a live chat
+// needs does:
+// - a session, its transcript (tr:, trk:), its bindings (sb:, and each conv: it lists) and the
+//   counters of its conversations (c:conv:<convId>): no TTL while the chat lives, the retention from
+//   when it ends (and from any later write: an entry or a binding that comes after the end);
+// - in:, inp:, ob:k:, cl: and every other c: key: the retention from when they were last written;
+// - ob:dead and off: the retention from the last one added, and the hourly purge drops the members
+//   older than that (a list or a sorted set has no TTL per member);
+// - l: and rl: live milliseconds to seconds.
+// The rest (states, seen, ended, inseq, ob:seq, ob:n, ob:ready, ob:q:<queue> while it has jobs,
+// ob:j:<id> until its job is done, set) is the store's own bookkeeping: bounded, or kept by design.
 export function redisKeys(P: string) {
   return {
     session: (id: string) => `${P}s:${id}`,
     states: `${P}states`,
     seen: `${P}seen`,
+    ended: `${P}ended`,
+    sessionBindings: (id: string) => `${P}sb:${id}`,
     conversation: (conversationId: string) => `${P}conv:${conversationId}`,
     transcript: (id: string) => `${P}tr:${id}`,
     transcriptKeys: (id: string) => `${P}trk:${id}`,
@@ -38,6 +53,7 @@ export function redisKeys(P: string) {
     depth: `${P}ob:n`,
     dead: `${P}ob:dead`,
     settings: `${P}set`,
+    claim: (key: string) => `${P}cl:${key}`,
     counters: (key: string) => `${P}c:${key}`,
     lease: (name: string) => `${P}l:${name}`,
     rate: (key: string) => `${P}rl:${key}`,

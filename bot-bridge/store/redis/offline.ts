@@ -1,4 +1,5 @@
-// Offline messages in Redis (keys.ts: off): one sorted set of message JSON, scored by arrival.
+// Offline messages in Redis (keys.ts: off): one sorted set of message JSON, scored by arrival. The
+// set lives the retention after the latest message; the purge drops the older ones (lifecycle.ts).
 import type { OfflineMessage, OfflineStore } from '../ports';
 import type { RedisConnection } from './connection';
 
@@ -7,7 +8,7 @@ export function redisOffline(c: RedisConnection): OfflineStore {
 
   return {
     async addOfflineMessage(message: OfflineMessage): Promise<void> {
-      await redis.zadd(key.offline, message.receivedAt, JSON.stringify(message));
+      await redis.multi().zadd(key.offline, message.receivedAt, JSON.stringify(message)).expire(key.offline, c.ttlS).exec();
     },
 
     async offlineMessages(since: number, limit: number): Promise<OfflineMessage[]> {

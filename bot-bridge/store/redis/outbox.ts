@@ -80,7 +80,8 @@ const CLAIM = lua(`
     end
     return out`);
 
-// complete and bury. ARGV: P, id, token, mode ('complete' | 'bury'), deadJson. 0 = not the claim's holder.
+// complete and bury. ARGV: P, id, token, mode ('complete' | 'bury'), deadJson, ttl. 0 = not the claim's holder.
+// The dead list lives the retention after its latest job; the purge drops the older ones (diedAt).
 const FINISH = lua(`
     local P, id, token = ARGV[1], ARGV[2], ARGV[3]
     local j = P .. 'ob:j:' .. id
@@ -89,6 +90,7 @@ const FINISH = lua(`
     if ARGV[4] == 'bury' then
       redis.call('LPUSH', P .. 'ob:dead', ARGV[5])
       redis.call('LTRIM', P .. 'ob:dead', 0, 999)
+      redis.call('EXPIRE', P .. 'ob:dead', ARGV[6])
     end
     redis.call('DEL', j)
     local q = P .. 'ob:q:' .. queue
@@ -157,7 +159,7 @@ export function redisOutbox(c: RedisConnection): OutboxStore {
     },
 
     async complete(job: Job): Promise<boolean> {
-      return (await run.finish(P, job.id, job.token, 'complete', '')) === 1;
+      return (await run.finish(P, job.id, job.token, 'complete', '', c.ttlS)) === 1;
     },
 
     async reschedule(job: Job, notBefore: number, patch: { data?: Record<string, unknown>; lastError?: string | null; attempts?: number }): Promise<boolean> {
@@ -174,7 +176,7 @@ export function redisOutbox(c: RedisConnection): OutboxStore {
 
     async bury(job: Job, error: string): Promise<boolean> {
       const dead = JSON.stringify({ ...job, token: '', error, diedAt: Date.now() });
-      return (await run.finish(P, job.id, job.token, 'bury', dead)) === 1;
+      return (await run.finish(P, job.id, job.token, 'bury', dead, c.ttlS)) === 1;
     },
 
     async releaseClaims(owner: string): Promise<void> {

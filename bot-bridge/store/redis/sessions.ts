@@ -1,4 +1,4 @@
-// Sessions and transcripts in Redis (keys.ts: s:, states, seen, conv:, tr:, trk:). A session's
+// Sessions and transcripts in Redis (keys.ts: s:, states, seen, ended, conv:, sb:, tr:, trk:). A session's
 // hash, its count by state and its place in the idle watch change together, in one script.
 import type { Entry, NewEntry, Session, SessionStore } from '../ports';
 import { entryAt, entryJson, isEnded, isWatched } from '../shared';
@@ -14,7 +14,9 @@ const CREATE_SESSION = lua(`
     if ARGV[8] == '1' then redis.call('ZADD', P .. 'seen', ARGV[7], id) end
     return 1`);
 
-// ARGV: P, id, expected version, new version, doc, state, ttl, ended (1 | 0). 0 = not at the expected version.
+// ARGV: P, id, expected version, new version, doc, state, ttl, ended (1 | 0), now. 0 = not at the expected version.
+// An ended session starts its retention: it, its transcript, its bindings and its conversations'
+// counters and pending events all get the TTL (`c:conv:` is ports' conversationCounters under `c:`).
 const SAVE_SESSION = lua(`
     local P, id = ARGV[1], ARGV[2]
     local k = P .. 's:' .. id
@@ -28,17 +30,37 @@ const SAVE_SESSION = lua(`
     end
     if ARGV[8] == '1' then
       redis.call('ZREM', P .. 'seen', id)
+      redis.call('ZADD', P .. 'ended', ARGV[9], id)
       local ttl = tonumber(ARGV[7])
-      for _, key in ipairs({ k, P .. 'tr:' .. id, P .. 'trk:' .. id }) do redis.call('EXPIRE', key, ttl) end
+      local sb = P .. 'sb:' .. id
+      for _, key in ipairs({ k, P .. 'tr:' .. id, P .. 'trk:' .. id, sb }) do redis.call('EXPIRE', key, ttl) end
+      for _, cid in ipairs(redis.call('SMEMBERS', sb)) do
+        for _, key in ipairs({ P .. 'conv:' .. cid, P .. 'c:conv:' .. cid, P .. 'inp:' .. cid }) do redis.call('EXPIRE', key, ttl) end
+      end
     end
     return 1`);
 
-// ARGV: P, id, then (key or '', json) per entry. Returns (index, json) per entry, the stored one for a known key.
+// ARGV: P, conversationId, sessionId, ttl. A binding lives as long as its session: none while the
+// session lives (listed in sb: so the end can find it), the retention when it is ended or gone.
+const BIND = lua(`
+    local P, cid, id = ARGV[1], ARGV[2], ARGV[3]
+    local conv = P .. 'conv:' .. cid
+    if not redis.call('SET', conv, id, 'NX') then return 0 end
+    local sb = P .. 'sb:' .. id
+    redis.call('SADD', sb, cid)
+    if redis.call('TTL', P .. 's:' .. id) ~= -1 then
+      redis.call('EXPIRE', conv, ARGV[4])
+      redis.call('EXPIRE', sb, ARGV[4])
+    end
+    return 1`);
+
+// ARGV: P, id, ttl, then (key or '', json) per entry. Returns (index, json) per entry, the stored one
+// for a known key. Entries after the end (or for a session gone) keep the transcript on its retention.
 const APPEND = lua(`
     local P, id = ARGV[1], ARGV[2]
     local tr, trk = P .. 'tr:' .. id, P .. 'trk:' .. id
     local out = {}
-    for i = 3, #ARGV, 2 do
+    for i = 4, #ARGV, 2 do
       local key, json = ARGV[i], ARGV[i + 1]
       local idx = false
       if key ~= '' then idx = redis.call('HGET', trk, key) end
@@ -51,6 +73,10 @@ const APPEND = lua(`
         table.insert(out, n)
         table.insert(out, json)
       end
+    end
+    if redis.call('TTL', P .. 's:' .. id) ~= -1 then
+      redis.call('EXPIRE', tr, ARGV[3])
+      redis.call('EXPIRE', trk, ARGV[3])
     end
     return out`);
 
@@ -70,7 +96,7 @@ const READ_ENTRIES = lua(`
 
 export function redisSessions(c: RedisConnection): SessionStore {
   const { redis, P, key } = c;
-  const run = c.scripts({ createSession: CREATE_SESSION, saveSession: SAVE_SESSION, append: APPEND, readEntries: READ_ENTRIES });
+  const run = c.scripts({ createSession: CREATE_SESSION, saveSession: SAVE_SESSION, bind: BIND, append: APPEND, readEntries: READ_ENTRIES });
   const flag = (yes: boolean) => (yes ? 1 : 0);
 
   return {
@@ -86,7 +112,7 @@ export function redisSessions(c: RedisConnection): SessionStore {
 
     async saveSession(session: Session, expected: number): Promise<boolean> {
       const next = { ...session, version: expected + 1 };
-      const ok = (await run.saveSession(P, session.id, expected, next.version, JSON.stringify(next), next.state, c.ttlS, flag(isEnded(next)))) === 1;
+      const ok = (await run.saveSession(P, session.id, expected, next.version, JSON.stringify(next), next.state, c.ttlS, flag(isEnded(next)), Date.now())) === 1;
       if (ok) session.version = next.version;
       return ok;
     },
@@ -110,7 +136,7 @@ export function redisSessions(c: RedisConnection): SessionStore {
     },
 
     async bindConversation(conversationId: string, sessionId: string): Promise<void> {
-      await redis.set(key.conversation(conversationId), sessionId, 'EX', c.ttlS, 'NX');
+      await run.bind(P, conversationId, sessionId, c.ttlS);
     },
 
     async sessionByConversation(conversationId: string): Promise<string | null> {
@@ -121,7 +147,7 @@ export function redisSessions(c: RedisConnection): SessionStore {
       if (entries.length === 0) return [];
       const args: string[] = [];
       for (const entry of entries) args.push(entry.key ?? '', entryJson(entry));
-      const flat = (await run.append(P, sessionId, ...args)) as (number | string)[];
+      const flat = (await run.append(P, sessionId, c.ttlS, ...args)) as (number | string)[];
       const out: Entry[] = [];
       for (let i = 0; i < flat.length; i += 2) out.push(entryAt(flat[i + 1] as string, Number(flat[i])));
       return out;

@@ -1,5 +1,6 @@
-// Settings, counters, leases and the shared rate limit in SQLite: a row per key. With one process
-// per file there is little to coordinate, but the semantics are the Redis driver's.
+// Settings, claims, counters, leases and the shared rate limit in SQLite: a row per key. With one
+// process per file there is little to coordinate, but the semantics are the Redis driver's: settings
+// are kept for good, claims and counters are forgotten by the purge after the retention.
 import type { CoordinationStore } from '../ports';
 import { immediate, type Db } from './database';
 
@@ -7,7 +8,10 @@ export function sqliteCoordination(db: Db): CoordinationStore {
   const s = {
     getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
     setSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
-    claimSetting: db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)'),
+    // A claim made before claims had a table of their own (in settings) still holds.
+    claim: db.prepare('INSERT OR IGNORE INTO claims (key, value, created_at) SELECT @key, @value, @now WHERE NOT EXISTS (SELECT 1 FROM settings WHERE key = @key)'),
+    getClaim: db.prepare<[string], { value: string }>('SELECT value FROM claims WHERE key = ?'),
+    written: db.prepare('INSERT INTO counter_writes (key, at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET at = excluded.at'),
     incr: db.prepare<[string, string, number], { value: number }>(
       'INSERT INTO counters (key, field, value) VALUES (?, ?, ?) ON CONFLICT (key, field) DO UPDATE SET value = value + excluded.value RETURNING value',
     ),
@@ -22,7 +26,7 @@ export function sqliteCoordination(db: Db): CoordinationStore {
 
   return {
     async getSetting(key: string): Promise<string | null> {
-      return s.getSetting.get(key)?.value ?? null;
+      return s.getSetting.get(key)?.value ?? s.getClaim.get(key)?.value ?? null;
     },
 
     async setSetting(key: string, value: string): Promise<void> {
@@ -31,14 +35,15 @@ export function sqliteCoordination(db: Db): CoordinationStore {
 
     async claimSetting(key: string, value: string): Promise<string> {
       return immediate(db, () => {
-        s.claimSetting.run(key, value);
-        return s.getSetting.get(key)!.value;
+        s.claim.run({ key, value, now: Date.now() });
+        return (s.getSetting.get(key) ?? s.getClaim.get(key))!.value;
       });
     },
 
     async incrCounter(key: string, field: string, by = 1, onceId?: string): Promise<number> {
       return immediate(db, () => {
         if (onceId !== undefined && s.incr.get(key, `once:${onceId}`, 1)!.value > 1) return s.counter.get(key, field)?.value ?? 0;
+        s.written.run(key, Date.now());
         return s.incr.get(key, field, by)!.value;
       });
     },

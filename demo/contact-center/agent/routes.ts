@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { DomainError, type ContactCenter, type Interaction } from '../core';
 import type { OfflineMessage } from '../customer-chat';
@@ -123,9 +123,12 @@ export async function agentApi(app: FastifyInstance, opts: AgentOptions): Promis
 
   // ---- the console page ----
   const serveFile = (reply: FastifyReply, file: string) => {
-    if (!existsSync(file)) {
+    if (!existsSync(join(opts.consoleDir, 'index.html'))) {
       return reply.code(503).type('text/plain; charset=utf-8').send('The agent console is not built yet. Run `npm run build` (npm run emulator builds it on start).');
     }
+    // Only files: `/agent/assets/` (the folder itself) or a name that is not there is a 404, not a
+    // 500 from reading a directory.
+    if (!existsSync(file) || !statSync(file).isFile()) return reply.code(404).send({ error: 'Not found' });
     reply.header('content-security-policy', "default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'");
     return reply.type(TYPES[extname(file)] ?? 'application/octet-stream').send(readFileSync(file));
   };

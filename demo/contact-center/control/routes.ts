@@ -16,9 +16,26 @@ export interface ControlOptions {
   reset: () => void;
 }
 
+/**
+ * Whether a request may change the emulator: only with a JSON body. A page on another site can send
+ * a POST without asking first (a `no-cors` fetch, a form) only as text/plain, a form or multipart;
+ * `application/json` makes the browser ask with a CORS preflight, which this API never grants (it
+ * answers no OPTIONS and sends no Access-Control-* header). So no web page can reset the emulator or
+ * inject faults into it; tests, curl and the agent console's scripts send the header anyway.
+ */
+export function isJsonRequest(contentType: string | undefined): boolean {
+  return /^application\/json\s*(;|$)/i.test(contentType ?? '');
+}
+
 /** Test control: availability, injected faults, reset, and what the emulator saw and sent. */
 export async function controlApi(app: FastifyInstance, opts: ControlOptions): Promise<void> {
   const { cc, availability, delivery, faults } = opts;
+
+  // Before the body is read: a refused request changes nothing and costs nothing.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || isJsonRequest(request.headers['content-type'])) return;
+    return reply.code(415).send({ error: 'The control API takes JSON only: send Content-Type: application/json (with a body, {} for reset)' });
+  });
 
   const settings = () => ({
     scheduleOpen: availability.scheduleOverride,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { put } from '../../../bot-bridge/customer-chat-api';
 import type { ContactCenter, ContactCenterEvent, HistoryMessage } from '../core';
 import type { WebhookDelivery, WebhookEvent } from './delivery';
 import { conflict, notFound } from './problems';
@@ -104,7 +105,7 @@ export class Gateway {
     for (const message of history) this.record(conversation, message.authorType, message.text);
     this.emit(conversation, 'CONVERSATION_UPDATE', this.updateData(conversation));
     const userData: Record<string, string> = {};
-    for (const { key, value } of user.additionalProperties ?? []) userData[key] = value;
+    for (const { key, value } of user.additionalProperties ?? []) put(userData, key, value);
     const customer: Record<string, string> = {};
     for (const key of ['email', 'phone', 'userId', 'company', 'caseId', 'language'] as const) {
       if (user[key]) customer[key] = user[key]!;

@@ -27,7 +27,7 @@ afterAll(async () => {
   await emu?.close();
 });
 beforeEach(async () => {
-  await http(`${emu.url}/emulator/api/reset`, { method: 'POST' });
+  await http(`${emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
   context = await browser.newContext();
   page = await context.newPage();
   pageErrors = [];

@@ -20,7 +20,7 @@ let errors: string[];
 
 const env = widgetEnvironment();
 beforeEach(async () => {
-  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST' });
+  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
   await control(env.emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
   context = await env.browser.newContext();
   page = await context.newPage();

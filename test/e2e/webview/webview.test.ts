@@ -34,7 +34,7 @@ beforeAll(async () => {
   });
 });
 beforeEach(async () => {
-  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST' });
+  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
 });
 afterEach(() => context?.close());
 

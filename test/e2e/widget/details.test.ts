@@ -25,7 +25,7 @@ beforeAll(async () => {
   env.site.pages.set('/', { body: snippetPage({ domain: env.emu.url, contactCenterId: CC_ID }) });
 });
 beforeEach(async () => {
-  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST' });
+  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
   await control(env.emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
   context = await env.browser.newContext({ reducedMotion: 'reduce', acceptDownloads: true });
   await context.addInitScript(countSounds);

@@ -20,7 +20,7 @@ afterAll(async () => {
   await cdn?.close();
 });
 beforeEach(async () => {
-  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST' });
+  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
   context = await env.browser.newContext();
   page = await context.newPage();
   consoleLines = [];

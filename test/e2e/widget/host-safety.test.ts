@@ -13,7 +13,7 @@ let consoleLines: { type: string; text: string }[];
 
 const env = widgetEnvironment();
 beforeEach(async () => {
-  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST' });
+  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
   context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
   consoleLines = [];

@@ -16,7 +16,7 @@ let context: BrowserContext | undefined;
 
 const env = widgetEnvironment();
 beforeEach(async () => {
-  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST' });
+  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
   await control(env.emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
 });
 afterEach(async () => {

@@ -20,7 +20,7 @@ let context: BrowserContext;
 
 const env = widgetEnvironment();
 beforeAll(async () => {
-  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST' });
+  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
   await control(env.emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
   env.site.pages.set('/', { body: snippetPage({ domain: env.emu.url, contactCenterId: CC_ID }, { onInit: ON_INIT }) });
   context = await env.browser.newContext();

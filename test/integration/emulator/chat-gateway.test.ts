@@ -18,7 +18,7 @@ afterAll(async () => {
   await receiver.close();
 });
 beforeEach(async () => {
-  await http(`${emu.url}/emulator/api/reset`, { method: 'POST' });
+  await http(`${emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
   receiver.reset();
 });
 

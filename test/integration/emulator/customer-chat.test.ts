@@ -11,7 +11,7 @@ beforeAll(async () => {
   agent = agentClient(emu.url);
 });
 afterAll(() => emu.close());
-beforeEach(() => http(`${emu.url}/emulator/api/reset`, { method: 'POST' }));
+beforeEach(() => http(`${emu.url}/emulator/api/reset`, { method: 'POST', json: {} }));
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

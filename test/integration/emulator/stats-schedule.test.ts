@@ -9,7 +9,7 @@ beforeAll(async () => {
   emu = await startEmulator();
 });
 afterAll(() => emu.close());
-beforeEach(() => http(`${emu.url}/emulator/api/reset`, { method: 'POST' }));
+beforeEach(() => http(`${emu.url}/emulator/api/reset`, { method: 'POST', json: {} }));
 
 describe('Real Time Statistics', () => {
   it('asks for Basic credentials (401) and refuses wrong ones (403)', async () => {

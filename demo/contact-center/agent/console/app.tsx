@@ -1,3 +1,5 @@
+// Names and texts that come from customers, bots and agents are each isolated in a <bdi>: one holding
+// right-to-left override characters must not reverse what is shown around it.
 import { useState } from 'preact/hooks';
 import type { Entry, InteractionView } from './api';
 import type { ConsoleModel } from './model';
@@ -74,12 +76,21 @@ function InteractionList({ model }: { model: ConsoleModel }) {
                   data-interaction-id={i.id}
                   onClick={() => model.select(i.id)}
                 >
-                  <span class="name">{i.customer.name}</span>
+                  <span class="name">
+                    <bdi>{i.customer.name}</bdi>
+                  </span>
                   <span class={`badge ${i.source}`}>{i.source === 'chat-gateway' ? 'bot handover' : 'web chat'}</span>
                   <span class="meta">
                     {i.queueName}
                     {i.position ? ` · #${i.position}` : ''}
-                    {i.agentName ? ` · ${i.agentName}` : ''}
+                    {i.agentName ? (
+                      <>
+                        {' · '}
+                        <bdi>{i.agentName}</bdi>
+                      </>
+                    ) : (
+                      ''
+                    )}
                   </span>
                 </button>
               </li>
@@ -147,7 +158,10 @@ function Detail({ model, interaction }: { model: ConsoleModel; interaction: Inte
           <ol>
             {interaction.history.map((m, n) => (
               <li key={n} class={m.authorType}>
-                <span class="author">{m.authorType === 'bot' ? 'Bot' : interaction.customer.name}</span> {m.text}
+                <span class="author">
+                  <bdi>{m.authorType === 'bot' ? 'Bot' : interaction.customer.name}</bdi>
+                </span>{' '}
+                <bdi>{m.text}</bdi>
               </li>
             ))}
           </ol>
@@ -156,7 +170,11 @@ function Detail({ model, interaction }: { model: ConsoleModel; interaction: Inte
       <section class="transcript">
         <h3>Conversation</h3>
         <Transcript entries={model.transcript.value} />
-        {interaction.customerTyping && <p class="typing">{interaction.customer.name} is typing…</p>}
+        {interaction.customerTyping && (
+          <p class="typing">
+            <bdi>{interaction.customer.name}</bdi> is typing…
+          </p>
+        )}
       </section>
       {interaction.state === 'active' && mine && <Composer model={model} id={interaction.id} />}
     </article>
@@ -172,12 +190,27 @@ function Transcript({ entries }: { entries: Entry[] }) {
           <time>{time(e.utcTime)}</time>{' '}
           {e.type === 'Text' && (
             <>
-              <span class="author">{e.from.nickname}</span> {e.text}
+              <span class="author">
+                <bdi>{e.from.nickname}</bdi>
+              </span>{' '}
+              <bdi>{e.text}</bdi>
             </>
           )}
-          {e.type === 'ParticipantJoined' && <em>{e.from.nickname} joined</em>}
-          {e.type === 'ParticipantLeft' && <em>{e.from.nickname} left</em>}
-          {e.type === 'Notice' && <em>{e.text}</em>}
+          {e.type === 'ParticipantJoined' && (
+            <em>
+              <bdi>{e.from.nickname}</bdi> joined
+            </em>
+          )}
+          {e.type === 'ParticipantLeft' && (
+            <em>
+              <bdi>{e.from.nickname}</bdi> left
+            </em>
+          )}
+          {e.type === 'Notice' && (
+            <em>
+              <bdi>{e.text}</bdi>
+            </em>
+          )}
         </li>
       ))}
     </ol>
