@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
 import type { Entry, InteractionView } from './api';
+import { AttachButton } from './files';
 import type { ConsoleModel } from './model';
+import { Rich } from './rich';
 
 const time = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
@@ -148,6 +150,7 @@ function Detail({ model, interaction }: { model: ConsoleModel; interaction: Inte
             {interaction.history.map((m, n) => (
               <li key={n} class={m.authorType}>
                 <span class="author">{m.authorType === 'bot' ? 'Bot' : interaction.customer.name}</span> {m.text}
+                <Rich entry={m} />
               </li>
             ))}
           </ol>
@@ -173,6 +176,7 @@ function Transcript({ entries }: { entries: Entry[] }) {
           {e.type === 'Text' && (
             <>
               <span class="author">{e.from.nickname}</span> {e.text}
+              <Rich entry={e} />
             </>
           )}
           {e.type === 'ParticipantJoined' && <em>{e.from.nickname} joined</em>}
@@ -210,6 +214,7 @@ function Composer({ model, id }: { model: ConsoleModel; id: string }) {
         }}
       />
       <button type="submit">Send</button>
+      <AttachButton model={model} id={id} />
     </form>
   );
 }
