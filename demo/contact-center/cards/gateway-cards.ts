@@ -98,6 +98,7 @@ class AdaptiveReader {
         if (!text) return;
         const heading = item.weight === 'Bolder' || ['medium', 'large', 'extralarge'].includes(String(item.size).toLowerCase());
         if (!this.card.title && heading && this.lines.length === 0) this.card.title = text;
+        else if (this.card.title && !this.card.subtitle && item.isSubtle === true && this.lines.length === 0) this.card.subtitle = text;
         else this.lines.push(text);
         return;
       }
