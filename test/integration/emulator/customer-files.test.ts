@@ -147,6 +147,20 @@ describe('POST /api/v2/chats/{id}/files', () => {
   });
 });
 
+describe('EMULATOR_PUBLIC_URL', () => {
+  it('puts the configured origin in the file links', async () => {
+    const other = await startEmulator({ publicUrl: 'https://chat.example' });
+    try {
+      const client = chatClient(other.url);
+      const id = await client.requestChat();
+      const r = await client.upload(id, { bytes: PNG_1PX, name: 'a.png' });
+      expect(r.body.file.url).toMatch(/^https:\/\/chat\.example\/files\//);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('GetChat', () => {
   it('advertises the file limits in extensions.files', async () => {
     const id = await chat.requestChat();
