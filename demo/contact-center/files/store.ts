@@ -23,6 +23,9 @@ export interface FileStoreLimits {
 
 export const DEFAULT_FILE_LIMITS: FileStoreLimits = { perInteraction: 50, totalBytes: 256 * 1024 * 1024 };
 
+/** Links made within the same step are the same link. */
+const LINK_STEP_MS = 60_000;
+
 /** The path every stored file is served on (with `?expires=…&token=…`). */
 export const FILE_ROUTE = '/files';
 
@@ -73,9 +76,14 @@ export class FileStore {
     return file?.interactionId === interactionId ? file : undefined;
   }
 
-  /** A fresh link to the file: FILE_ROUTE/{id}?expires=…&token=… (prefix it with the server's origin where it leaves the page). */
+  /**
+   * A fresh link to the file: FILE_ROUTE/{id}?expires=…&token=… (prefix it with the server's
+   * origin where it leaves the page), valid 14 to 15 minutes. The same within a minute, so a
+   * client polling every second does not load a picture again with each answer.
+   */
   link(id: string, now = Date.now()): string {
-    return `${FILE_ROUTE}/${encodeURIComponent(id)}?${signFileUrl(this.secret, id, now)}`;
+    const start = Math.floor(now / LINK_STEP_MS) * LINK_STEP_MS;
+    return `${FILE_ROUTE}/${encodeURIComponent(id)}?${signFileUrl(this.secret, id, start)}`;
   }
 
   verify(id: string, query: { expires?: unknown; token?: unknown }): boolean {

@@ -2,7 +2,7 @@
 // show (pictures as thumbnails with their alt text, other files as download links with name and
 // size, never an SVG or HTML inline, card text escaped), and the agent sends a file with the
 // attach button, which reaches the customer.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, FileChooser, Page } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -13,6 +13,8 @@ let emu: RunningEmulator;
 let browser: Browser;
 let page: Page;
 const problems: string[] = [];
+// Listened for from the start: a listener added just before the key press can miss the chooser.
+const choosers: FileChooser[] = [];
 
 beforeAll(async () => {
   emu = await startEmulator();
@@ -20,6 +22,7 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
   page.on('pageerror', (e) => problems.push(e.message));
+  page.on('filechooser', (chooser) => choosers.push(chooser));
   await page.goto(`${emu.url}/agent`);
   await page.getByLabel('Your name').fill('Kristi');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -76,7 +79,9 @@ it('shows a customer\u2019s files and sends one back with the attach button', as
   // The agent sends a file: the button opens the picker, the file goes to the customer at once.
   const attach = page.getByRole('button', { name: 'Attach a file' });
   await attach.focus();
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+  await expect.poll(() => attach.evaluate((button) => button === document.activeElement)).toBe(true);
+  await page.keyboard.press('Enter');
+  const chooser = await eventually(() => choosers.shift() ?? Promise.reject(new Error('no file chooser yet')), { timeoutMs: 15_000 });
   await chooser.setFiles({ name: 'label.png', mimeType: 'image/png', buffer: PNG_1PX });
   const sent = await eventually(async () => {
     const entry = (await chat.messages(id, 1)).body.messages.find((m: any) => m.from.type === 'Agent' && m.attachments);

@@ -199,10 +199,16 @@ describe('SendMessage with attachments', () => {
     await chat.sendFiles(id, [photo.id]);
     const first = (await chat.messages(id, 1)).body.messages.find((m: any) => m.type === 'Text');
     expect(first).toMatchObject({ text: 'File: broken.png', attachments: [{ id: photo.id, name: 'broken.png', contentType: 'image/png', size: PNG_1PX.length }] });
-    await new Promise((r) => setTimeout(r, 5)); // the next answer's links expire later
     const again = (await chat.messages(id, 1)).body.messages.find((m: any) => m.type === 'Text');
-    expect(again.attachments[0].url).not.toBe(first.attachments[0].url);
-    for (const url of [first.attachments[0].url, again.attachments[0].url]) expect((await fetch(url)).status).toBe(200);
+    // Each answer's link has 14 to 15 minutes left (the same link within a minute: pictures stay cached).
+    for (const entry of [first, again]) {
+      const left = Number(new URL(entry.attachments[0].url).searchParams.get('expires')) - Date.now();
+      expect(left).toBeGreaterThan(14 * 60_000 - 5_000);
+      expect(left).toBeLessThanOrEqual(15 * 60_000);
+      expect((await fetch(entry.attachments[0].url)).status).toBe(200);
+    }
+    expect(emu.files.link(photo.id, 1_200_000)).toBe(emu.files.link(photo.id, 1_259_999));
+    expect(emu.files.link(photo.id, 1_260_000)).not.toBe(emu.files.link(photo.id, 1_259_999));
   });
 
   it('refuses an unknown file, another chat\u2019s file, or an agent\u2019s file, and a message with neither text nor files', async () => {
