@@ -2,7 +2,7 @@
 // body goes through here before a server looks at its chats.
 import { badParameter } from './envelope';
 import { own, put } from './own';
-import { CLIENT_MESSAGE_ID, EMAIL, ENDPOINT, INDEX, LIMITS, MAX_TEXT, type ChatOperation, type FormField, type UserData } from './wire';
+import { CLIENT_MESSAGE_ID, EMAIL, ENDPOINT, FILE_ID, INDEX, LIMITS, MAX_TEXT, type ChatOperation, type FormField, type SendMessageRequest, type UserData } from './wire';
 
 export function objectBody(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badParameter('The request body must be a JSON object');
@@ -75,13 +75,8 @@ export function parseRequestChat(raw: unknown): ChatRequest {
 export function parseOperation(raw: unknown): ChatOperation {
   const body = objectBody(raw);
   switch (body.operationName) {
-    case 'SendMessage': {
-      const text = requiredString(body, 'text', MAX_TEXT);
-      const clientMessageId = optionalString(body, 'clientMessageId', LIMITS.clientMessageId);
-      if (!clientMessageId) return { operationName: 'SendMessage', text };
-      if (!CLIENT_MESSAGE_ID.test(clientMessageId)) throw badParameter('"clientMessageId" may only hold letters, digits and . _ : -');
-      return { operationName: 'SendMessage', text, clientMessageId };
-    }
+    case 'SendMessage':
+      return parseSendMessage(body);
     case 'SendStartTypingNotification':
     case 'SendStopTypingNotification':
     case 'Complete':
@@ -91,6 +86,37 @@ export function parseOperation(raw: unknown): ChatOperation {
     default:
       throw badParameter(`Unknown operationName ${JSON.stringify(body.operationName)}`);
   }
+}
+
+/** SendMessage: text, or (ext) files uploaded first with text optional; (ext) a reply button's JSON `value`. */
+function parseSendMessage(body: Record<string, unknown>): SendMessageRequest {
+  const attachments = attachmentIds(body.attachments);
+  const text = attachments.length ? (optionalString(body, 'text', MAX_TEXT) ?? '') : requiredString(body, 'text', MAX_TEXT);
+  const message: SendMessageRequest = { operationName: 'SendMessage', text };
+  const clientMessageId = optionalString(body, 'clientMessageId', LIMITS.clientMessageId);
+  if (clientMessageId) {
+    if (!CLIENT_MESSAGE_ID.test(clientMessageId)) throw badParameter('"clientMessageId" may only hold letters, digits and . _ : -');
+    message.clientMessageId = clientMessageId;
+  }
+  if (attachments.length) message.attachments = attachments;
+  if (body.value !== undefined && body.value !== null) {
+    const value = body.value;
+    if (typeof value !== 'object' || Array.isArray(value)) throw badParameter('"value" must be a JSON object');
+    if (JSON.stringify(value).length > LIMITS.value) throw badParameter(`"value" must be at most ${LIMITS.value} characters of JSON`);
+    message.value = value as Record<string, unknown>;
+  }
+  return message;
+}
+
+function attachmentIds(raw: unknown): { id: string }[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw badParameter('"attachments" must be an array of { id }');
+  if (raw.length > LIMITS.attachmentsPerMessage) throw badParameter(`"attachments" may have at most ${LIMITS.attachmentsPerMessage} files`);
+  return raw.map((item, i) => {
+    const id = typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
+    if (typeof id !== 'string' || !FILE_ID.test(id)) throw badParameter(`"attachments[${i}].id" must be the id of a file uploaded to this chat`);
+    return { id };
+  });
 }
 
 /** GetMessages' `index`: null when absent (the server's cursor decides), else the number. */

@@ -274,6 +274,10 @@ export const LIMITS = {
   offlineFieldKey: 100,
   /** chat-script's tenant, channel and uuid. */
   queryValue: 200,
+  /** (ext) Files one SendMessage may reference. */
+  attachmentsPerMessage: 10,
+  /** (ext) A reply's JSON `value`, serialised. */
+  value: 4000,
 } as const;
 
 /** What the widget, both servers and the demo bot take as an e-mail address. */
@@ -285,3 +289,5 @@ export const CLIENT_MESSAGE_ID = /^[\w.:-]{1,100}$/;
 export const ENDPOINT = /^[\w.-]{1,100}$/;
 /** GetMessages' index: a whole number, 0 or more. */
 export const INDEX = /^\d{1,9}$/;
+/** (ext) A file id as SendMessage references it: what a server's upload answered (letters, digits, - and _). */
+export const FILE_ID = /^[\w-]{1,100}$/;

@@ -6,6 +6,7 @@ import { defaultConfig, type EmulatorConfig } from './config';
 import { controlApi, installFaults, installRequestLog } from './control';
 import { Availability, ContactCenter, type Queue, type Schedule } from './core';
 import { Chats, customerChatApi, type ChatScript, type OfflineMessage } from './customer-chat';
+import { FileStore, fileRoutes } from './files';
 import { chatGatewayApi, Gateway, WebhookDelivery, WebhookSigner } from './gateway';
 import { statsApi } from './stats';
 
@@ -29,6 +30,10 @@ export interface Emulator {
   gateway: Gateway;
   delivery: WebhookDelivery;
   signer: WebhookSigner;
+  /** Every uploaded file; its secret signs the file links. */
+  files: FileStore;
+  /** The origin in the file links it hands out (EMULATOR_PUBLIC_URL, else as bound). */
+  publicUrl: () => string;
 }
 
 /** Builds the emulated contact center (not listening yet: call app.listen, or app.inject in tests). */
@@ -51,7 +56,16 @@ export async function buildEmulator(overrides: Partial<EmulatorConfig> = {}): Pr
     timeoutMs: config.webhookTimeoutMs,
     maxAttempts: config.webhookMaxAttempts,
   });
-  const gateway = new Gateway(cc, delivery);
+  const files = new FileStore();
+  const publicUrl = (): string => {
+    if (config.publicUrl) return config.publicUrl;
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    // A wildcard bind is reached on the loopback from this machine.
+    const host = ['0.0.0.0', '::', ''].includes(config.host) ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+    return `http://${host}:${port}`;
+  };
+  const gateway = new Gateway(cc, delivery, files, publicUrl);
   const offlineMessages: OfflineMessage[] = [];
   const scriptChanges: Partial<ChatScript> = {};
   const currentScript = (): ChatScript => ({ ...chatScript, ...scriptChanges });
@@ -69,10 +83,13 @@ export async function buildEmulator(overrides: Partial<EmulatorConfig> = {}): Pr
     chatScript,
     scriptOverride: currentScript,
     offlineMessages,
+    files,
+    publicUrl,
   });
-  await app.register(chatGatewayApi, { prefix: '/chat-gateway/v1', cc, gateway, delivery, signer, apiKey: config.gatewayApiKey });
+  await app.register(fileRoutes, { files });
+  await app.register(chatGatewayApi, { prefix: '/chat-gateway/v1', cc, gateway, delivery, signer, apiKey: config.gatewayApiKey, files });
   await app.register(statsApi, { cc, availability, tenant: config.rtsTenant, token: config.rtsToken });
-  await app.register(agentApi, { prefix: '/agent', cc, offlineMessages, consoleDir: CONSOLE_DIR });
+  await app.register(agentApi, { prefix: '/agent', cc, offlineMessages, consoleDir: CONSOLE_DIR, files });
   await app.register(controlApi, {
     prefix: '/emulator/api',
     cc,
@@ -86,6 +103,7 @@ export async function buildEmulator(overrides: Partial<EmulatorConfig> = {}): Pr
       gateway.clear();
       cc.clear();
       chats.clear();
+      files.clear();
       availability.reset();
       delivery.clearLog();
       faults.length = 0;
@@ -120,5 +138,5 @@ export async function buildEmulator(overrides: Partial<EmulatorConfig> = {}): Pr
     gateway.clear();
   });
 
-  return { app, config, cc, availability, gateway, delivery, signer };
+  return { app, config, cc, availability, gateway, delivery, signer, files, publicUrl };
 }

@@ -19,6 +19,8 @@ export interface EmulatorConfig {
   webhookMaxAttempts: number;
   /** Value of the x-8x8-customer-id header on webhooks. */
   gatewayCustomerId: string;
+  /** The origin clients reach the emulator at, for the file links it hands out; null: http://host:port as bound. */
+  publicUrl: string | null;
 }
 
 export const DEFAULT_CONTACT_CENTER_ID = '3f6c1d2e-8b7a-4c59-9e21-5d4b3a2f1e0c';
@@ -36,6 +38,7 @@ export const defaultConfig: EmulatorConfig = {
   webhookTimeoutMs: 5000,
   webhookMaxAttempts: 6,
   gatewayCustomerId: 'emulator-customer',
+  publicUrl: null,
 };
 
 export class ConfigError extends Error {
@@ -59,6 +62,22 @@ function text(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
   return raw;
 }
 
+/** An http(s) origin (no path), or null when unset. */
+function origin(env: NodeJS.ProcessEnv, name: string): string | null {
+  const raw = text(env, name, '');
+  if (raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) origin such as http://127.0.0.1:4010, got "${raw}"`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search || url.hash) {
+    throw new ConfigError(`${name} must be an http(s) origin such as http://127.0.0.1:4010, got "${raw}"`);
+  }
+  return url.origin;
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EmulatorConfig {
   const ids = text(env, 'CONTACT_CENTER_ID', DEFAULT_CONTACT_CENTER_ID).split(',').filter(Boolean);
   if (ids.length === 0) throw new ConfigError('CONTACT_CENTER_ID must name at least one contact center');
@@ -75,5 +94,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EmulatorCon
     webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', defaultConfig.webhookTimeoutMs, 10, 600_000),
     webhookMaxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', defaultConfig.webhookMaxAttempts, 1, 100),
     gatewayCustomerId: text(env, 'GATEWAY_CUSTOMER_ID', defaultConfig.gatewayCustomerId),
+    publicUrl: origin(env, 'EMULATOR_PUBLIC_URL'),
   };
 }

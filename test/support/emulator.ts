@@ -40,6 +40,24 @@ export async function http<T = any>(url: string, init: RequestInit & { json?: un
   return { status: response.status, headers: response.headers, body };
 }
 
+/** A file to upload in a test: its bytes, the name and the type the client claims. */
+export interface TestFile {
+  bytes: Uint8Array;
+  name: string;
+  type?: string;
+}
+
+/** A 1×1 PNG, the smallest real picture. */
+export const PNG_1PX = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
+/** A multipart/form-data body as a browser's FormData makes it: one file part, and text fields. */
+export function formOf(fileField: string, file: TestFile | null, fields: Record<string, string> = {}): FormData {
+  const form = new FormData();
+  for (const [key, value] of Object.entries(fields)) form.append(key, value);
+  if (file) form.append(fileField, new Blob([new Uint8Array(file.bytes)], { type: file.type ?? 'application/octet-stream' }), file.name);
+  return form;
+}
+
 /** A Customer Chat API client with the ContactCenterId header, as a widget would send it. */
 export function chatClient(base: string, contactCenterId = CC_ID) {
   const headers = { ContactCenterId: contactCenterId };
@@ -53,6 +71,11 @@ export function chatClient(base: string, contactCenterId = CC_ID) {
     operation: (id: string, body: unknown) => http(`${base}/api/v2/chats/${id}`, { method: 'POST', headers, json: body }),
     send: (id: string, text: string, clientMessageId?: string) =>
       http(`${base}/api/v2/chats/${id}`, { method: 'POST', headers, json: { operationName: 'SendMessage', text, clientMessageId } }),
+    /** (ext) POST /api/v2/chats/{id}/files with one part named `file`. */
+    upload: (id: string, file: TestFile, field = 'file') => http(`${base}/api/v2/chats/${id}/files`, { method: 'POST', headers, body: formOf(field, file) }),
+    /** SendMessage with files uploaded first (and a text, a value). */
+    sendFiles: (id: string, fileIds: string[], extra: Record<string, unknown> = {}) =>
+      http(`${base}/api/v2/chats/${id}`, { method: 'POST', headers, json: { operationName: 'SendMessage', attachments: fileIds.map((fileId) => ({ id: fileId })), ...extra } }),
     chat: (id: string, family: 'me' | 'chats' = 'me') => http(`${base}/api/v2/${family === 'me' ? 'me/chat' : 'chats'}/${id}`, { headers }),
     messages: (id: string, index?: number | string, family: 'me' | 'chats' = 'me') =>
       http(`${base}/api/v2/${family === 'me' ? 'me/chat' : 'chats'}/${id}/messages${index === undefined ? '' : `?index=${index}`}`, { headers }),
@@ -77,6 +100,9 @@ export function agentClient(base: string) {
     transfer: (id: string, queueId: string) => post(`/interactions/${id}/transfer`, { queueId }),
     leave: (id: string) => post(`/interactions/${id}/leave`),
     transcript: async (id: string) => (await http(`${base}/agent/api/interactions/${id}/transcript`)).body,
+    /** An agent's file to the customer (multipart `file`, optional `text`). */
+    sendFile: (id: string, file: TestFile, text?: string) =>
+      http(`${base}/agent/api/interactions/${id}/files`, { method: 'POST', body: formOf('file', file, text === undefined ? {} : { text }) }),
     post,
   };
 }
@@ -98,4 +124,37 @@ export async function eventually<T>(check: () => Promise<T> | T, { timeoutMs = 5
     }
   }
   throw lastError;
+}
+
+// ---- Webhook signatures, checked as protocols/chat-gateway.md tells a receiver to ----------------
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** Whether a delivery's x-8x8-signature verifies over its raw body with the emulator's published key (jose, an independent JWS library). */
+export async function webhookSignatureValid(base: string, raw: Uint8Array, headers: Record<string, string | string[] | undefined>): Promise<boolean> {
+  const { flattenedVerify, importJWK } = await import('jose');
+  const h = (name: string) => String(headers[name] ?? '');
+  const [protectedHeader, empty, signature] = h('x-8x8-signature').split('.');
+  if (empty !== '' || !protectedHeader || !signature) return false;
+  const { kid } = JSON.parse(Buffer.from(protectedHeader, 'base64url').toString()) as { kid: string };
+  const jwk = (await http(`${base}/chat-gateway/v1/jwk/${kid}/public`)).body;
+  const payload =
+    `{"checksum":${crc32(raw)},"cid":${JSON.stringify(h('x-8x8-customer-id'))},"eid":${JSON.stringify(h('x-8x8-event-id'))},` +
+    `"retry":${Number(h('x-8x8-retry'))},"tid":${JSON.stringify(h('x-8x8-tenant-id'))},"tt":${Number(h('x-8x8-transmission-time'))}}`;
+  try {
+    await flattenedVerify({ protected: protectedHeader, payload, signature }, await importJWK(jwk, 'RS256'), { algorithms: ['RS256'] });
+    return true;
+  } catch {
+    return false;
+  }
 }

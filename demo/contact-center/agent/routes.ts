@@ -1,23 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
+import { CardInputError, parseCards, parseLayout } from '../cards';
 import { DomainError, type ContactCenter, type Interaction } from '../core';
 import type { OfflineMessage } from '../customer-chat';
+import type { FileStore } from '../files';
+import { agentEntry } from './entries';
+import { AgentApiError, agentFileRoutes } from './file-routes';
 
 export interface AgentOptions {
   cc: ContactCenter;
   offlineMessages: OfflineMessage[];
   /** Folder of the built agent console (index.html and assets). */
   consoleDir: string;
-}
-
-class AgentApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
+  files: FileStore;
 }
 
 const STATE_ORDER = { queued: 0, active: 1, ended: 2 } as const;
@@ -71,6 +67,7 @@ export async function agentApi(app: FastifyInstance, opts: AgentOptions): Promis
 
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     if (error instanceof AgentApiError) return reply.code(error.status).send({ error: error.message });
+    if (error instanceof CardInputError) return reply.code(400).send({ error: error.message });
     if (error instanceof DomainError) {
       const status = error.code === 'not-found' ? 404 : error.code === 'invalid-state' ? 409 : 400;
       return reply.code(status).send({ error: error.message });
@@ -96,10 +93,15 @@ export async function agentApi(app: FastifyInstance, opts: AgentOptions): Promis
     return interactionView(cc, cc.accept(request.params.id, agentId, agentName));
   });
   app.post('/api/interactions/:id/messages', async (request: IdRequest) => {
-    const text = requiredText(objectBody(request.body), 'text', 4000);
-    const entry = cc.say(request.params.id, 'agent', text);
+    const body = objectBody(request.body);
+    // Cards (the Customer Chat API's card model) may come with a text or instead of one.
+    const cards = parseCards(body.cards);
+    const layout = parseLayout(body.layout);
+    const text = cards.length && (body.text === undefined || body.text === '') ? '' : requiredText(body, 'text', 4000);
+    const entry = cc.say(request.params.id, 'agent', text, { cards, ...(layout ? { layout } : {}) });
     return { index: entry.index };
   });
+  await agentFileRoutes(app, { cc, files: opts.files });
   app.post('/api/interactions/:id/typing', async (request: IdRequest) => {
     const body = objectBody(request.body);
     if (typeof body.typing !== 'boolean') throw new AgentApiError(400, '"typing" must be true or false');
@@ -115,7 +117,7 @@ export async function agentApi(app: FastifyInstance, opts: AgentOptions): Promis
   app.post('/api/interactions/:id/leave', async (request: IdRequest) => interactionView(cc, cc.agentLeave(request.params.id)));
   app.get('/api/interactions/:id/transcript', async (request: IdRequest) => {
     const interaction = cc.get(request.params.id);
-    return { id: interaction.id, history: interaction.history, messages: interaction.transcript };
+    return { id: interaction.id, history: interaction.history, messages: interaction.transcript.map((entry) => agentEntry(entry, opts.files)) };
   });
   app.get('/api/queues', async () => ({ queues: [...cc.queues.values()] }));
   app.get('/api/offline-messages', async () => ({ offlineMessages: opts.offlineMessages }));
@@ -129,7 +131,8 @@ export async function agentApi(app: FastifyInstance, opts: AgentOptions): Promis
     // Only files: `/agent/assets/` (the folder itself) or a name that is not there is a 404, not a
     // 500 from reading a directory.
     if (!existsSync(file) || !statSync(file).isFile()) return reply.code(404).send({ error: 'Not found' });
-    reply.header('content-security-policy', "default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'");
+    // Images: files through their links here, and a bot's card pictures from anywhere (https or inline).
+    reply.header('content-security-policy', "default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' https: data:");
     return reply.type(TYPES[extname(file)] ?? 'application/octet-stream').send(readFileSync(file));
   };
   app.get('/', async (_request, reply) => serveFile(reply, join(opts.consoleDir, 'index.html')));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError } from './errors';
-import type { Agent, Author, ContactCenterEvent, EndReason, Entry, HistoryMessage, Interaction, Participant, Primitive, Queue, QuickReply, Source } from './types';
+import type { Agent, Author, ContactCenterEvent, EndReason, Entry, HistoryMessage, Interaction, MessageExtras, Participant, Primitive, Queue, Source } from './types';
 
 const SYSTEM: Participant = { nickname: 'System', participantId: '0', type: 'External' };
 
@@ -99,8 +99,8 @@ export class ContactCenter {
     return interaction;
   }
 
-  /** A text from the customer, the bot (gateway) or the agent. */
-  say(id: string, author: Author, text: string, quickReplies?: QuickReply[]): Entry {
+  /** A message from the customer, the bot (gateway) or the agent: text, and maybe cards and files. */
+  say(id: string, author: Author, text: string, extras: MessageExtras = {}): Entry {
     const interaction = this.get(id);
     this.assertOpen(interaction);
     let from: Participant;
@@ -114,8 +114,17 @@ export class ContactCenter {
       from = interaction.customerParticipant;
       if (interaction.typing.customer) this.setTyping(id, 'customer', false);
     }
-    const entry = this.append(interaction, { type: 'Text', from, text, ...(quickReplies ? { quickReplies } : {}) });
-    this.emit({ type: 'message', interaction, author, text, agent: interaction.agent });
+    const { quickReplies, cards, layout, attachments, value } = extras;
+    const entry = this.append(interaction, {
+      type: 'Text',
+      from,
+      ...(text ? { text } : {}),
+      ...(quickReplies?.length ? { quickReplies } : {}),
+      ...(cards?.length ? { cards, ...(layout ? { layout } : {}) } : {}),
+      ...(attachments?.length ? { attachments } : {}),
+      ...(value ? { value } : {}),
+    });
+    this.emit({ type: 'message', interaction, author, text, agent: interaction.agent, extras });
     return entry;
   }
 

@@ -3,4 +3,4 @@ export { Availability } from './availability';
 export { ContactCenter } from './contact-center';
 export { DomainError } from './errors';
 export { CLOSED, OPEN, scheduleStatus, type Schedule } from './schedule';
-export type { ContactCenterEvent, HistoryMessage, Interaction, Queue } from './types';
+export type { Card, ContactCenterEvent, Entry, FileRef, HistoryMessage, Interaction, MessageExtras, Queue } from './types';

@@ -1,5 +1,8 @@
 // The emulated contact center's domain: queues, interactions and their transcripts.
 // Both sources (the Customer Chat API and the Chat Gateway) are views of the same interactions.
+import type { Card } from '../../../bot-bridge/customer-chat-api';
+
+export type { Card };
 
 export type Source = 'customer-chat' | 'chat-gateway';
 export type InteractionState = 'queued' | 'active' | 'ended';
@@ -34,6 +37,32 @@ export interface Entry {
   utcTime: number;
   notice?: { queuePosition?: number; queueId?: string; event?: string };
   quickReplies?: QuickReply[];
+  /** Rich content in the Customer Chat API's card model (an agent's cards, a channel's gateway cards mapped). */
+  cards?: Card[];
+  layout?: 'list' | 'carousel';
+  /** Files sent with the message; each view adds a fresh signed URL. */
+  attachments?: FileRef[];
+  /** A customer's reply-button value (JSON), as sent with SendMessage. */
+  value?: Record<string, unknown>;
+}
+
+/** A stored file as a transcript names it (the bytes stay in the file store). */
+export interface FileRef {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+}
+
+/** What a message may carry besides its text. */
+export interface MessageExtras {
+  quickReplies?: QuickReply[];
+  cards?: Card[];
+  layout?: 'list' | 'carousel';
+  attachments?: FileRef[];
+  value?: Record<string, unknown>;
+  /** The Chat Gateway cards a channel posted, as posted (echoed back and kept in its message list). */
+  gatewayCards?: unknown[];
 }
 
 export interface Agent {
@@ -45,6 +74,8 @@ export interface Agent {
 export interface HistoryMessage {
   authorType: 'user' | 'bot';
   text: string;
+  /** The message's gateway cards in the card model, for the agent to read. */
+  cards?: Card[];
 }
 
 export interface Interaction {
@@ -80,6 +111,6 @@ export type ContactCenterEvent =
   | { type: 'agent-joined'; interaction: Interaction; agent: Agent }
   | { type: 'agent-left'; interaction: Interaction; agent: Agent; transfer: boolean }
   | { type: 'transfer'; interaction: Interaction; from: Agent }
-  | { type: 'message'; interaction: Interaction; author: Author; text: string; agent: Agent | null }
+  | { type: 'message'; interaction: Interaction; author: Author; text: string; agent: Agent | null; extras: MessageExtras }
   | { type: 'typing'; interaction: Interaction; author: 'customer' | 'agent'; typing: boolean; agent: Agent | null }
   | { type: 'ended'; interaction: Interaction; reason: EndReason };

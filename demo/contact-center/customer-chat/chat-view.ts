@@ -1,6 +1,7 @@
 // An interaction as GetChat shows it: queued is WaitingForAgent, with an agent Chatting, ended Idle.
 import { CAPABILITIES, type Chat, type Participant } from '../../../bot-bridge/customer-chat-api';
 import type { Interaction } from '../core';
+import { FILES_EXTENSION } from './files';
 
 export function chatView(interaction: Interaction): Chat {
   const ended = interaction.state === 'ended';
@@ -16,5 +17,6 @@ export function chatView(interaction: Interaction): Chat {
     state: ended ? 'Idle' : interaction.state === 'active' ? 'Chatting' : 'WaitingForAgent',
     capabilities: ended ? [] : CAPABILITIES,
     participants,
+    extensions: { files: FILES_EXTENSION },
   };
 }

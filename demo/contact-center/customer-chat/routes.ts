@@ -4,8 +4,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import * as chatApi from '../../../bot-bridge/customer-chat-api';
 import { DomainError, type Availability, type ContactCenter } from '../core';
+import { refOf, type FileStore } from '../files';
 import { chatView } from './chat-view';
 import type { Chats, CustomerChat } from './chats';
+import { entryView } from './entries';
+import { customerFiles } from './files';
 
 export type OfflineMessage = chatApi.OfflineMessage;
 
@@ -25,6 +28,10 @@ export interface CustomerChatOptions {
   /** The chat script as served now (tests may change parts of it through the control API). */
   scriptOverride: () => ChatScript;
   offlineMessages: chatApi.OfflineMessage[];
+  /** Files customers upload and agents send. */
+  files: FileStore;
+  /** The emulator's origin as clients reach it (file URLs in entries are absolute). */
+  publicUrl: () => string;
 }
 
 export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOptions): Promise<void> {
@@ -38,6 +45,7 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
     ended: (chat) => chat.interaction.state === 'ended',
     translate: (error) => (error instanceof DomainError ? domainToChat(error) : undefined),
   });
+  await customerFiles(app, server, opts);
 
   app.post('/chats', async (request): Promise<chatApi.RequestChatResponse> => {
     const asked = chatApi.parseRequestChat(request.body);
@@ -65,7 +73,12 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
         // A retried send is acknowledged again but recorded once, even after the chat has ended.
         if (clientMessageId && chat.record.clientMessageIds.has(clientMessageId)) break;
         server.open(chat);
-        cc.say(id, 'customer', operation.text);
+        const attachments = (operation.attachments ?? []).map(({ id: fileId }) => {
+          const file = opts.files.of(id, fileId);
+          if (!file || file.uploadedBy !== 'customer') throw chatApi.badParameter(`Unknown file ${fileId}: upload it to this chat first (POST …/files)`);
+          return refOf(file);
+        });
+        cc.say(id, 'customer', operation.text, { attachments, ...(operation.value ? { value: operation.value } : {}) });
         if (clientMessageId) chat.record.clientMessageIds.add(clientMessageId);
         break;
       }
@@ -99,7 +112,7 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
     const messages = interaction.transcript.slice(from - 1);
     const last = messages.at(-1);
     if (last && last.index > record.cursor) record.cursor = last.index;
-    return { messages, statusCode: 0 };
+    return { messages: messages.map((entry) => entryView(entry, opts.files, opts.publicUrl())), statusCode: 0 };
   };
   app.get('/chats/:id/messages', getMessages);
   app.get('/me/chat/:id/messages', getMessages);

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { put } from '../../../bot-bridge/customer-chat-api';
-import type { ContactCenter, ContactCenterEvent, HistoryMessage } from '../core';
+import { readGatewayCards, toGatewayCard, type GatewayCard } from '../cards';
+import type { ContactCenter, ContactCenterEvent, FileRef, HistoryMessage } from '../core';
+import type { FileStore } from '../files';
 import type { WebhookDelivery, WebhookEvent } from './delivery';
 import { conflict, notFound } from './problems';
 
@@ -39,8 +41,23 @@ export interface GatewayMessage {
   text: string;
   createdAt: string;
   author: { id: string; removed: boolean; type: AuthorType; language: string };
-  cards?: unknown[];
+  cards?: GatewayCard[];
   attachments?: { id: string }[];
+}
+
+/** A history message as the channel posted it (its cards too; files cannot exist before the conversation). */
+export interface GatewayHistoryMessage {
+  authorType: 'user' | 'bot';
+  text: string;
+  cards?: GatewayCard[];
+}
+
+/** How a MESSAGE webhook names a file: a link the receiver can fetch without the API key, for a while. */
+export interface WebhookAttachment {
+  id: string;
+  type: string;
+  preSignedUrl: string;
+  fileName: string;
 }
 
 export interface GatewayParticipant {
@@ -86,6 +103,9 @@ export class Gateway {
   constructor(
     private readonly cc: ContactCenter,
     private readonly delivery: WebhookDelivery,
+    private readonly files: FileStore,
+    /** The emulator's origin, for preSignedUrl links. */
+    private readonly publicUrl: () => string,
   ) {
     cc.on((event) => this.onContactCenterEvent(event));
   }
@@ -98,11 +118,16 @@ export class Gateway {
     return conversation;
   }
 
-  openConversation(conversation: Conversation, history: HistoryMessage[]): void {
+  openConversation(conversation: Conversation, posted: GatewayHistoryMessage[]): void {
     this.conversations.set(conversation.id, conversation);
     const user = conversation.user;
     this.participant(conversation, { id: user.userId || 'user', type: 'user', language: user.language || 'en' });
-    for (const message of history) this.record(conversation, message.authorType, message.text);
+    const history: HistoryMessage[] = [];
+    for (const message of posted) {
+      this.record(conversation, message.authorType, message.text, message.cards);
+      const cards = message.cards?.length ? readGatewayCards(message.cards).cards : [];
+      history.push({ authorType: message.authorType, text: message.text, ...(cards.length ? { cards } : {}) });
+    }
     this.emit(conversation, 'CONVERSATION_UPDATE', this.updateData(conversation));
     const userData: Record<string, string> = {};
     for (const { key, value } of user.additionalProperties ?? []) put(userData, key, value);
@@ -122,17 +147,34 @@ export class Gateway {
     });
   }
 
-  /** A message the channel (the bridge) posts for the user or the bot. */
-  post(conversation: Conversation, authorType: 'user' | 'bot', text: string, cards?: unknown[]): void {
+  /** A message the channel (the bridge) posts for the user or the bot, with its cards and files. */
+  post(conversation: Conversation, authorType: 'user' | 'bot', text: string, cards: GatewayCard[] = [], attachments: FileRef[] = []): void {
     if (conversation.state === 'idle') throw conflict(`Conversation ${conversation.id} is idle`);
     const interaction = this.cc.interactions.get(conversation.id);
     if (interaction && interaction.state !== 'ended') {
-      this.cc.say(conversation.id, authorType === 'user' ? 'customer' : 'bot', text);
+      // The agent reads the cards in the card model; the channel's own form is kept and echoed.
+      const read = readGatewayCards(cards);
+      this.cc.say(conversation.id, authorType === 'user' ? 'customer' : 'bot', text, {
+        cards: read.cards,
+        quickReplies: read.quickReplies,
+        attachments,
+        gatewayCards: cards,
+      });
     } else {
       // Back with the bot after the agent: nobody in the contact center reads it, but it is kept.
-      this.record(conversation, authorType, text, cards);
-      this.emit(conversation, 'MESSAGE', { isEcho: true, sender: { id: this.senderId(conversation, authorType), type: authorType }, text });
+      this.record(conversation, authorType, text, cards, undefined, attachments);
+      this.emit(conversation, 'MESSAGE', {
+        isEcho: true,
+        sender: { id: this.senderId(conversation, authorType), type: authorType },
+        text,
+        ...this.rich(cards, attachments),
+      });
     }
+  }
+
+  /** A conversation's file, as a MESSAGE webhook names it (a fresh, expiring link). */
+  webhookAttachment(file: FileRef): WebhookAttachment {
+    return { id: file.id, type: file.contentType, preSignedUrl: `${this.publicUrl()}${this.files.link(file.id)}`, fileName: file.name };
   }
 
   userLeaves(conversation: Conversation): void {
@@ -188,8 +230,11 @@ export class Gateway {
       case 'message': {
         const type = event.author === 'customer' ? 'user' : event.author;
         const sender = { id: type === 'agent' ? event.agent!.id : this.senderId(conversation, type), type };
-        this.record(conversation, type, event.text, undefined, sender.id);
-        this.emit(conversation, 'MESSAGE', { isEcho: type !== 'agent', sender, text: event.text });
+        // The channel's cards as it posted them; an agent's cards (the card model) as Adaptive Cards.
+        const cards = type === 'agent' ? (event.extras.cards ?? []).map(toGatewayCard) : ((event.extras.gatewayCards ?? []) as GatewayCard[]);
+        const attachments = event.extras.attachments ?? [];
+        this.record(conversation, type, event.text, cards, sender.id, attachments);
+        this.emit(conversation, 'MESSAGE', { isEcho: type !== 'agent', sender, text: event.text, ...this.rich(cards, attachments) });
         break;
       }
       case 'typing':
@@ -246,7 +291,7 @@ export class Gateway {
     return type === 'user' ? conversation.user.userId || 'user' : type;
   }
 
-  private record(conversation: Conversation, type: AuthorType, text: string, cards?: unknown[], authorId?: string): void {
+  private record(conversation: Conversation, type: AuthorType, text: string, cards?: GatewayCard[], authorId?: string, attachments: FileRef[] = []): void {
     const id = authorId ?? this.senderId(conversation, type);
     conversation.messages.push({
       id: newId(),
@@ -254,7 +299,16 @@ export class Gateway {
       createdAt: new Date().toISOString(),
       author: { id, removed: false, type, language: conversation.user.language || 'en' },
       ...(cards?.length ? { cards } : {}),
+      ...(attachments.length ? { attachments: attachments.map((file) => ({ id: file.id })) } : {}),
     });
+  }
+
+  /** A MESSAGE webhook's cards and files, when it has some (plain texts stay as they were). */
+  private rich(cards: GatewayCard[], attachments: FileRef[]): { cards?: GatewayCard[]; attachments?: WebhookAttachment[] } {
+    return {
+      ...(attachments.length ? { attachments: attachments.map((file) => this.webhookAttachment(file)) } : {}),
+      ...(cards.length ? { cards } : {}),
+    };
   }
 
   private updateData(conversation: Conversation) {

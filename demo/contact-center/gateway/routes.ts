@@ -1,9 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DomainError, type ContactCenter, type HistoryMessage } from '../core';
+import { DomainError, type ContactCenter } from '../core';
+import type { FileStore } from '../files';
+import { attachmentRoutes } from './attachment-routes';
 import type { WebhookDelivery } from './delivery';
-import { Gateway, WEBHOOK_VERSION, type Channel, type Conversation, type GatewayUser, type Webhook } from './gateway';
+import { Gateway, WEBHOOK_VERSION, type Channel, type Conversation, type GatewayHistoryMessage, type GatewayUser, type Webhook } from './gateway';
 import { GatewayProblem, badMessage, conflict, invalid, notFound, unauthorized } from './problems';
 import type { WebhookSigner } from './signer';
+import { attachmentsOf, cardsOf } from './rich-input';
 import { absoluteUri, body, obj, paginate, sortBy, str } from './validate';
 
 export interface GatewayOptions {
@@ -12,6 +15,7 @@ export interface GatewayOptions {
   delivery: WebhookDelivery;
   signer: WebhookSigner;
   apiKey: string;
+  files: FileStore;
 }
 
 type Req<P = Record<string, string>> = FastifyRequest<{ Params: P; Querystring: Record<string, string | undefined> }>;
@@ -180,7 +184,7 @@ export async function chatGatewayApi(app: FastifyInstance, opts: GatewayOptions)
     if (!cc.queues.has(id)) throw invalid(`Queue ID ${id} is invalid.`, 'invalid_queue');
     return id;
   };
-  const historyOf = (raw: Record<string, unknown> | undefined): HistoryMessage[] => {
+  const historyOf = (raw: Record<string, unknown> | undefined): GatewayHistoryMessage[] => {
     if (!raw) return [];
     const messages = raw.messages;
     if (!Array.isArray(messages)) throw invalid('history.messages must be an array');
@@ -190,7 +194,13 @@ export async function chatGatewayApi(app: FastifyInstance, opts: GatewayOptions)
       const authorType = str(m as Record<string, unknown>, 'authorType', { path: `history.messages[${i}].authorType` }) ?? 'user';
       if (authorType !== 'user' && authorType !== 'bot') throw invalid(`history.messages[${i}].authorType must be user or bot`);
       const text = str(m as Record<string, unknown>, 'text', { max: 10_000, path: `history.messages[${i}].text` }) ?? '';
-      return { authorType, text };
+      const cards = cardsOf((m as Record<string, unknown>).cards, `history.messages[${i}].cards`, (message) => invalid(message));
+      // Files are uploaded to a conversation, so none can exist before it: send them as messages afterwards.
+      const attachments = (m as Record<string, unknown>).attachments;
+      if (Array.isArray(attachments) ? attachments.length > 0 : attachments !== undefined && attachments !== null) {
+        throw invalid(`history.messages[${i}].attachments: upload files after creating the conversation and send them in a message`);
+      }
+      return { authorType, text, ...(cards.length ? { cards } : {}) };
     });
   };
   const view = (c: Conversation) => ({ id: c.id, state: c.state, channelId: c.channelId, assignment: c.assignment, user: c.user });
@@ -286,10 +296,10 @@ export async function chatGatewayApi(app: FastifyInstance, opts: GatewayOptions)
     if (b.text !== undefined && typeof b.text !== 'string') throw badMessage('text must be a string');
     const text = (b.text as string | undefined) ?? '';
     if (text.length > 10_000) throw badMessage('text must be at most 10000 characters');
-    const cards = b.cards;
-    if (cards !== undefined && !Array.isArray(cards)) throw badMessage('cards must be an array');
-    if (text.trim() === '' && !(Array.isArray(cards) && cards.length)) throw badMessage('A message needs text or cards');
-    gateway.post(c, authorType, text, cards as unknown[] | undefined);
+    const cards = cardsOf(b.cards, 'cards', badMessage);
+    const attachments = attachmentsOf(b.attachments, c.id, opts.files, badMessage);
+    if (text.trim() === '' && cards.length === 0 && attachments.length === 0) throw badMessage('A message needs text, cards or attachments');
+    gateway.post(c, authorType, text, cards, attachments);
     reply.code(202).send();
   });
 
@@ -382,9 +392,19 @@ export async function chatGatewayApi(app: FastifyInstance, opts: GatewayOptions)
     reply.code(201).send();
   });
 
+  // ---- attachments ----
+  await app.register(attachmentRoutes, { gateway, files: opts.files });
+
   // ---- signing key ----
   app.get('/jwk/:kid/public', { config: { public: true } }, async (request: Req<{ kid: string }>) => {
     if (request.params.kid !== signer.kid) throw notFound('Jwk', request.params.kid);
     return signer.jwk();
   });
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A Chat Gateway route that needs no x-api-key (the signing key). */
+    public?: boolean;
+  }
 }

@@ -43,6 +43,10 @@ describe('RequestChat', () => {
           state: 'WaitingForAgent',
           capabilities: ['SendMessage', 'SendStartTypingNotification', 'SendStopTypingNotification', 'Complete'],
           participants: [{ nickname: 'Chris', participantId: '1', type: 'Customer' }],
+          // (ext) What the emulator offers beyond the seed; files: customer uploads within these limits.
+          extensions: expect.objectContaining({
+            files: { maxBytes: 10 * 1024 * 1024, contentTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain'] },
+          }),
         },
         statusCode: 0,
       });

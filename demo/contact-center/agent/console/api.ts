@@ -1,4 +1,16 @@
 // The agent console talks only to the emulator's agent API (same origin).
+import type { Card } from '../../../../bot-bridge/customer-chat-api/wire';
+
+export type { Card };
+
+/** A file in the transcript; `url` is a signed, short-lived link on this origin. */
+export interface FileView {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  url: string;
+}
 export interface InteractionView {
   id: string;
   source: 'customer-chat' | 'chat-gateway';
@@ -8,7 +20,7 @@ export interface InteractionView {
   position: number | null;
   customer: Record<string, string>;
   userData: Record<string, string | number | boolean>;
-  history: { authorType: 'user' | 'bot'; text: string }[];
+  history: { authorType: 'user' | 'bot'; text: string; cards?: Card[] }[];
   agentId: string | null;
   agentName: string | null;
   customerTyping: boolean;
@@ -24,6 +36,12 @@ export interface Entry {
   from: { nickname: string; participantId: string; type: 'Customer' | 'Agent' | 'External' };
   text?: string;
   utcTime: number;
+  cards?: Card[];
+  layout?: 'list' | 'carousel';
+  attachments?: FileView[];
+  quickReplies?: { title: string; payload: string }[];
+  /** A customer's reply-button value. */
+  value?: Record<string, unknown>;
 }
 
 export interface Queue {
@@ -34,10 +52,11 @@ export interface Queue {
 export class ApiError extends Error {}
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const form = body instanceof FormData;
   const response = await fetch(`/agent/api${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    headers: body === undefined || form ? {} : { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: form ? body : JSON.stringify(body) }),
   });
   const data = (await response.json().catch(() => ({}))) as T & { error?: string };
   if (!response.ok) throw new ApiError(data.error ?? `${method} ${path} failed (${response.status})`);
@@ -53,4 +72,10 @@ export const api = {
   typing: (id: string, typing: boolean) => call('POST', `/interactions/${id}/typing`, { typing }),
   transfer: (id: string, queueId: string) => call('POST', `/interactions/${id}/transfer`, { queueId }),
   leave: (id: string) => call('POST', `/interactions/${id}/leave`),
+  /** Sends a file to the customer (multipart: `file`). */
+  sendFile: (id: string, file: File) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return call<{ index: number; file: FileView }>('POST', `/interactions/${id}/files`, form);
+  },
 };

@@ -2,7 +2,9 @@
 // right-to-left override characters must not reverse what is shown around it.
 import { useState } from 'preact/hooks';
 import type { Entry, InteractionView } from './api';
+import { AttachButton } from './files';
 import type { ConsoleModel } from './model';
+import { Rich } from './rich';
 
 const time = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
@@ -162,6 +164,7 @@ function Detail({ model, interaction }: { model: ConsoleModel; interaction: Inte
                   <bdi>{m.authorType === 'bot' ? 'Bot' : interaction.customer.name}</bdi>
                 </span>{' '}
                 <bdi>{m.text}</bdi>
+                <Rich entry={m} />
               </li>
             ))}
           </ol>
@@ -194,6 +197,7 @@ function Transcript({ entries }: { entries: Entry[] }) {
                 <bdi>{e.from.nickname}</bdi>
               </span>{' '}
               <bdi>{e.text}</bdi>
+              <Rich entry={e} />
             </>
           )}
           {e.type === 'ParticipantJoined' && (
@@ -243,6 +247,7 @@ function Composer({ model, id }: { model: ConsoleModel; id: string }) {
         }}
       />
       <button type="submit">Send</button>
+      <AttachButton model={model} id={id} />
     </form>
   );
 }

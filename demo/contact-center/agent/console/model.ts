@@ -95,6 +95,7 @@ export function createConsoleModel() {
         void api.typing(id, false).catch(() => undefined);
       }, 3000);
     },
+    sendFile: (id: string, file: File) => guard(() => api.sendFile(id, file)),
     transfer: (id: string, queueId: string) => guard(() => api.transfer(id, queueId)),
     leave: (id: string) => guard(() => api.leave(id)),
   };
