@@ -150,6 +150,12 @@ export interface Entry {
   from: Participant;
   /** On a Text entry with cards or attachments: a readable fallback, so a client that knows neither still shows something meaningful. */
   text?: string;
+  /**
+   * (ext) On a Text entry with cards or attachments: what the author wrote themselves ('' when only
+   * cards or files came). A client that shows the cards and files shows this instead of `text`,
+   * which may be a summary of them.
+   */
+  body?: string;
   utcTime: number;
   notice?: Notice;
   /** (ext) A bot's suggested answers; clients that do not know them show the text. */
