@@ -11,6 +11,7 @@ import { CC_ID, agentClient, control, eventually, http } from '../../support/emu
 import { captured, capturedPage, engineEnvironment, lines, publish } from '../../support/engine-env';
 import type { EngineContext, EngineName, EnginePage } from '../../support/engines';
 import { configScript } from '../../support/host-page';
+import { differingPixels } from '../../support/png';
 
 export type JourneySet = 'full' | 'smoke';
 
@@ -186,6 +187,45 @@ export function journeys(engine: EngineName, set: JourneySet): void {
       await agent.say(chatId, 'Olá Ana!');
       await expect.poll(async () => (await native()).filter((m) => m.topic === 'chat:message-received').map((m) => m.data.message.text), { timeout: 15_000 }).toEqual(['Olá Ana!']);
       await noErrors(page);
+    });
+
+    it('the message field after a send looks as it did empty: its whole placeholder is painted again', async () => {
+      await control(env.emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
+      const page = await open('/field', capturedPage(config()));
+      await page.click('.launcher');
+      await expect.poll(() => lines(page), { timeout: 15_000 }).toContain(QUEUED);
+      await page.click('#message-field');
+      // Settled: no animation runs, and a moment for the engine to paint. (Asking for an animation
+      // frame here would make WebKit paint the field afresh and hide the fault this test is for.)
+      const settled = async () => {
+        await page.waitFor(() => document.querySelector('parley-chat')!.shadowRoot!.getAnimations().length === 0);
+        await new Promise((r) => setTimeout(r, 500));
+      };
+      const picture = async () => {
+        await settled();
+        const field = await page.evaluate(() => {
+          const box = document.querySelector('parley-chat')!.shadowRoot!.querySelector('#message-field')!.getBoundingClientRect();
+          return { x: box.x, y: box.y, width: box.width, height: box.height, viewport: innerWidth };
+        });
+        const image = await page.pixels();
+        return { image, field, scale: image.width / field.viewport };
+      };
+      const empty = await picture();
+      // The fault shows after some sends and not others: several texts, each must leave the field as it was.
+      const CARET = 16; // the caret blinks at the start of the field: compare the rest of it
+      const rest = { ...empty.field, x: empty.field.x + CARET, width: empty.field.width - CARET };
+      const unpainted: Record<string, number> = {};
+      for (const text of ['Hi', 'Hello there', 'Ok', 'Thanks a lot']) {
+        await page.fill('#message-field', text);
+        await page.press('Enter');
+        await expect.poll(() => lines(page), { timeout: 15_000 }).toContain(`You: ${text}`);
+        const after = await picture();
+        expect(after.field).toEqual(empty.field);
+        unpainted[text] = differingPixels(empty.image, after.image, rest, empty.scale);
+      }
+      // The field kept the focus throughout (the fault shows only while it has it).
+      expect(await page.evaluate(() => document.querySelector('parley-chat')!.shadowRoot!.activeElement?.id)).toBe('message-field');
+      expect(unpainted).toEqual({ Hi: 0, 'Hello there': 0, Ok: 0, 'Thanks a lot': 0 });
     });
 
     full('accessibility: axe-core finds no WCAG 2.2 A/AA violation at the launcher, in the pre-chat form, and in a chat', async () => {

@@ -1,6 +1,7 @@
 // What every engine's page does the same way, on top of the few primitives each driver has:
 // evaluate an expression, click at a point, type text, press a key. Finding is in-page
 // (in-page.ts); waiting is polling from here, so a navigation in between does not break it.
+import { decodePng, type Image } from '../png';
 import { describe, inPageCall } from './in-page';
 import type { EngineName, EnginePage, Key, Target, ViewportSize } from './types';
 
@@ -14,6 +15,8 @@ export interface DriverPrimitives {
   reload(): Promise<void>;
   setViewport(size: ViewportSize): Promise<void>;
   screenshot(): Promise<Buffer>;
+  /** The viewport's pixels as the display shows them, where the engine has a display (WebKit under Xvfb). */
+  screen?(): Promise<Image>;
   close(): Promise<void>;
 }
 
@@ -102,6 +105,14 @@ export class BasePage implements EnginePage {
 
   screenshot(): Promise<Buffer> {
     return this.driver.screenshot();
+  }
+
+  /**
+   * The viewport's pixels as a visitor sees them: the display where there is one (WebKit under
+   * Xvfb), else the engine's screenshot (headless Chromium and Firefox screenshot their compositor's output).
+   */
+  async pixels(): Promise<Image> {
+    return this.driver.screen ? this.driver.screen() : decodePng(await this.driver.screenshot());
   }
 
   close(): Promise<void> {

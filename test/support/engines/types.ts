@@ -1,6 +1,8 @@
 // The few things a visitor's journey needs from a browser, the same in every engine: Chromium
 // through playwright-core, Firefox through puppeteer-core (WebDriver BiDi), WebKitGTK through
 // selenium-webdriver (WebDriver classic). A journey is written once against these and run in each.
+import type { Image } from '../png';
+
 export type EngineName = 'chromium' | 'firefox' | 'webkit';
 
 /**
@@ -36,6 +38,8 @@ export interface EnginePage {
   setViewport(size: ViewportSize): Promise<void>;
   /** A PNG of the viewport. */
   screenshot(): Promise<Buffer>;
+  /** The viewport's pixels as a visitor sees them (see BasePage.pixels). */
+  pixels(): Promise<Image>;
   close(): Promise<void>;
 }
 

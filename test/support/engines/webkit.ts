@@ -4,9 +4,10 @@
 // point; new tabs are hidden and hang pointer actions, so pages are windows; one session per
 // driver, and a client that dies leaves it busy, so every context has its own driver process and
 // every command a deadline. There is no BiDi: console output and errors are captured in the page.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Builder, Key as SeleniumKey, Origin, type WebDriver } from 'selenium-webdriver';
+import { crop, decodeXwd } from '../png';
 import { BasePage, type DriverPrimitives } from './base-page';
 import type { EngineBrowser, EngineContext, Key, ViewportSize } from './types';
 
@@ -35,12 +36,22 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** A WebKitWebDriver of its own, in its own process group (xvfb-run starts Xvfb beside it). */
-async function startDriver(): Promise<{ url: string; stop(): void }> {
+/** A WebKitWebDriver of its own, in its own process group, on its own virtual display (xvfb-run starts Xvfb beside it). */
+async function startDriver(): Promise<{ url: string; display: { name: string; auth: string }; stop(): void }> {
   const port = await freePort();
-  const child: ChildProcess = spawn('xvfb-run', ['-a', '-s', '-screen 0 1400x1000x24', 'WebKitWebDriver', `--port=${port}`, '--host=127.0.0.1'], {
-    detached: true,
-    stdio: 'ignore',
+  // The shell says which display xvfb-run chose, then becomes the driver.
+  const child: ChildProcess = spawn(
+    'xvfb-run',
+    ['-a', '-s', '-screen 0 1400x1000x24', 'sh', '-c', `echo "$DISPLAY $XAUTHORITY"; exec WebKitWebDriver --port=${port} --host=127.0.0.1`],
+    {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  let display: { name: string; auth: string } | null = null;
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const [name = '', auth = ''] = chunk.toString().split('\n')[0]!.trim().split(' ');
+    display ??= { name, auth };
   });
   const stop = () => {
     try {
@@ -54,7 +65,7 @@ async function startDriver(): Promise<{ url: string; stop(): void }> {
   for (;;) {
     try {
       const response = await fetch(`${url}/status`, { signal: AbortSignal.timeout(1000) });
-      if (response.ok) return { url, stop };
+      if (response.ok && display) return { url, display, stop };
     } catch {
       // not listening yet
     }
@@ -85,7 +96,13 @@ function serial() {
   };
 }
 
-function primitives(driver: WebDriver, handle: string, run: ReturnType<typeof serial>, viewport: { current: ViewportSize | null }): DriverPrimitives {
+function primitives(
+  driver: WebDriver,
+  handle: string,
+  run: ReturnType<typeof serial>,
+  viewport: { current: ViewportSize | null },
+  display: { name: string; auth: string },
+): DriverPrimitives {
   // Every command first brings this page's window forward: the session has one current window.
   const on = <T>(what: string, work: () => Promise<T>) =>
     run(what, async () => {
@@ -128,6 +145,24 @@ function primitives(driver: WebDriver, handle: string, run: ReturnType<typeof se
         await fitViewport(size);
       }),
     screenshot: () => on('screenshot', async () => Buffer.from(await driver.takeScreenshot(), 'base64')),
+    // The viewport as the X server shows it: WebDriver's screenshot paints the page afresh, so it
+    // cannot show a part of the page the engine failed to repaint; the display can.
+    screen: () =>
+      on('screen', async () => {
+        const [x, y, outerWidth, outerHeight, width, height] = (await driver.executeScript(
+          'return [screenX, screenY, outerWidth, outerHeight, innerWidth, innerHeight]',
+        )) as number[];
+        const dump = await new Promise<Buffer>((resolve, reject) =>
+          execFile(
+            'xwd',
+            ['-root', '-silent', '-display', display.name],
+            { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, XAUTHORITY: display.auth } },
+            (error, stdout) => (error ? reject(error) : resolve(stdout)),
+          ),
+        );
+        // MiniBrowser's toolbar is above the page; nothing is beside it.
+        return crop(decodeXwd(dump), { x: x! + (outerWidth! - width!) / 2, y: y! + (outerHeight! - height!), width: width!, height: height! });
+      }),
     close: () =>
       on('close', async () => {
         await driver.close();
@@ -175,7 +210,7 @@ export async function launchWebKit(): Promise<EngineBrowser> {
               return driver.getWindowHandle();
             }));
           first = null;
-          const page = new BasePage('webkit', primitives(driver, handle, run, viewport));
+          const page = new BasePage('webkit', primitives(driver, handle, run, viewport, server.display));
           if (viewport.current) await page.setViewport(viewport.current);
           return page;
         },
