@@ -3,7 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { ensureWidget } from '../support/global-setup';
 import { launchBrowser } from '../support/browser';
-import { CC_ID, agentClient, eventually, http, startEmulator } from '../support/emulator';
+import { CC_ID, agentClient, eventually, http, startEmulator, resetEmulator } from '../support/emulator';
 import { snippetPage, startHostSite } from '../support/host-page';
 import { widgetSizes } from '../support/sizes';
 import { percentile, round, type Bench, type Row } from './lib';
@@ -70,7 +70,7 @@ export const bench: Bench = {
     const browser = await launchBrowser();
     try {
       for (const tabs of [1, 3]) {
-        await http(`${emu.url}/emulator/api/reset`, { method: 'POST', json: {} }).then(() =>
+        await resetEmulator(emu.url).then(() =>
           http(`${emu.url}/emulator/api/control`, { method: 'POST', json: { chatScript: { preChat: { enabled: false, fields: [] }, invitation: { enabled: false } } } }),
         );
         const chat = await openChat(browser, `${site.url}/`, tabs, emu.url);
@@ -90,7 +90,7 @@ export const bench: Bench = {
         await chat.close();
       }
 
-      await http(`${emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
+      await resetEmulator(emu.url);
       await http(`${emu.url}/emulator/api/control`, { method: 'POST', json: { chatScript: { preChat: { enabled: false, fields: [] }, invitation: { enabled: false } } } });
       const chat = await openChat(browser, `${site.url}/`, 1, emu.url);
       const page = chat.pages[0]!;

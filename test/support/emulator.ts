@@ -108,6 +108,12 @@ export function agentClient(base: string) {
 }
 
 /** The control API takes JSON only (a cross-site page cannot send it without a preflight): `json` sets the header. */
+/** Forgets every chat and setting (the control API takes JSON only); fails loudly when refused. */
+export async function resetEmulator(base: string): Promise<void> {
+  const r = await http(`${base}/emulator/api/reset`, { method: 'POST', json: {} });
+  if (r.status >= 300) throw new Error(`emulator reset refused: ${r.status} ${JSON.stringify(r.body)}`);
+}
+
 export function control(base: string, settings: unknown) {
   return http(`${base}/emulator/api/control`, { method: 'POST', json: settings });
 }

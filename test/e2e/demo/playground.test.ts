@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { startSite } from '../../../demo/site/server';
 import { launchBrowser } from '../../support/browser';
-import { CC_ID, agentClient, eventually, http, startEmulator, type RunningEmulator } from '../../support/emulator';
+import { CC_ID, agentClient, eventually, startEmulator, type RunningEmulator, resetEmulator } from '../../support/emulator';
 
 let emu: RunningEmulator;
 let site: { url: string; close(): Promise<void> };
@@ -27,7 +27,7 @@ afterAll(async () => {
   await emu?.close();
 });
 beforeEach(async () => {
-  await http(`${emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
+  await resetEmulator(emu.url);
   context = await browser.newContext();
   page = await context.newPage();
   pageErrors = [];

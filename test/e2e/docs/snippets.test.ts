@@ -7,7 +7,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import ts from 'typescript';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { widgetEnvironment } from '../../support/widget-env';
-import { CC_ID, agentClient, control, eventually, http } from '../../support/emulator';
+import { CC_ID, agentClient, control, eventually, resetEmulator } from '../../support/emulator';
 import { snippetPage } from '../../support/host-page';
 
 const read = (path: string) => readFileSync(fileURLToPath(new URL(`../../../${path}`, import.meta.url)), 'utf8');
@@ -20,7 +20,7 @@ let errors: string[];
 
 const env = widgetEnvironment();
 beforeEach(async () => {
-  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
+  await resetEmulator(env.emu.url);
   await control(env.emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
   context = await env.browser.newContext();
   page = await context.newPage();

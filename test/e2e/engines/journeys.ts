@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CC_ID, agentClient, control, eventually, http } from '../../support/emulator';
+import { CC_ID, agentClient, control, eventually, resetEmulator } from '../../support/emulator';
 import { captured, capturedPage, engineEnvironment, lines, publish } from '../../support/engine-env';
 import type { EngineContext, EngineName, EnginePage } from '../../support/engines';
 import { configScript } from '../../support/host-page';
@@ -28,7 +28,7 @@ export function journeys(engine: EngineName, set: JourneySet): void {
   const config = () => ({ domain: env.emu.url, contactCenterId: CC_ID });
 
   beforeEach(async () => {
-    await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST' });
+    await resetEmulator(env.emu.url);
     context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
   }, 60_000);
   afterEach(async () => {
@@ -231,6 +231,8 @@ export function journeys(engine: EngineName, set: JourneySet): void {
     full('accessibility: axe-core finds no WCAG 2.2 A/AA violation at the launcher, in the pre-chat form, and in a chat', async () => {
       const page = await open('/', capturedPage(config()));
       const audit = async () => {
+        // Not in the middle of the window's open animation: its opacity would fail the contrast rules.
+        await page.waitFor(() => (document.querySelector('parley-chat')?.shadowRoot?.getAnimations().length ?? 0) === 0);
         if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate((source) => void (0, eval)(source), AXE);
         return page.evaluate(async () => {
           const result = await (window as any).axe.run(document, {

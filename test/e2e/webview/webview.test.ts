@@ -3,7 +3,7 @@
 import { devices, type BrowserContext, type Page } from 'playwright-core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { widgetEnvironment } from '../../support/widget-env';
-import { CC_ID, agentClient, control, eventually, http } from '../../support/emulator';
+import { CC_ID, agentClient, control, eventually, resetEmulator } from '../../support/emulator';
 import { snippetPage } from '../../support/host-page';
 
 let context: BrowserContext;
@@ -34,7 +34,7 @@ beforeAll(async () => {
   });
 });
 beforeEach(async () => {
-  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
+  await resetEmulator(env.emu.url);
 });
 afterEach(() => context?.close());
 

@@ -2,7 +2,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { widgetEnvironment } from '../../support/widget-env';
-import { CC_ID, agentClient, control, eventually, http } from '../../support/emulator';
+import { CC_ID, agentClient, control, eventually, resetEmulator } from '../../support/emulator';
 import { snippetPage } from '../../support/host-page';
 import { audit } from './a11y';
 import { WidgetPage } from './widget-page';
@@ -15,7 +15,7 @@ const env = widgetEnvironment();
 afterEach(() => context?.close());
 
 async function open(language: string, scheme: 'light' | 'dark') {
-  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
+  await resetEmulator(env.emu.url);
   context = await env.browser.newContext({ colorScheme: scheme, reducedMotion: 'reduce', locale: language === 'ar' ? 'ar' : 'en-US' });
   page = await context.newPage();
   widget = new WidgetPage(page);
@@ -153,7 +153,7 @@ it('stays usable at 320 px wide and at 200% zoom', async () => {
     { width: 320, height: 640 },
     { width: 640, height: 360 },
   ]) {
-    await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
+    await resetEmulator(env.emu.url);
     context = await env.browser.newContext({ viewport, reducedMotion: 'reduce' });
     page = await context.newPage();
     widget = new WidgetPage(page);

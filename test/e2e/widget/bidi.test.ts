@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { widgetEnvironment } from '../../support/widget-env';
-import { CC_ID, agentClient, chatClient, control, http } from '../../support/emulator';
+import { CC_ID, agentClient, chatClient, control, resetEmulator } from '../../support/emulator';
 import { snippetPage } from '../../support/host-page';
 import { WidgetPage } from './widget-page';
 
@@ -15,7 +15,7 @@ beforeAll(async () => {
   env.site.pages.set('/', { body: snippetPage({ domain: env.emu.url, contactCenterId: CC_ID }) });
 });
 beforeEach(async () => {
-  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
+  await resetEmulator(env.emu.url);
   await control(env.emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
 });
 

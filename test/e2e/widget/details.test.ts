@@ -4,7 +4,7 @@ import type { BrowserContext } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { widgetEnvironment } from '../../support/widget-env';
-import { CC_ID, agentClient, control, eventually, http } from '../../support/emulator';
+import { CC_ID, agentClient, control, eventually, resetEmulator } from '../../support/emulator';
 import { snippetPage } from '../../support/host-page';
 import { WidgetPage } from './widget-page';
 
@@ -25,7 +25,7 @@ beforeAll(async () => {
   env.site.pages.set('/', { body: snippetPage({ domain: env.emu.url, contactCenterId: CC_ID }) });
 });
 beforeEach(async () => {
-  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
+  await resetEmulator(env.emu.url);
   await control(env.emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
   context = await env.browser.newContext({ reducedMotion: 'reduce', acceptDownloads: true });
   await context.addInitScript(countSounds);

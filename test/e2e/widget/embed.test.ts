@@ -3,7 +3,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { widgetEnvironment } from '../../support/widget-env';
-import { CC_ID, agentClient, eventually, http } from '../../support/emulator';
+import { CC_ID, agentClient, eventually, http, resetEmulator } from '../../support/emulator';
 import { snippetPage, startHostSite, type HostSite } from '../../support/host-page';
 import { WidgetPage } from './widget-page';
 
@@ -20,7 +20,7 @@ afterAll(async () => {
   await cdn?.close();
 });
 beforeEach(async () => {
-  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
+  await resetEmulator(env.emu.url);
   context = await env.browser.newContext();
   page = await context.newPage();
   consoleLines = [];

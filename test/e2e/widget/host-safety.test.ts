@@ -3,7 +3,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { widgetEnvironment } from '../../support/widget-env';
-import { CC_ID, control, http } from '../../support/emulator';
+import { CC_ID, control, resetEmulator } from '../../support/emulator';
 import { configScript, snippetPage } from '../../support/host-page';
 import { WidgetPage } from './widget-page';
 
@@ -13,7 +13,7 @@ let consoleLines: { type: string; text: string }[];
 
 const env = widgetEnvironment();
 beforeEach(async () => {
-  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
+  await resetEmulator(env.emu.url);
   context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
   consoleLines = [];

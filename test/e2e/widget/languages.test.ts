@@ -3,7 +3,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { widgetEnvironment } from '../../support/widget-env';
-import { CC_ID, agentClient, control, http } from '../../support/emulator';
+import { CC_ID, agentClient, control, resetEmulator } from '../../support/emulator';
 import { snippetPage } from '../../support/host-page';
 import ar from '../../../src/i18n/locales/ar';
 import ja from '../../../src/i18n/locales/ja';
@@ -16,7 +16,7 @@ let context: BrowserContext | undefined;
 
 const env = widgetEnvironment();
 beforeEach(async () => {
-  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
+  await resetEmulator(env.emu.url);
   await control(env.emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
 });
 afterEach(async () => {

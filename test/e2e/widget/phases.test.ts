@@ -2,7 +2,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { widgetEnvironment } from '../../support/widget-env';
-import { CC_ID, agentClient, control, eventually, http } from '../../support/emulator';
+import { CC_ID, agentClient, control, eventually, http, resetEmulator } from '../../support/emulator';
 import { snippetPage } from '../../support/host-page';
 import { WidgetPage } from './widget-page';
 
@@ -16,7 +16,7 @@ beforeAll(async () => {
   env.site.pages.set('/', { body: snippetPage({ domain: env.emu.url, contactCenterId: CC_ID }) });
 });
 beforeEach(async () => {
-  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
+  await resetEmulator(env.emu.url);
   context = await env.browser.newContext();
   page = await context.newPage();
   warnings = [];

@@ -4,7 +4,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { widgetEnvironment } from '../../support/widget-env';
-import { CC_ID, agentClient, control, eventually, http } from '../../support/emulator';
+import { CC_ID, agentClient, control, eventually, resetEmulator } from '../../support/emulator';
 import { snippetPage } from '../../support/host-page';
 import { WidgetPage } from './widget-page';
 
@@ -20,7 +20,7 @@ let context: BrowserContext;
 
 const env = widgetEnvironment();
 beforeAll(async () => {
-  await http(`${env.emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
+  await resetEmulator(env.emu.url);
   await control(env.emu.url, { chatScript: { preChat: { enabled: false, fields: [] } } });
   env.site.pages.set('/', { body: snippetPage({ domain: env.emu.url, contactCenterId: CC_ID }, { onInit: ON_INIT }) });
   context = await env.browser.newContext();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { agentClient, chatClient, http, startEmulator, type RunningEmulator } from '../../support/emulator';
+import { agentClient, chatClient, http, startEmulator, type RunningEmulator, resetEmulator } from '../../support/emulator';
 
 let emu: RunningEmulator;
 let agent: ReturnType<typeof agentClient>;
@@ -11,7 +11,7 @@ beforeAll(async () => {
   chat = chatClient(emu.url);
 });
 afterAll(() => emu.close());
-beforeEach(() => http(`${emu.url}/emulator/api/reset`, { method: 'POST', json: {} }));
+beforeEach(() => resetEmulator(emu.url));
 
 describe('agent API', () => {
   it('lists interactions with the documented fields', async () => {
@@ -123,7 +123,7 @@ describe('control API', () => {
     const script = () => http(`${emu.url}/api/v2/chat-script`, { headers: { ContactCenterId: emu.config.contactCenterIds[0]! } });
     await ctl({ chatScript: { invitation: { enabled: false }, preChat: { enabled: true, fields: [] } } });
     expect((await script()).body).toMatchObject({ invitation: { enabled: false }, preChat: { enabled: true, fields: [] }, chatWindow: { enabled: true } });
-    await http(`${emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
+    await resetEmulator(emu.url);
     expect((await script()).body.invitation.enabled).toBe(true);
   });
 
@@ -139,7 +139,7 @@ describe('control API', () => {
   it('reset forgets chats and settings', async () => {
     await chat.requestChat();
     await ctl({ scheduleOpen: false });
-    await http(`${emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
+    await resetEmulator(emu.url);
     expect(await agent.list()).toEqual([]);
     expect((await http(`${emu.url}/emulator/api/control`)).body.scheduleOpen).toBeNull();
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { API_KEY, agentClient, eventually, http, startEmulator, type RunningEmulator } from '../../support/emulator';
+import { API_KEY, agentClient, eventually, http, startEmulator, type RunningEmulator, resetEmulator } from '../../support/emulator';
 import { startReceiver } from '../../support/webhook-receiver';
 
 let emu: RunningEmulator;
@@ -18,7 +18,7 @@ afterAll(async () => {
   await receiver.close();
 });
 beforeEach(async () => {
-  await http(`${emu.url}/emulator/api/reset`, { method: 'POST', json: {} });
+  await resetEmulator(emu.url);
   receiver.reset();
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CC_ID, OTHER_CC_ID, agentClient, chatClient, control, eventually, http, startEmulator, type RunningEmulator } from '../../support/emulator';
+import { CC_ID, OTHER_CC_ID, agentClient, chatClient, control, eventually, http, startEmulator, type RunningEmulator, resetEmulator } from '../../support/emulator';
 
 let emu: RunningEmulator;
 let chat: ReturnType<typeof chatClient>;
@@ -11,7 +11,7 @@ beforeAll(async () => {
   agent = agentClient(emu.url);
 });
 afterAll(() => emu.close());
-beforeEach(() => http(`${emu.url}/emulator/api/reset`, { method: 'POST', json: {} }));
+beforeEach(() => resetEmulator(emu.url));
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

@@ -4,7 +4,7 @@
 // the agent.
 import { signFileUrl } from '../../../bot-bridge/customer-chat-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CC_ID, OTHER_CC_ID, PNG_1PX, agentClient, chatClient, formOf, http, startEmulator, type RunningEmulator } from '../../support/emulator';
+import { CC_ID, OTHER_CC_ID, PNG_1PX, agentClient, chatClient, formOf, http, startEmulator, type RunningEmulator, resetEmulator } from '../../support/emulator';
 
 let emu: RunningEmulator;
 let chat: ReturnType<typeof chatClient>;
@@ -16,7 +16,7 @@ beforeAll(async () => {
   agent = agentClient(emu.url);
 });
 afterAll(() => emu.close());
-beforeEach(() => http(`${emu.url}/emulator/api/reset`, { method: 'POST' }));
+beforeEach(() => resetEmulator(emu.url));
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 const HTML = Buffer.from('<!doctype html><script>alert(document.cookie)</script>');

@@ -4,7 +4,19 @@
 // as every delivery; and the agent API showing what the channel posted.
 import { signFileUrl } from '../../../bot-bridge/customer-chat-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { API_KEY, PNG_1PX, agentClient, eventually, formOf, http, startEmulator, webhookSignatureValid, type RunningEmulator, type TestFile } from '../../support/emulator';
+import {
+  API_KEY,
+  PNG_1PX,
+  agentClient,
+  eventually,
+  formOf,
+  http,
+  startEmulator,
+  webhookSignatureValid,
+  type RunningEmulator,
+  type TestFile,
+  resetEmulator,
+} from '../../support/emulator';
 import { startReceiver } from '../../support/webhook-receiver';
 
 let emu: RunningEmulator;
@@ -23,7 +35,7 @@ afterAll(async () => {
   await receiver.close();
 });
 beforeEach(async () => {
-  await http(`${emu.url}/emulator/api/reset`, { method: 'POST' });
+  await resetEmulator(emu.url);
   receiver.reset();
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { agentClient, chatClient, control, http, startEmulator, type RunningEmulator } from '../../support/emulator';
+import { agentClient, chatClient, control, http, startEmulator, type RunningEmulator, resetEmulator } from '../../support/emulator';
 
 let emu: RunningEmulator;
 const basic = (user: string, pass: string) => ({ Authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` });
@@ -9,7 +9,7 @@ beforeAll(async () => {
   emu = await startEmulator();
 });
 afterAll(() => emu.close());
-beforeEach(() => http(`${emu.url}/emulator/api/reset`, { method: 'POST', json: {} }));
+beforeEach(() => resetEmulator(emu.url));
 
 describe('Real Time Statistics', () => {
   it('asks for Basic credentials (401) and refuses wrong ones (403)', async () => {
