@@ -77,9 +77,7 @@ export async function buildDirectLine(overrides: Partial<DirectLineConfig> = {},
   await app.register(connectorApi, { dl });
   await app.register(controlApi, { prefix: '/directline/api', dl, faults, requests });
 
-  app.addHook('onClose', async () => {
-    streams.closeAll();
-    conversations.close();
-  });
+  app.addHook('preClose', async () => streams.closeAll());
+  app.addHook('onClose', async () => conversations.close());
   return { app, dl };
 }

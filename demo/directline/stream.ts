@@ -98,7 +98,8 @@ export function installStream(app: FastifyInstance, opts: StreamOptions): void {
   app.get('/v3/directline/conversations/:conversationId/stream', async () => {
     throw new DirectLineError('BadArgument', 'The stream is a WebSocket: connect with an Upgrade request');
   });
-  app.addHook('onClose', async () => {
+  // Before the server closes: it waits for its connections, the upgraded ones included.
+  app.addHook('preClose', async () => {
     for (const client of wss.clients) client.terminate();
     wss.close();
   });
