@@ -51,6 +51,8 @@ const CODES: Record<number, string> = {
 };
 const MAX_LOG = 20_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** "/a/:id/b" and "/a/:conversationId/b" are the same route: parameter names do not matter. */
+const anyParam = (path: string) => path.replace(/:[^/]+/g, ':').replace(/\/+$/, '');
 
 function parseFaults(raw: unknown): Fault[] {
   if (!Array.isArray(raw) || raw.length > 100) throw new DirectLineError('BadArgument', '"faults" must be an array of at most 100');
@@ -65,7 +67,7 @@ function parseFaults(raw: unknown): Fault[] {
     }
     return {
       method: match[1]!,
-      path: match[2]!.replace(/\{([^}]+)\}/g, ':$1').replace(/\/+$/, ''),
+      path: anyParam(match[2]!.replace(/\{([^}]+)\}/g, ':$1')),
       status: status as number,
       count: count as number,
       retryAfterS: retryAfterS as number | null,
@@ -84,7 +86,7 @@ export function installControlHooks(app: FastifyInstance): { faults: Fault[]; re
   const take = (request: FastifyRequest): Fault | undefined => {
     if (faults.length === 0 || isControl(request)) return undefined;
     const path = request.url.split('?')[0]!.replace(/\/+$/, '');
-    const pattern = (request.routeOptions.url ?? '').replace(/\/+$/, '');
+    const pattern = anyParam(request.routeOptions.url ?? '');
     const index = faults.findIndex((f) => f.method === request.method && (f.path === path || f.path === pattern));
     if (index < 0) return undefined;
     const fault = faults[index]!;
