@@ -16,6 +16,7 @@ import { DEMO_SECRET, directLineApi, startDirectLine, type DirectLineApi, type D
 import { eventually } from '../../support/emulator';
 import { startBotProcess, startDirectLineProcess, stopAll, type Running } from '../../support/processes';
 import { startRecordingBot, type RecordingBot } from '../../support/recording-bot';
+import { startTcpProxy } from '../../support/tcp-proxy';
 
 let bot: Running & { endpoint: string };
 let service: Running;
@@ -158,6 +159,28 @@ describe('a conversation', () => {
     await waitFor(() => expect(taken).toHaveLength(1));
     expect(failures).toBe(2);
     expect(c.state().watermark).not.toBeNull();
+  });
+});
+
+describe('a stream that dies silently', () => {
+  it('is noticed (no heartbeat, no pong) and reopened; what the bot said meanwhile arrives once', async () => {
+    // Everything, stream URLs included, through a proxy that can freeze its connections.
+    const proxy = await startTcpProxy();
+    const behind = await startDirectLine({ botEndpoint: bot.endpoint, publicUrl: proxy.url, heartbeatS: 1 });
+    proxy.target = { host: '127.0.0.1', port: Number(new URL(behind.url).port) };
+    onTestFinished(async () => {
+      await proxy.close();
+      await behind.close();
+    });
+    const { c, texts, statuses } = await conversation(client({ url: proxy.url, pingIntervalMs: 200, livenessTimeoutMs: 1500, requestTimeoutMs: 1500 }).start());
+    await waitFor(() => expect(texts()).toHaveLength(1));
+    expect(proxy.freeze()).toBeGreaterThan(0);
+    const quiet = directLineApi(behind.url);
+    await quiet.botSays(c.conversationId, { type: 'message', text: 'said into the void 1' });
+    await quiet.botSays(c.conversationId, { type: 'message', text: 'said into the void 2' });
+    await waitFor(() => expect(texts()).toHaveLength(3));
+    expect(texts().slice(1)).toEqual(['said into the void 1', 'said into the void 2']);
+    expect(statuses).toContain('reconnecting');
   });
 });
 
