@@ -98,8 +98,12 @@ export class Http {
       if (status >= 200 && status < 300) return { status, body: body as T };
       const { code, message } = errorOf(body);
       const detail = { status, ...(code ? { code } : {}) };
+      const retrying = status === 429 || (spec.kind === 'read' && status >= 500);
+      // Never sooner than Direct Line asked (Retry-After), else exponential backoff with jitter.
+      const retryInMs =
+        retrying && !last ? (retryAfterMs(response.headers.get('retry-after')) ?? backoff(attempt, settings.retryBaseMs, settings.retryMaxMs, settings.random)) : null;
       settings.log?.[status >= 500 || status === 429 ? 'warn' : 'info'](
-        { route: spec.route, conversation: spec.conversation, attempt, status, code },
+        { route: spec.route, conversation: spec.conversation, attempt, status, code, ...(retryInMs !== null ? { retryInMs } : {}) },
         'direct line answered an error',
       );
 
@@ -109,10 +113,9 @@ export class Http {
         attempt--;
         continue;
       }
-      if (status === 429 || (spec.kind === 'read' && status >= 500)) {
-        if (last) throw new DirectLineClientError('unavailable', `Direct Line answered ${status} to ${spec.route} ${settings.maxAttempts} times`, detail);
-        const wait = retryAfterMs(response.headers.get('retry-after'));
-        await sleep(wait ?? backoff(attempt, settings.retryBaseMs, settings.retryMaxMs, settings.random));
+      if (retrying) {
+        if (retryInMs === null) throw new DirectLineClientError('unavailable', `Direct Line answered ${status} to ${spec.route} ${settings.maxAttempts} times`, detail);
+        await sleep(retryInMs);
         continue;
       }
       if (status === 502) throw new DirectLineClientError('bot-failed', `The bot did not take the activity (${code ?? 'BotError'})`, detail);

@@ -184,6 +184,21 @@ describe('limits and locks', () => {
     expect(raw.status).toBe(200);
   });
 
+  it('a bot’s attachment larger than the limit is 413 too', async () => {
+    const { token, conversationId } = await api.generate();
+    await api.call('POST', '/v3/directline/conversations', token);
+    const store = (bytes: number) =>
+      api.call('POST', `/v3/conversations/${conversationId}/attachments`, null, {
+        name: 'x.bin',
+        type: 'application/octet-stream',
+        originalBase64: Buffer.alloc(bytes).toString('base64'),
+      });
+    expect((await store(4096)).status).toBe(200);
+    const tooBig = await store(5000);
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body.error?.code).toBe('MessageSizeTooBig');
+  });
+
   it('the control API wants the secret', async () => {
     const { token } = await api.generate();
     expect((await api.call('GET', '/directline/api/requests', token)).status).toBe(403);

@@ -69,6 +69,8 @@ async function conversation(started: Promise<DirectLineConversation>) {
   return { c, batches, statuses, got, texts };
 }
 
+/** The client API's activities route (the bot's replies go to /v3/conversations/…/activities). */
+const ACTIVITIES = '/v3/directline/conversations/:conversationId/activities';
 const waitFor = <T>(check: () => T | Promise<T>, timeoutMs = 15_000) => eventually(check, { timeoutMs, intervalMs: 50 });
 const userTexts = async (conversationId: string) => (await api.transcript(conversationId)).activities.filter((a) => a.from?.role === 'user').map((a) => a.text);
 
@@ -192,8 +194,11 @@ describe('Direct Line’s retry rules', () => {
     await api.faults([{ route: 'POST /v3/directline/conversations/{id}/activities', status: 429, count: 2, retryAfterS: 1 }]);
     const posted = await c.post({ type: 'message', text: 'returns' });
     expect(posted.duplicate).toBe(false);
-    const posts = (await api.requests(since)).filter((r) => r.method === 'POST' && r.route.endsWith('/activities'));
+    const posts = (await api.requests(since)).filter((r) => r.method === 'POST' && r.route === ACTIVITIES);
     expect(posts.map((r) => r.status)).toEqual([429, 429, 200]);
+    // Each retry waited what Retry-After said (1 s), not its own backoff (50 to 400 ms here).
+    const waits = logs.filter((l) => l.includes('"status":429') && l.includes(c.conversationId.slice(0, 8))).map((l) => JSON.parse(l.slice(l.indexOf('{'))).retryInMs);
+    expect(waits).toEqual([1000, 1000]);
     await waitFor(() => expect(texts()).toHaveLength(2));
     expect(await userTexts(c.conversationId)).toEqual(['returns']);
   });
@@ -255,7 +260,7 @@ describe('the bot failing', () => {
     const since = Date.now();
     const failure = await c.post({ type: 'message', text: 'fail' }).catch((e: unknown) => e);
     expect(isDirectLineClientError(failure) && failure.kind).toBe('bot-failed');
-    const posts = (await directLineApi(local.url).requests(since)).filter((r) => r.method === 'POST' && r.route.endsWith('/activities'));
+    const posts = (await directLineApi(local.url).requests(since)).filter((r) => r.method === 'POST' && r.route === ACTIVITIES);
     expect(posts.map((r) => r.status)).toEqual([502]);
     expect(recording.received.filter((a) => a.conversation.id === c.conversationId && a.type === 'message')).toHaveLength(1);
   });
@@ -297,7 +302,7 @@ describe('tokens', () => {
     await c.post({ type: 'message', text: 'returns' });
     await waitFor(() => expect(texts()).toHaveLength(2));
     const requests = await api.requests(since);
-    expect(requests.filter((r) => r.route.endsWith('/activities') && r.method === 'POST').map((r) => r.status)).toEqual([403, 200]);
+    expect(requests.filter((r) => r.route === ACTIVITIES && r.method === 'POST').map((r) => r.status)).toEqual([403, 200]);
     expect(requests.filter((r) => r.route === '/v3/directline/conversations/:conversationId' && r.status === 200)).toHaveLength(1);
   });
 });

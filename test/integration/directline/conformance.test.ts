@@ -36,6 +36,8 @@ const texts = (list: DLActivity[]) => list.map((a) => a.text);
 const idsOf = (list: DLActivity[]) => list.map((a) => a.id);
 /** Direct Line ids are `<conversationId>|<7 digits>`: their order is the conversation's. */
 const seq = (id: string | undefined) => Number(id?.split('|')[1]);
+/** The client API's activities route (the bot's replies go to /v3/conversations/…/activities). */
+const ACTIVITIES = '/v3/directline/conversations/:conversationId/activities';
 const waitFor = <T>(check: () => T, timeoutMs = 15_000) => eventually(check, { timeoutMs, intervalMs: 50 });
 
 describe('over the WebSocket stream', () => {
@@ -61,7 +63,7 @@ describe('over the WebSocket stream', () => {
     // Over the stream: no polling.
     const requests = await api.requests(since);
     expect(requests.filter((r) => r.route.endsWith('/stream') && r.status === 101)).toHaveLength(1);
-    expect(requests.filter((r) => r.method === 'GET' && r.route.endsWith('/activities'))).toHaveLength(0);
+    expect(requests.filter((r) => r.method === 'GET' && r.route === ACTIVITIES)).toHaveLength(0);
   });
 
   it('connects with the secret alone, as a service-to-service client does; the bot greets the user when they first speak', async () => {
@@ -87,7 +89,7 @@ describe('by polling', () => {
     await waitFor(() => expect(texts(fromBot(c))[2]).toMatch(/^Order 12345 /));
     expect(new Set(idsOf(c.activities)).size).toBe(c.activities.length);
     const requests = await api.requests(since);
-    expect(requests.filter((r) => r.method === 'GET' && r.route.endsWith('/activities') && r.status === 200).length).toBeGreaterThan(2);
+    expect(requests.filter((r) => r.method === 'GET' && r.route === ACTIVITIES && r.status === 200).length).toBeGreaterThan(2);
     expect(requests.filter((r) => r.route.endsWith('/stream'))).toHaveLength(0);
   });
 });
