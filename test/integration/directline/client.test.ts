@@ -3,6 +3,7 @@
 // conversation goes on through a killed stream, WebSockets refused, 429s and 5xx, ambiguous
 // answers, expiring and revoked tokens, and a restart (resume from the watermark); it loses and
 // duplicates nothing, and its logs hold neither the secret nor a token.
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   createDirectLineClient,
@@ -183,6 +184,26 @@ describe('a stream that dies silently', () => {
     await waitFor(() => expect(texts()).toHaveLength(3));
     expect(texts().slice(1)).toEqual(['said into the void 1', 'said into the void 2']);
     expect(statuses).toContain('reconnecting');
+  });
+});
+
+describe('a service that sends activities again', () => {
+  it('hands each activity over once, by its id, even when pages overlap', async () => {
+    // A Direct Line that ignores the watermark for a while (the real one may resend after a reconnect).
+    const said = (n: number) => ({ type: 'message', id: `c1|000000${n}`, from: { id: 'bot', role: 'bot' }, text: `said ${n}` });
+    let polls = 0;
+    const fake = Fastify();
+    fake.post('/v3/directline/tokens/generate', async () => ({ conversationId: 'c1', token: 'tok', expires_in: 1800 }));
+    fake.post('/v3/directline/conversations', async (_request, reply) => reply.code(201).send({ conversationId: 'c1', token: 'tok', expires_in: 1800 }));
+    fake.get('/v3/directline/conversations/c1/activities', async () => {
+      polls++;
+      return polls < 4 ? { activities: [said(1), said(2)], watermark: '2' } : { activities: [said(1), said(2), said(3)], watermark: '3' };
+    });
+    await fake.listen({ port: 0, host: '127.0.0.1' });
+    onTestFinished(() => fake.close());
+    const { texts } = await conversation(client({ url: `http://127.0.0.1:${(fake.server.address() as { port: number }).port}`, webSocket: false }).start());
+    await waitFor(() => expect(polls).toBeGreaterThanOrEqual(5));
+    expect(texts()).toEqual(['said 1', 'said 2', 'said 3']);
   });
 });
 
