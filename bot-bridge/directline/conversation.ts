@@ -370,9 +370,11 @@ export class DirectLineConversation {
           continue;
         }
         this.setStatus('polling');
-        const set = await this.getActivities(this.watermark);
+        const before = this.watermark;
+        const set = await this.getActivities(before);
         await this.enqueue(set);
-        if (set.activities.length === 0) await this.pause(this.settings.pollIntervalMs);
+        // Straight on while pages bring something new; otherwise at the polling interval.
+        if (set.activities.length === 0 || this.watermark === before) await this.pause(this.settings.pollIntervalMs);
       }
     } catch (error) {
       if (this.closed) return;
