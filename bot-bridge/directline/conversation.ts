@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { backoff } from '../outbox';
 import { DirectLineClientError, isDirectLineClientError } from './errors';
 import { AmbiguousSend, type Http } from './http';
-import { openStream, type OpenStream } from './stream';
+import { openStream, type OpenStream, type StreamEnd } from './stream';
 import { TokenKeeper } from './tokens';
 import type { ActivityBatch, ActivitySet, ConversationStatus, DirectLineActivity, ResumeState, Settings } from './types';
 
@@ -108,7 +108,7 @@ export class DirectLineConversation {
   /** Takes what a start or reconnect answered: the token and a fresh stream URL. */
   accept(info: ConversationInfo): void {
     this.tokens.set(info.token, info.expires_in);
-    if (info.streamUrl) this.streamUrl = info.streamUrl;
+    this.takeStreamUrl(info.streamUrl);
   }
 
   /** What to store to resume this conversation later (after the last batch the handlers took). */
@@ -300,7 +300,29 @@ export class DirectLineConversation {
       conversation: this.short,
     });
     if (body?.token && body.token !== this.tokens.bearer()) this.tokens.set(body.token, body.expires_in);
-    if (body?.streamUrl) this.streamUrl = body.streamUrl;
+    this.takeStreamUrl(body?.streamUrl);
+  }
+
+  /**
+   * A stream URL is where this process will open a connection, and it comes from a response: only
+   * a ws(s) URL on Direct Line's own site is taken (the configured host, or one of its siblings,
+   * as regional endpoints are). Anything else is ignored (and the conversation polls).
+   */
+  private takeStreamUrl(raw: unknown): void {
+    if (typeof raw !== 'string' || !raw) return;
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return;
+    }
+    const site = (host: string) => (/^[\d.]+$|:/.test(host) ? host : host.split('.').slice(-2).join('.'));
+    const configured = new URL(this.settings.url).hostname;
+    if ((url.protocol === 'wss:' || url.protocol === 'ws:') && site(url.hostname) === site(configured)) {
+      this.streamUrl = raw;
+      return;
+    }
+    this.settings.log?.warn({ conversation: this.short, host: url.hostname }, 'direct line gave a stream URL off its own site; ignored');
   }
 
   /** Hands a set to the handlers, after every set before it. */
@@ -379,7 +401,7 @@ export class DirectLineConversation {
     } catch (error) {
       if (this.closed) return;
       const kind = isDirectLineClientError(error) ? error.kind : 'unavailable';
-      if (kind === 'refused' || kind === 'not-found') {
+      if (kind === 'refused' || kind === 'not-found' || kind === 'rejected') {
         this.setStatus('failed', (error as Error).message);
         return;
       }
@@ -391,10 +413,11 @@ export class DirectLineConversation {
   }
 
   /** Opens the stream (from a fresh URL when there is one) and resolves when it ends. */
-  private async streamOnce() {
+  private async streamOnce(): Promise<StreamEnd> {
     this.setStatus(this.statusNow === 'connecting' ? 'connecting' : 'reconnecting');
     if (!this.streamUrl) await this.reconnect(this.tokens.bearer);
-    const url = this.streamUrl!;
+    const url = this.streamUrl;
+    if (!url) return { opened: false, lifetimeMs: 0, collision: false, refusedStatus: 0, why: 'no usable stream URL' };
     this.streamUrl = null; // a stream URL is used once: its `t` is short-lived
     const stream = openStream(this.settings, url, { open: () => this.setStatus('streaming'), set: (set) => void this.enqueue(set) });
     this.current = stream;

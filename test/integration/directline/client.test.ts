@@ -187,26 +187,42 @@ describe('a stream that dies silently', () => {
   });
 });
 
-describe('a service that sends activities again', () => {
-  it('hands each activity over once, by its id, even when pages overlap', async () => {
-    // A Direct Line that ignores the watermark for a while (the real one may resend after a reconnect).
-    const said = (n: number) => ({ type: 'message', id: `c1|000000${n}`, from: { id: 'bot', role: 'bot' }, text: `said ${n}` });
+describe('a service that misbehaves', () => {
+  const said = (n: number) => ({ type: 'message', id: `c1|000000${n}`, from: { id: 'bot', role: 'bot' }, text: `said ${n}` });
+
+  /** A Direct Line of our own making, answering GET …/activities with `page(n)` on the n-th poll. */
+  async function fakeDirectLine(page: (n: number) => unknown, streamUrl?: string) {
     let polls = 0;
     const fake = Fastify();
     fake.post('/v3/directline/tokens/generate', async () => ({ conversationId: 'c1', token: 'tok', expires_in: 1800 }));
-    fake.post('/v3/directline/conversations', async (_request, reply) => reply.code(201).send({ conversationId: 'c1', token: 'tok', expires_in: 1800 }));
-    fake.get('/v3/directline/conversations/c1/activities', async () => {
-      polls++;
-      return polls < 4 ? { activities: [said(1), said(2)], watermark: '2' } : { activities: [said(1), said(2), said(3)], watermark: '3' };
-    });
+    fake.post('/v3/directline/conversations', async (_request, reply) =>
+      reply.code(201).send({ conversationId: 'c1', token: 'tok', expires_in: 1800, ...(streamUrl ? { streamUrl } : {}) }),
+    );
+    fake.get('/v3/directline/conversations/c1', async () => ({ conversationId: 'c1', token: 'tok', expires_in: 1800, ...(streamUrl ? { streamUrl } : {}) }));
+    fake.get('/v3/directline/conversations/c1/activities', async () => page(++polls));
     await fake.listen({ port: 0, host: '127.0.0.1' });
     onTestFinished(() => fake.close());
-    const { texts } = await conversation(client({ url: `http://127.0.0.1:${(fake.server.address() as { port: number }).port}`, webSocket: false }).start());
+    return { url: `http://127.0.0.1:${(fake.server.address() as { port: number }).port}`, polls: () => polls };
+  }
+
+  it('resending activities (overlapping pages): each is handed over once, by its id, and no busy loop', async () => {
+    // It ignores the watermark for a while (the real one may resend after a reconnect).
+    const fake = await fakeDirectLine((n) => (n < 4 ? { activities: [said(1), said(2)], watermark: '2' } : { activities: [said(1), said(2), said(3)], watermark: '3' }));
+    const { texts } = await conversation(client({ url: fake.url, webSocket: false }).start());
     await waitFor(() => expect(texts()).toEqual(['said 1', 'said 2', 'said 3']));
     // A page that moves nothing waits for the polling interval: no busy loop on a stuck watermark.
-    const at = polls;
+    const at = fake.polls();
     await new Promise((r) => setTimeout(r, 600));
-    expect(polls - at).toBeLessThanOrEqual(4);
+    expect(fake.polls() - at).toBeLessThanOrEqual(4);
+  });
+
+  it('a stream URL off Direct Line’s own site is not opened: it polls instead', async () => {
+    const fake = await fakeDirectLine(() => ({ activities: [said(1)], watermark: '1' }), 'ws://169.254.169.254/latest/meta-data');
+    const { texts, statuses } = await conversation(client({ url: fake.url }).start());
+    await waitFor(() => expect(texts()).toEqual(['said 1']));
+    expect(statuses).toContain('polling');
+    expect(statuses).not.toContain('streaming');
+    expect(logs.some((l) => l.includes('off its own site') && l.includes('169.254.169.254'))).toBe(true);
   });
 });
 
