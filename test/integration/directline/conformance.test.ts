@@ -1,14 +1,16 @@
 // The demo Direct Line service checked by Microsoft's own client, botframework-directlinejs (what
 // Web Chat runs), in Node with xhr2 and ws: connect, post and receive over the WebSocket stream and
 // by polling, reconnect after a dropped stream and resume from a watermark (no loss, no
-// duplicate), token refresh, a refused secret, an expired token, and upload. The service and the
-// demo bot it fronts are real processes (npm run directline, npm run bot).
+// duplicate), typing over the stream only, token refresh, a refused secret, an expired token, and
+// upload. The service and the demo bot it fronts are real processes (npm run directline, npm run
+// bot); typing uses a recording botbuilder bot (the demo bot sends none).
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SECRET, directLineApi, startDirectLine, type DirectLineApi, type DLActivity } from '../../support/directline';
+import { DEMO_SECRET, directLineApi, startDirectLine, type DirectLineApi, type DLActivity, type RunningDirectLine } from '../../support/directline';
 import { ConnectionStatus, connect, type Connected } from '../../support/directline-js';
 import { eventually } from '../../support/emulator';
 import { startBotProcess, startDirectLineProcess, stopAll, type Running } from '../../support/processes';
+import { startRecordingBot, type RecordingBot } from '../../support/recording-bot';
 
 let bot: Running & { endpoint: string };
 let service: Running;
@@ -131,6 +133,32 @@ describe('reconnecting', () => {
     await second.post({ type: 'message', from: { id: 'dl_wanda' }, text: 'opening hours' });
     await waitFor(() => expect(fromBot(second)).toHaveLength(3));
     expect(texts(second.activities)).not.toContain(first.activities[0]!.text);
+  });
+});
+
+describe('typing', () => {
+  let recording: RecordingBot;
+  let local: RunningDirectLine;
+  beforeAll(async () => {
+    recording = await startRecordingBot();
+    local = await startDirectLine({ botEndpoint: recording.endpoint });
+  });
+  afterAll(async () => {
+    await local.close();
+    await recording.close();
+  });
+
+  it('comes over the stream, and not by polling (the reference: "typing — WebSocket only")', async () => {
+    const localApi = directLineApi(local.url);
+    const streamed = open({ token: (await localApi.generate({ id: 'dl_ty' })).token, domain: `${local.url}/v3/directline` });
+    const polled = open({ token: (await localApi.generate({ id: 'dl_po' })).token, domain: `${local.url}/v3/directline`, webSocket: false, pollingInterval: 200 });
+    await waitFor(() => expect(streamed.statuses).toContain(ConnectionStatus.Online));
+    await streamed.post({ type: 'message', from: { id: 'dl_ty' }, text: 'hi' });
+    await polled.post({ type: 'message', from: { id: 'dl_po' }, text: 'hi' });
+    await waitFor(() => expect(texts(fromBot(streamed))).toEqual([undefined, 'echo: hi']));
+    await waitFor(() => expect(texts(fromBot(polled))).toEqual(['echo: hi']));
+    expect(fromBot(streamed).map((a) => a.type)).toEqual(['typing', 'message']);
+    expect(fromBot(polled).map((a) => a.type)).toEqual(['message']);
   });
 });
 
