@@ -1,6 +1,6 @@
 // The demo's parts as real processes (`node --import tsx <entry>`, as npm run would start them), on
-// free ports, for end-to-end tests: the emulator, the demo bot, and bridges. Their temp folder is
-// the run's (what tsx caches there goes with it).
+// free ports, for end-to-end tests: the emulator, the demo bot, the Direct Line service, and
+// bridges. Their temp folder is the run's (what tsx caches there goes with it).
 import { startProcess as start } from '../bench/lib';
 import { eventually } from './emulator';
 import { tempRoot } from './temp';
@@ -16,6 +16,11 @@ export function startEmulatorProcess(env: Record<string, string> = {}): Promise<
 export async function startBotProcess(env: Record<string, string> = {}): Promise<Running & { endpoint: string }> {
   const bot = await startProcess('demo/bot/index.ts', { BOT_PORT: '0', LOG_LEVEL: 'error', ...env }, /bot: listening on (http:\/\/\S+)/);
   return { ...bot, endpoint: `${bot.url}/api/messages` };
+}
+
+/** The demo Direct Line service as a process (npm run directline), fronting BOT_ENDPOINT. */
+export function startDirectLineProcess(env: Record<string, string> = {}): Promise<Running> {
+  return startProcess('demo/directline/index.ts', { DIRECTLINE_PORT: '0', LOG_LEVEL: 'error', ...env }, /directline: listening on (http:\/\/\S+)/);
 }
 
 /** A bridge process, returned once /readyz says its store and gateway are there. */
