@@ -5,7 +5,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { BridgeConfig } from './config';
 import type { Deps } from './context';
 import { adminApp, botChannel, customerChatApi, handoverApi, metricsAccess, opsRoutes, WEBHOOK_PATH, webhookReceiver } from './fronts';
-import { Availability, GatewayClient, WebhookVerifier, bootstrapGateway } from './gateway';
+import { Availability, GatewayClient, WebhookVerifier, bootstrapGateway, gatewayIdentity } from './gateway';
 import { handlers } from './jobs';
 import { backoff, OutboxWorker } from './outbox';
 import { createLogger, Metrics, startSweeper, type Logger } from './ops';
@@ -19,9 +19,11 @@ export interface Bridge {
   deps: Deps;
   sessions: Sessions;
   worker: OutboxWorker;
+  /** Webhook signatures, and whose webhooks this bridge takes once it knows. */
+  verifier: WebhookVerifier;
   /** Call once listening: sets the public URL, starts the worker, and sets up the gateway (retried until it works). */
   start(publicUrl?: string): Promise<void>;
-  /** Resolves once the gateway webhook and channel are set up. */
+  /** Resolves once the gateway webhook and channel are set up and the bridge knows whose webhooks to take. */
   ready: Promise<void>;
 }
 
@@ -76,10 +78,13 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
     log,
     onResult: (kind, result) => metrics.outboxJobs.inc({ kind, result }),
   });
+  const jwkUrl = config.gateway.jwkUrl ?? `${config.gateway.url}/chat-gateway/v1/jwk/{kid}/public`;
   const verifier = new WebhookVerifier({
-    jwkUrl: config.gateway.jwkUrl ?? `${config.gateway.url}/chat-gateway/v1/jwk/{kid}/public`,
+    jwkUrl,
     maxAgeS: config.webhook.maxAgeS,
-    expectedTenantId: config.gateway.expectedTenantId,
+    // Until the bootstrap knows the tenant and customer (configured or learned), webhooks get 401.
+    identity: null,
+    pins: { get: (kid) => store.getSetting(`jwk:${jwkUrl}:${kid}`), claim: (kid, jwk) => store.claimSetting(`jwk:${jwkUrl}:${kid}`, jwk) },
   });
 
   // 64 KB is plenty for a chat message; the fronts that take more (webhooks, bot activities, the
@@ -137,12 +142,41 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
           log,
         });
         log.info({ channelId: deps.setup.channelId, webhookId: deps.setup.webhookId }, 'gateway set up');
-        markReady();
+        await learnIdentity();
         return;
       } catch (error) {
         log.warn({ err: error, attempt }, 'gateway setup failed, retrying');
         await new Promise((r) => setTimeout(r, backoff(attempt, 1000, 30_000)));
       }
+    }
+  };
+
+  // Webhooks are refused until the bridge knows whose they are (gateway/identity.ts). Learning
+  // needs the gateway to reach us, through a load balancer that routes only to ready replicas:
+  // so it runs after the setup (which /readyz waits for), and is retried until it works.
+  const learnIdentity = async () => {
+    for (let attempt = 1; !stopped; attempt++) {
+      try {
+        const identity = await gatewayIdentity({
+          store,
+          client: deps.gateway,
+          gatewayUrl: config.gateway.url,
+          apiKey: config.gateway.apiKey,
+          webhookUri: `${publicUrl}${WEBHOOK_PATH}`,
+          configured: { tenantId: config.gateway.expectedTenantId, customerId: config.gateway.expectedCustomerId },
+          owner: worker!.owner,
+        });
+        if (identity) {
+          verifier.trust(identity);
+          log.info({ tenantId: identity.tenantId, customerId: identity.customerId }, 'webhooks must be signed for this tenant and customer');
+          markReady();
+          return;
+        }
+      } catch (error) {
+        log.warn({ err: error, attempt }, 'cannot tell whose webhooks to take yet (all are refused until then), retrying');
+      }
+      // Another replica may be learning it (null), or the gateway could not reach us yet.
+      await new Promise((r) => setTimeout(r, Math.min(backoff(attempt, 500, 15_000), 15_000)));
     }
   };
 
@@ -173,6 +207,7 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
     deps,
     sessions,
     worker,
+    verifier,
     ready,
     async start(url?: string) {
       if (started) return;

@@ -34,8 +34,12 @@ export interface BridgeConfig {
     timeoutMs: number;
     /** `{kid}` is replaced by the key id; null = the gateway's own /chat-gateway/v1/jwk/{kid}/public. */
     jwkUrl: string | null;
-    /** When set, webhooks must carry this x-8x8-tenant-id. */
+    /**
+     * Webhooks must carry this x-8x8-tenant-id and x-8x8-customer-id (signed). Either left null is
+     * learned from the gateway at start and kept in the store (gateway/identity.ts).
+     */
     expectedTenantId: string | null;
+    expectedCustomerId: string | null;
     /** How long an ambiguous send waits for its echo or the message list before it is sent again. */
     reconcileGraceMs: number;
   };
@@ -59,6 +63,15 @@ export interface BridgeConfig {
   apiKey: string | null;
   /** HMAC key of the generic API's callbacks; null = the API key (see callbackSecretOf). */
   callbackSecret: string | null;
+  /** Where callbacks may go (net/policy.ts): https to public addresses unless these say otherwise. */
+  callback: {
+    /** CALLBACK_ALLOW_HTTP: plain http allowed too (tests, a receiver on the same host behind TLS). */
+    allowHttp: boolean;
+    /** CALLBACK_HOSTS: when not empty, the only hosts (`bot.example.com`, `*.example.com`). */
+    hosts: string[];
+    /** CALLBACK_ALLOW_PRIVATE: loopback and private addresses allowed. Unsafe: for tests only. */
+    allowPrivate: boolean;
+  };
   afterAgent: 'bot' | 'end';
   postAgent: { maxTotalMinutes: number; userTimeoutInMinutes: number };
   chatIdleTimeoutS: number;
@@ -140,6 +153,15 @@ class Reader {
     return value;
   }
 
+  flag(name: string): boolean {
+    const raw = this.raw(name);
+    if (raw === undefined) return false;
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    this.problems.push(`${name} must be 1/true/yes/on or 0/false/no/off, got "${raw}"`);
+    return false;
+  }
+
   oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
     const raw = this.raw(name);
     if (raw === undefined) return fallback;
@@ -209,6 +231,17 @@ export function configFromEnv(env: Env = process.env): BridgeConfig {
   const apiKey = r.optional('BRIDGE_API_KEY');
   if (apiKey !== null && apiKey.length < 16) r.problems.push('BRIDGE_API_KEY must have at least 16 characters');
   const callbackSecret = r.optional('CALLBACK_SECRET');
+  const callbackHosts = (r.raw('CALLBACK_HOSTS') ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  for (const host of callbackHosts) {
+    if (!/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host)) {
+      r.problems.push(`CALLBACK_HOSTS: "${host}" is not a host name like bot.example.com or *.example.com`);
+    }
+  }
+  const allowPrivate = r.flag('CALLBACK_ALLOW_PRIVATE');
+  if (allowPrivate && env.NODE_ENV === 'production') r.problems.push('CALLBACK_ALLOW_PRIVATE is for tests only and is refused with NODE_ENV=production');
   const scheduleId = r.raw('SCHEDULE_ID') === 'none' ? null : r.text('SCHEDULE_ID', '1');
 
   const notices: string[] = [];
@@ -245,10 +278,13 @@ export function configFromEnv(env: Env = process.env): BridgeConfig {
       timeoutMs: r.int('GATEWAY_TIMEOUT_MS', 10_000, 100, 120_000),
       jwkUrl: r.optional('GATEWAY_JWK_URL'),
       expectedTenantId: r.optional('GATEWAY_TENANT_ID'),
+      expectedCustomerId: r.optional('GATEWAY_CUSTOMER_ID'),
       reconcileGraceMs: r.int('GATEWAY_RECONCILE_GRACE_MS', 2000, 0, 60_000),
     },
     webhook: {
-      maxAgeS: r.int('WEBHOOK_MAX_AGE_S', 300, 5, 86_400),
+      // Each retry is signed anew (x-8x8-transmission-time changes), so the window only has to
+      // cover clock skew and transit: a captured delivery is useless a minute later.
+      maxAgeS: r.int('WEBHOOK_MAX_AGE_S', 60, 5, 86_400),
       reorderMs: r.int('WEBHOOK_REORDER_MS', 250, 0, 10_000),
       redeliveryHoldMs: r.int('WEBHOOK_REDELIVERY_HOLD_MS', 5000, 0, 120_000),
     },
@@ -261,6 +297,7 @@ export function configFromEnv(env: Env = process.env): BridgeConfig {
     },
     apiKey,
     callbackSecret,
+    callback: { allowHttp: r.flag('CALLBACK_ALLOW_HTTP'), hosts: callbackHosts, allowPrivate },
     afterAgent: r.oneOf('AFTER_AGENT', 'bot', ['bot', 'end'] as const),
     postAgent: {
       maxTotalMinutes: r.int('POST_AGENT_MAX_MINUTES', 20, 20, 600),

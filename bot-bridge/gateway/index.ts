@@ -1,6 +1,8 @@
-// What leaves the gateway folder: the client, webhook verification, availability and bootstrap.
+// What leaves the gateway folder: the client, webhook verification (and the identity webhooks must
+// be signed for), availability and bootstrap.
 export { GatewayClient, problemMessage, retryAfterMs, type CallObserver, type Outcome } from './client';
-export { WebhookVerifier, detachedPayload, type Rejection, type Verdict } from './verify';
+export { WebhookVerifier, detachedPayload, type GatewayIdentity, type KeyPins, type Rejection, type Verdict } from './verify';
+export { gatewayIdentity, learnFromPing, IdentityError, LEARN_PARAM } from './identity';
 export { Availability, type AvailabilityResult, type Unavailable } from './availability';
 export { bootstrapGateway, BootstrapError, type GatewaySetup } from './bootstrap';
 export { normalizeEvent, type GatewayEvent } from './events';

@@ -10,7 +10,7 @@ import { testConfig, type DeepPartial } from './bridge-config';
 import type { Store } from '../../bot-bridge/store';
 import type { Logger } from '../../bot-bridge/ops';
 import { buildBotServer } from '../../demo/bot/app';
-import type { WebhookSigner } from '../../demo/contact-center/gateway';
+import type { Gateway, WebhookSigner } from '../../demo/contact-center/gateway';
 import { agentClient, eventually, type chatClient } from './emulator';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -37,6 +37,9 @@ export async function startBridge(overrides: DeepPartial<BridgeConfig> = {}, opt
     gateway: { rps: 100, reconcileGraceMs: 300, ...overrides.gateway },
     webhook: { reorderMs: 40, redeliveryHoldMs: 0, ...overrides.webhook },
     outbox: { pollMs: 50, ...overrides.outbox },
+    // Test receivers listen on http://127.0.0.1: allowed here, explicitly, and never by default
+    // (CALLBACK_ALLOW_PRIVATE is unsafe outside tests). The SSRF tests turn it off again.
+    callback: { allowHttp: true, allowPrivate: true, hosts: [], ...overrides.callback },
   });
   const bridge = await buildBridge(config, { ...(options.store ? { store: options.store } : {}), ...(options.logger ? { logger: options.logger } : {}) });
   await bridge.app.listen({ port: 0, host: '127.0.0.1' });
@@ -92,6 +95,22 @@ export function signedDelivery(signer: WebhookSigner, body: unknown, opts: Deliv
     'x-8x8-signature': signer.sign({ body: raw, customerId, eventId, retry, tenantId, transmissionTime }),
   };
   return { raw, headers, eventId };
+}
+
+/**
+ * Puts a message in a gateway conversation's message list, as if the agent had written it, without
+ * the emulator delivering its own webhook: for tests that deliver hand-signed MESSAGE events. The
+ * bridge shows an agent's message only once the gateway's list confirms it (jobs/confirm.ts).
+ */
+export function recordAtGateway(gateway: Gateway, conversationId: string, text: string, author: { id: string; type?: 'agent' | 'system' } = { id: 'agent-kim' }): void {
+  const conversation = gateway.conversations.get(conversationId);
+  if (!conversation) throw new Error(`the emulator has no conversation ${conversationId}`);
+  conversation.messages.push({
+    id: randomBytes(16).toString('base64url'),
+    text,
+    createdAt: new Date().toISOString(),
+    author: { id: author.id, removed: false, type: author.type ?? 'agent', language: 'en' },
+  });
 }
 
 export async function postWebhook(bridgeUrl: string, delivery: { raw: Buffer; headers: Record<string, string> }) {

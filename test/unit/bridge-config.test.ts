@@ -82,3 +82,30 @@ describe('bridge config', () => {
     expect(() => configFromEnv({ BRIDGE_TEXTS: join(dir, 'missing.json') })).toThrow(/cannot read JSON/);
   });
 });
+
+describe('bridge config: webhook and callback security', () => {
+  it('is safe with no env: https callbacks to public addresses only, a 60 s webhook window, no identity configured', () => {
+    const c = configFromEnv({});
+    expect(c.callback).toEqual({ allowHttp: false, allowPrivate: false, hosts: [] });
+    expect(c.webhook.maxAgeS).toBe(60);
+    expect(c.gateway).toMatchObject({ expectedTenantId: null, expectedCustomerId: null });
+  });
+
+  it('reads the callback settings and the identity', () => {
+    const c = configFromEnv({
+      CALLBACK_ALLOW_HTTP: '1',
+      CALLBACK_HOSTS: 'bot.example.com, *.Bots.example.net',
+      GATEWAY_TENANT_ID: 't-1',
+      GATEWAY_CUSTOMER_ID: 'c-1',
+    });
+    expect(c.callback).toEqual({ allowHttp: true, allowPrivate: false, hosts: ['bot.example.com', '*.bots.example.net'] });
+    expect(c.gateway).toMatchObject({ expectedTenantId: 't-1', expectedCustomerId: 'c-1' });
+  });
+
+  it('refuses the test-only allowance in production, and bad values', () => {
+    expect(configFromEnv({ CALLBACK_ALLOW_PRIVATE: 'yes' }).callback.allowPrivate).toBe(true);
+    expect(() => configFromEnv({ CALLBACK_ALLOW_PRIVATE: 'yes', NODE_ENV: 'production' })).toThrow(/CALLBACK_ALLOW_PRIVATE is for tests only/);
+    expect(() => configFromEnv({ CALLBACK_ALLOW_HTTP: 'maybe' })).toThrow(/CALLBACK_ALLOW_HTTP must be/);
+    expect(() => configFromEnv({ CALLBACK_HOSTS: 'bot.example.com,bad host!' })).toThrow(/CALLBACK_HOSTS: "bad host!"/);
+  });
+});

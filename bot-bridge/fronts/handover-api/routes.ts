@@ -9,6 +9,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Deps } from '../../context';
+import { checkUrl, type OutboundPolicy } from '../../net';
 import { languageCode } from '../../sessions/payload';
 import type { Sessions } from '../../sessions/service';
 import { SessionError } from '../../sessions/service';
@@ -99,17 +100,17 @@ export function parseHistory(raw: unknown): HistoryMessage[] {
   });
 }
 
-function callbackUrl(raw: unknown): string {
+/**
+ * The callbackUrl is the caller's choice of where the bridge POSTs: an SSRF risk. Refused here with
+ * a clear 400: a scheme other than https (http with CALLBACK_ALLOW_HTTP), credentials, a host not in
+ * CALLBACK_HOSTS, an IP literal that is not public (in any spelling). A name is resolved and judged
+ * when each callback is sent (jobs/callback.ts → net/safe-request.ts), never here: its address may
+ * change, and answering "that name is internal" would tell a caller about our network.
+ */
+function callbackUrl(raw: unknown, policy: OutboundPolicy): string {
   if (typeof raw !== 'string' || !raw) throw bad('"callbackUrl" is required: where agent messages and events are POSTed');
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw bad('"callbackUrl" must be an absolute http(s) URL');
-  }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || raw.length > 2000) {
-    throw bad('"callbackUrl" must be an absolute http(s) URL without credentials');
-  }
+  const checked = checkUrl(raw, policy);
+  if (!checked.ok) throw bad(`"callbackUrl" ${checked.message}`);
   return raw;
 }
 
@@ -176,7 +177,7 @@ export async function handoverApi(app: FastifyInstance, opts: HandoverApiOptions
     const history = parseHistory(b.history);
     const queue = text(b, 'queue', 100, false);
     if (queue !== undefined && !/^[\w.-]+$/.test(queue)) throw bad('"queue" must be a queue id');
-    const url = callbackUrl(b.callbackUrl);
+    const url = callbackUrl(b.callbackUrl, config.callback);
 
     // With an Idempotency-Key, a retried or doubled request gets the same handover: the key picks
     // the id once, and creating a session with an id that exists creates nothing. Without one, the

@@ -5,15 +5,22 @@ import { job, REFERENCE_KEY } from '../../sessions';
 import type { InboxEvent } from '../../store';
 
 /**
- * Records the event; true when it is new. A redelivery of an event that is recorded but not done
- * goes on as if it were new: the first delivery may have died (a crash, a store error and a 503)
- * between recording it and queueing its application, and nothing else would queue it. Applying
- * twice is harmless (an applied event is done, and done events are skipped).
+ * `ignored`: the event names a conversation this bridge did not create. It is recorded as done (a
+ * redelivery is a duplicate), changes nothing, and the gateway still gets its 200 so it stops.
  */
-export async function recordEvent(deps: Pick<Deps, 'store' | 'config' | 'wake'>, event: InboxEvent): Promise<boolean> {
+export type Recorded = 'new' | 'duplicate' | 'ignored';
+
+/**
+ * Records the event. A redelivery of an event that is recorded but not done goes on as if it were
+ * new: the first delivery may have died (a crash, a store error and a 503) between recording it and
+ * queueing its application, and nothing else would queue it. Applying twice is harmless (an applied
+ * event is done, and done events are skipped).
+ */
+export async function recordEvent(deps: Pick<Deps, 'store' | 'config' | 'wake'>, event: InboxEvent): Promise<Recorded> {
   const { store } = deps;
   const { fresh, pending, sessionId: known } = await store.inboxAdd(event);
-  if (!pending) return false;
+  const seen: Recorded = fresh ? 'new' : 'duplicate';
+  if (!pending) return seen;
   let bound = known;
   if (!bound && event.body.eventType === 'CONVERSATION_UPDATE') {
     // A conversation we do not know yet: if it carries one of our references, a create we are
@@ -28,10 +35,16 @@ export async function recordEvent(deps: Pick<Deps, 'store' | 'config' | 'wake'>,
       bound = sessionId;
     }
   }
-  // Events of a conversation nobody has bound yet wait; binding it enqueues their application.
   if (bound) {
     await store.enqueue([job.inbox(event.conversationId, event.receivedAt + deps.config.webhook.reorderMs)]);
     deps.wake();
+    return seen;
   }
-  return fresh;
+  // Unbound. While some handover's create has not answered yet, this may be its conversation (the
+  // gateway can call before its 202 arrives): the event waits, and binding it queues its
+  // application. Otherwise no conversation of ours can be unbound: it is not ours.
+  const creating = ((await store.countSessions())['handover'] ?? 0) > 0;
+  if (creating) return seen;
+  await store.inboxDone(event.conversationId, [event.eventId]);
+  return 'ignored';
 }

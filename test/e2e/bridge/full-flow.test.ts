@@ -23,6 +23,9 @@ beforeAll(async () => {
     BOT_ENDPOINT: bot.endpoint,
     BRIDGE_API_KEY: KEY,
     GATEWAY_RPS: '50',
+    // The callback receiver is on http://127.0.0.1: allowed for this test only (unsafe elsewhere).
+    CALLBACK_ALLOW_HTTP: '1',
+    CALLBACK_ALLOW_PRIVATE: '1',
   });
 });
 afterAll(async () => {

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebhookSigner } from '../../../demo/contact-center/gateway';
 import { chatClient, eventually, startEmulator, type RunningEmulator } from '../../support/emulator';
-import { handOver, postWebhook, signedDelivery, startBot, startBridge, type RunningBridge } from '../../support/bridge';
+import { handOver, postWebhook, recordAtGateway, signedDelivery, startBot, startBridge, type RunningBridge } from '../../support/bridge';
 
 let emu: RunningEmulator;
 let bot: Awaited<ReturnType<typeof startBot>>;
@@ -31,12 +31,11 @@ afterAll(async () => {
 });
 
 let clock = Date.now();
-const agentMessage = (text: string, timestamp = ++clock) => ({
-  eventType: 'MESSAGE',
-  conversationId,
-  timestamp,
-  data: { isEcho: false, sender: { id: 'agent-kim', type: 'agent' }, text },
-});
+/** A MESSAGE from the agent, who also wrote it at the gateway (its list confirms it: jobs/confirm.ts). */
+const agentMessage = (text: string, timestamp = ++clock) => {
+  recordAtGateway(emu.gateway, conversationId, text);
+  return { eventType: 'MESSAGE', conversationId, timestamp, data: { isEcho: false, sender: { id: 'agent-kim', type: 'agent' }, text } };
+};
 const settle = () => new Promise((r) => setTimeout(r, 700));
 
 /**
@@ -146,7 +145,12 @@ describe('webhook verification', () => {
   });
 
   it('records events of a conversation it does not know, with no effect', async () => {
-    const stranger = { ...agentMessage('stranger'), conversationId: randomBytes(16).toString('base64url') };
+    const stranger = {
+      eventType: 'MESSAGE',
+      conversationId: randomBytes(16).toString('base64url'),
+      timestamp: Date.now(),
+      data: { isEcho: false, sender: { id: 'agent-kim', type: 'agent' }, text: 'stranger' },
+    };
     expect((await postWebhook(bridge.url, signedDelivery(emu.signer, stranger))).status).toBe(200);
     await settle();
     expect(await agentTexts()).not.toContain('stranger');
@@ -246,6 +250,7 @@ describe('ordering', () => {
   });
 
   it('accepts the older Chat API v2 event shapes', async () => {
+    recordAtGateway(emu.gateway, conversationId, 'legacy text');
     await postWebhook(
       bridge.url,
       signedDelivery(emu.signer, {
