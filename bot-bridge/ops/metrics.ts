@@ -34,7 +34,19 @@ export const WEBHOOK_TYPES = [
 ] as const;
 
 /** What became of a delivery: taken, a retry, or why it was refused (gateway/verify.ts, the route). */
-export const WEBHOOK_RESULTS = ['accepted', 'duplicate', 'bad-signature', 'unknown-kid', 'stale', 'unsigned', 'malformed', 'tenant'] as const;
+export const WEBHOOK_RESULTS = [
+  'accepted',
+  'duplicate',
+  'bad-signature',
+  'unknown-kid',
+  'stale',
+  'unsigned',
+  'malformed',
+  'tenant',
+  'customer',
+  'unknown-conversation',
+  'unconfirmed',
+] as const;
 
 /** The routes the gateway client calls, as patterns (gateway/client.ts); a test checks the two agree. */
 export const GATEWAY_ROUTES = [

@@ -81,5 +81,7 @@ describe('the label sets cover the code', () => {
     for (const type of types) expect(WEBHOOK_TYPES, type).toContain(type);
     const rejection = /export type Rejection = ([^;]+);/.exec(source('gateway/verify.ts'))![1]!;
     for (const [, reason] of rejection.matchAll(/'([^']+)'/g)) expect(WEBHOOK_RESULTS, reason).toContain(reason);
+    const results = /export type WebhookResult = ([^;]+);/.exec(source('fronts/webhooks/labels.ts'))![1]!;
+    for (const [, result] of results.matchAll(/'([^']+)'/g)) expect(WEBHOOK_RESULTS, result).toContain(result);
   });
 });
