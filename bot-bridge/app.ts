@@ -52,6 +52,7 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
       apiKey: config.gateway.apiKey,
       tenant: config.gateway.tenant,
       rps: config.gateway.rps,
+      reservedShare: config.gateway.reservedPercent / 100,
       timeoutMs: config.gateway.timeoutMs,
       store,
       observe: ({ method, route, status, seconds }) => metrics.gatewayLatency.observe({ method, route, status: String(status) }, seconds),

@@ -33,6 +33,8 @@ export interface BridgeConfig {
     /** The channel's queue when the bridge creates the channel. */
     queueId: string;
     rps: number;
+    /** GATEWAY_RESERVED_PERCENT: the part of `rps` bulk calls (typing) may never use. */
+    reservedPercent: number;
     timeoutMs: number;
     /** `{kid}` is replaced by the key id; null = the gateway's own /chat-gateway/v1/jwk/{kid}/public. */
     jwkUrl: string | null;
@@ -300,6 +302,7 @@ export function configFromEnv(env: Env = process.env): BridgeConfig {
       webhookId: r.optional('GATEWAY_WEBHOOK_ID'),
       queueId: r.text('GATEWAY_QUEUE_ID', 'support'),
       rps: r.int('GATEWAY_RPS', 5, 1, 100_000),
+      reservedPercent: r.int('GATEWAY_RESERVED_PERCENT', 30, 0, 90),
       timeoutMs: r.int('GATEWAY_TIMEOUT_MS', 10_000, 100, 120_000),
       jwkUrl: r.optional('GATEWAY_JWK_URL'),
       expectedTenantId: r.optional('GATEWAY_TENANT_ID'),

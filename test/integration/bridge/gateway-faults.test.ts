@@ -174,9 +174,10 @@ describe('pace', () => {
       await eventually(async () => expect((await customerTexts(conversationId)).filter((t: string) => t.startsWith('paced'))).toHaveLength(6), { timeoutMs: 10_000 });
       const log = (await http(`${emu.url}/emulator/api/requests?since=${since}&path=/chat-gateway/`)).body.requests as { at: number }[];
       expect(log.length).toBeGreaterThanOrEqual(6);
-      const taken = slots.filter((s) => s.wait <= s.maxWaitMs);
-      expect(taken.length).toBeGreaterThanOrEqual(log.length);
-      expect(new Set(slots.map((s) => `${s.key} every ${s.intervalMs} ms`))).toEqual(new Set([`${slots[0]!.key} every 200 ms`]));
+      // The shared line (a bulk call takes a slot of its own line first: gateway-fairness tests it).
+      const shared = slots.filter((s) => !s.key.endsWith(':bulk'));
+      expect(shared.filter((s) => s.wait <= s.maxWaitMs).length).toBeGreaterThanOrEqual(log.length);
+      expect(new Set(shared.map((s) => `${s.key} every ${s.intervalMs} ms`))).toEqual(new Set([`${shared[0]!.key} every 200 ms`]));
     } finally {
       await paced.close();
       await store.close();
