@@ -124,8 +124,8 @@ describe('limit settings', () => {
   it('has generous defaults, reads each LIMIT_* and TRUST_PROXY, and reports every mistake', () => {
     const c = configFromEnv({});
     expect(c.trustProxy).toBe(false);
-    expect(c.limits.chatsPerAddress?.text).toBe('60/min');
-    expect(c.limits.openChatsPerAddress).toBe(50);
+    expect(c.limits.chatsPerAddress?.text).toBe('10/min');
+    expect(c.limits.openChatsPerAddress).toBe(10);
     const set = configFromEnv({ TRUST_PROXY: 'loopback, 10.0.0.0/8', LIMIT_MESSAGES_PER_CHAT: 'off', LIMIT_OPEN_CHATS_PER_ADDRESS: '0', USERDATA_MAX_BYTES: '4096' });
     expect(set.trustProxy).toEqual(['loopback', '10.0.0.0/8']);
     expect(set.limits.messagesPerChat).toBeNull();
