@@ -54,9 +54,10 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
       rps: config.gateway.rps,
       reservedShare: config.gateway.reservedPercent / 100,
       // A job waiting for its slot holds one of the worker's OUTBOX_CONCURRENCY places, which the
-      // bot's jobs (another chat's greeting) need too: wait a second at most, else the job is
-      // rescheduled for when the slot comes up and frees its place.
-      maxWaitMs: 1000,
+      // bot's jobs (another chat's greeting) need too: wait a moment at most, else the job is
+      // rescheduled for when the slot comes up and frees its place. (At 1 s, a flood's gateway jobs
+      // held every place: greetings waited 90 s in the abuse bench.)
+      maxWaitMs: 250,
       timeoutMs: config.gateway.timeoutMs,
       store,
       observe: ({ method, route, status, seconds }) => metrics.gatewayLatency.observe({ method, route, status: String(status) }, seconds),
