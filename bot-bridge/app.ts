@@ -7,6 +7,7 @@ import type { Deps } from './context';
 import { adminApp, botChannel, customerChatApi, handoverApi, metricsAccess, opsRoutes, WEBHOOK_PATH, webhookReceiver } from './fronts';
 import { Availability, GatewayClient, WebhookVerifier, bootstrapGateway, gatewayIdentity } from './gateway';
 import { handlers } from './jobs';
+import { Limiter, memoryLimitStore, redisLimitStore, type LimitStore } from './limits';
 import { backoff, OutboxWorker } from './outbox';
 import { createLogger, Metrics, startSweeper, type Logger } from './ops';
 import { Sessions } from './sessions/service';
@@ -30,6 +31,8 @@ export interface Bridge {
 export interface BuildOptions {
   logger?: Logger;
   store?: Store;
+  /** Where the Customer Chat API's limits count; default: Redis when BRIDGE_STORE is, else in-process. */
+  limits?: LimitStore;
 }
 
 export async function buildBridge(config: BridgeConfig, options: BuildOptions = {}): Promise<Bridge> {
@@ -49,6 +52,12 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
       apiKey: config.gateway.apiKey,
       tenant: config.gateway.tenant,
       rps: config.gateway.rps,
+      reservedShare: config.gateway.reservedPercent / 100,
+      // A job waiting for its slot holds one of the worker's OUTBOX_CONCURRENCY places, which the
+      // bot's jobs (another chat's greeting) need too: wait a moment at most, else the job is
+      // rescheduled for when the slot comes up and frees its place. (At 1 s, a flood's gateway jobs
+      // held every place: greetings waited 90 s in the abuse bench.)
+      maxWaitMs: 250,
       timeoutMs: config.gateway.timeoutMs,
       store,
       observe: ({ method, route, status, seconds }) => metrics.gatewayLatency.observe({ method, route, status: String(status) }, seconds),
@@ -67,6 +76,20 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
     botHealth: { failedAt: 0, okAt: 0 },
   };
   const sessions = new Sessions(deps);
+  let limitErrors = 0;
+  const limiter = new Limiter({
+    store: options.limits ?? (/^rediss?:\/\//.test(config.store) ? redisLimitStore(config.store, `${config.redisPrefix}lim:`) : memoryLimitStore()),
+    rules: config.limits,
+    isOpen: async (id) => {
+      const session = await store.getSession(id);
+      return session !== null && session !== undefined && session.state !== 'ended';
+    },
+    // A chat counts as open for a day at most (the idle timeout ends a forgotten one much sooner).
+    openTtlMs: Math.min(24, config.retentionH) * 3_600_000,
+    onError: (error) => {
+      if (limitErrors++ % 100 === 0) log.warn({ err: error }, 'limits cannot be checked (the store is away): requests go through unlimited');
+    },
+  });
   const jobHandlers = handlers(deps, sessions.apply);
   metrics.outboxJobs.allow('kind', Object.keys(jobHandlers));
   worker = new OutboxWorker({
@@ -94,13 +117,15 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
+    // Whose X-Forwarded-For is believed for request.ip (what the limits count by): TRUST_PROXY only.
+    trustProxy: config.trustProxy,
   }) as unknown as FastifyInstance;
   app.addHook('onResponse', async (request, reply) => {
     // Route patterns only: URLs hold chat ids, the customer's credential.
     request.log.debug({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
-  await app.register(customerChatApi, { prefix: '/api/v2', deps, sessions });
+  await app.register(customerChatApi, { prefix: '/api/v2', deps, sessions, limiter });
   await app.register(botChannel, { prefix: '/v3', deps, sessions });
   await app.register(handoverApi, { prefix: '/v1', deps, sessions });
   await app.register(webhookReceiver, { prefix: '/webhooks', deps, verifier });
@@ -198,6 +223,7 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
     stopSweeper();
     await admin?.close();
     await worker!.stop(config.shutdownDrainS * 1000);
+    await limiter.close();
     if (!options.store) await store.close();
   });
 

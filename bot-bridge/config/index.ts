@@ -1,8 +1,10 @@
 // The bridge's configuration: parsed and validated once from the environment, with every problem
 // reported at once (a deployer fixes them in one go, not one restart per mistake).
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { DEFAULT_TEXTS, type Texts } from './texts';
 import { DEFAULT_CHAT_SCRIPT, type ChatScript } from './chat-script';
+import { parseRate, type LimitRules, type Rate } from '../limits';
 
 export { DEFAULT_TEXTS, fill, type Texts } from './texts';
 export { DEFAULT_CHAT_SCRIPT, type ChatScript } from './chat-script';
@@ -31,6 +33,8 @@ export interface BridgeConfig {
     /** The channel's queue when the bridge creates the channel. */
     queueId: string;
     rps: number;
+    /** GATEWAY_RESERVED_PERCENT: the part of `rps` bulk calls (typing) may never use. */
+    reservedPercent: number;
     timeoutMs: number;
     /** `{kid}` is replaced by the key id; null = the gateway's own /chat-gateway/v1/jwk/{kid}/public. */
     jwkUrl: string | null;
@@ -100,6 +104,19 @@ export interface BridgeConfig {
    * with everything tied to them, offline messages, handled webhook ids, job keys, claims, counters.
    */
   retentionH: number;
+  /**
+   * TRUST_PROXY: whose X-Forwarded-For is believed for the client address the limits count by:
+   * the proxies' addresses (CIDRs, or loopback / linklocal / uniquelocal); false = nobody's (the
+   * socket's address counts).
+   */
+  trustProxy: false | string[];
+  /** The Customer Chat API's limits (limits/): buckets (null = off), caps and sizes. */
+  limits: LimitRules & {
+    /** The JSON of one chat's userData, in bytes. */
+    userDataMaxBytes: number;
+    /** The JSON of one offline message (fields and userData), in bytes. */
+    offlineMessageMaxBytes: number;
+  };
   /** Where /metrics is served and whether it asks for a token (see fronts/metrics-access.ts). */
   metrics: {
     /** Bearer token /metrics asks for; null = none. */
@@ -182,6 +199,16 @@ class Reader {
     } catch {
       this.problems.push(`${name} must be an absolute http(s) URL, got "${raw}"`);
       return fallback;
+    }
+  }
+
+  rate(name: string, fallback: string): Rate | null {
+    const raw = this.raw(name) ?? fallback;
+    try {
+      return parseRate(raw);
+    } catch (error) {
+      this.problems.push(`${name} ${(error as Error).message}`);
+      return parseRate(fallback);
     }
   }
 
@@ -275,6 +302,7 @@ export function configFromEnv(env: Env = process.env): BridgeConfig {
       webhookId: r.optional('GATEWAY_WEBHOOK_ID'),
       queueId: r.text('GATEWAY_QUEUE_ID', 'support'),
       rps: r.int('GATEWAY_RPS', 5, 1, 100_000),
+      reservedPercent: r.int('GATEWAY_RESERVED_PERCENT', 30, 0, 90),
       timeoutMs: r.int('GATEWAY_TIMEOUT_MS', 10_000, 100, 120_000),
       jwkUrl: r.optional('GATEWAY_JWK_URL'),
       expectedTenantId: r.optional('GATEWAY_TENANT_ID'),
@@ -321,6 +349,19 @@ export function configFromEnv(env: Env = process.env): BridgeConfig {
     },
     shutdownDrainS: r.int('SHUTDOWN_DRAIN_S', 10, 0, 600),
     retentionH: retentionHours(r, notices),
+    trustProxy: trustProxy(r),
+    limits: {
+      chatsPerAddress: r.rate('LIMIT_CHATS_PER_ADDRESS', '10/min'),
+      chatsPerContactCenter: r.rate('LIMIT_CHATS_PER_CONTACT_CENTER', '300/min'),
+      messagesPerAddress: r.rate('LIMIT_MESSAGES_PER_ADDRESS', '60/min'),
+      messagesPerContactCenter: r.rate('LIMIT_MESSAGES_PER_CONTACT_CENTER', '1200/min'),
+      messagesPerChat: r.rate('LIMIT_MESSAGES_PER_CHAT', '30/min'),
+      typingPerAddress: r.rate('LIMIT_TYPING_PER_ADDRESS', '60/min'),
+      typingPerContactCenter: r.rate('LIMIT_TYPING_PER_CONTACT_CENTER', '1200/min'),
+      openChatsPerAddress: r.int('LIMIT_OPEN_CHATS_PER_ADDRESS', 10, 0, 1_000_000) || null,
+      userDataMaxBytes: r.int('USERDATA_MAX_BYTES', 8192, 256, 60_000),
+      offlineMessageMaxBytes: r.int('OFFLINE_MESSAGE_MAX_BYTES', 16_384, 256, 60_000),
+    },
     metrics: {
       token: metricsToken,
       port: r.raw('METRICS_PORT') === undefined ? null : r.int('METRICS_PORT', 0, 0, 65535),
@@ -333,6 +374,34 @@ export function configFromEnv(env: Env = process.env): BridgeConfig {
   };
   if (r.problems.length) throw new ConfigError(`invalid configuration:\n  - ${r.problems.join('\n  - ')}`);
   return config;
+}
+
+/**
+ * TRUST_PROXY: unset or off = the socket's address counts. Else the proxies whose X-Forwarded-For is
+ * believed, comma-separated: addresses, CIDRs, or proxy-addr's names loopback, linklocal, uniquelocal.
+ * The client is then the last address in the header that is not one of them. (A bare hop count is
+ * not offered: it cannot tell a proxy from a client that sends the header itself.)
+ */
+function trustProxy(r: Reader): false | string[] {
+  const raw = r.raw('TRUST_PROXY');
+  if (raw === undefined || /^(off|false|no)$/i.test(raw)) return false;
+  const list = raw
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  const named = new Set(['loopback', 'linklocal', 'uniquelocal']);
+  const valid = (a: string) => {
+    if (named.has(a)) return true;
+    const [ip, bits, extra] = a.split('/');
+    if (extra !== undefined || !isIP(ip!)) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(ip!) === 4 ? 32 : 128));
+  };
+  const bad = list.filter((a) => !valid(a));
+  if (bad.length || list.length === 0) {
+    r.problems.push(`TRUST_PROXY must list the proxies in front of the bridge (addresses, CIDRs like 10.0.0.0/8, or loopback), got "${raw}"`);
+    return false;
+  }
+  return list;
 }
 
 /**

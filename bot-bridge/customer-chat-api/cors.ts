@@ -20,7 +20,8 @@ export function corsPolicy(allowedOrigins: readonly string[]): (origin: string |
   return (origin) => {
     if (origin === undefined) return anyOrigin ? { 'access-control-allow-origin': '*' } : {};
     if (!anyOrigin && !origins.has(origin)) throw forbidden(`Origin ${origin} may not use this chat (ALLOWED_ORIGINS)`);
-    // The answer depends on the caller's origin: caches must keep one per origin.
-    return { 'access-control-allow-origin': origin, vary: 'Origin' };
+    // The answer depends on the caller's origin: caches must keep one per origin. Retry-After is
+    // not a header scripts may read cross-origin unless exposed: a refused client must see it.
+    return { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': 'Retry-After' };
   };
 }

@@ -18,15 +18,18 @@ export const CHAT_ERRORS: Record<ErrorStatusCode, { meaning: string; http: numbe
 export class ChatApiError extends Error {
   override name = 'ChatApiError';
   readonly httpStatus: number;
+  /** Seconds for the Retry-After header (statusCode 7); null = none. */
+  readonly retryAfterS: number | null;
 
   constructor(
     readonly statusCode: ErrorStatusCode,
     message: string,
     /** `httpStatus` 503 says a dependency is away for a moment and the client should retry. */
-    options: { httpStatus?: number } = {},
+    options: { httpStatus?: number; retryAfterS?: number } = {},
   ) {
     super(message);
     this.httpStatus = options.httpStatus ?? CHAT_ERRORS[statusCode].http;
+    this.retryAfterS = options.retryAfterS ?? null;
   }
 
   toBody(): ErrorBody {
@@ -39,6 +42,9 @@ export const invalidState = (message: string) => new ChatApiError(2, message);
 export const forbidden = (message: string) => new ChatApiError(3, message);
 /** The same answer whether the chat does not exist or belongs to someone else. */
 export const notFound = (message = 'No such chat') => new ChatApiError(6, message);
+/** 429 statusCode 7 with Retry-After: the client waits that long and sends the same request again. */
+export const tooManyRequests = (message: string, retryAfterMs: number) => new ChatApiError(7, message, { retryAfterS: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
+export const tooLarge = (message: string) => new ChatApiError(8, message);
 export const chatEnded = () => invalidState('The chat has ended: no operation is valid any more');
 
 /**

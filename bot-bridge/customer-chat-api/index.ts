@@ -3,7 +3,7 @@
 // widget reads ./wire (types and constants only) and ./own (own-key lookups) and nothing else from here.
 export * from './wire';
 export { own, put } from './own';
-export { CHAT_ERRORS, ChatApiError, badParameter, chatEnded, envelopeOf, forbidden, invalidState, notFound } from './envelope';
+export { CHAT_ERRORS, ChatApiError, badParameter, chatEnded, envelopeOf, forbidden, invalidState, notFound, tooLarge, tooManyRequests } from './envelope';
 export {
   checkChatScriptQuery,
   objectBody,

@@ -57,6 +57,7 @@ export function serveCustomerChatApi<Chat>(app: FastifyInstance, options: ServeO
       request.log.error({ err: error }, 'customer chat API failure');
       failure = internalError();
     }
+    if (failure.retryAfterS !== null) reply.header('retry-after', String(failure.retryAfterS));
     reply.code(failure.httpStatus).send(failure.toBody());
   });
 

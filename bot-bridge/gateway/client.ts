@@ -27,7 +27,22 @@ export interface GatewayClientOptions {
   observe?: CallObserver;
   /** The longest a call waits for its rate-limit slot (tests shorten it). */
   maxWaitMs?: number;
+  /**
+   * The share of `rps` bulk calls may never use (GATEWAY_RESERVED_PERCENT / 100): it stays for
+   * handovers and the customer's messages to the agent. 0 = one line for every call.
+   */
+  reservedShare?: number;
+  /** How a call waits for its slot (tests make it instant, to count slots without waiting them out). */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/**
+ * Which budget a call comes from. Bulk: what a customer can make the bridge send at will and no
+ * one misses much when late (typing notifications). Priority: everything else (creating and
+ * ending handovers, the customer's messages, confirming the agent's).
+ */
+export type CallClass = 'priority' | 'bulk';
+const BULK_ROUTES: ReadonlySet<string> = new Set(['/conversations/{id}/typing']);
 
 const MAX_WAIT_MS = 10_000;
 
@@ -62,29 +77,44 @@ export class GatewayClient {
   private readonly base: string;
   private readonly limiterKey: string;
   private readonly interval: number;
+  private readonly bulkInterval: number | null;
   private readonly maxWait: number;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly opts: GatewayClientOptions) {
     this.base = `${opts.url}/chat-gateway/v1`;
     // The limit is per API key; the key itself never goes into the store.
     this.limiterKey = `gateway:${createHash('sha256').update(opts.apiKey).digest('hex').slice(0, 16)}`;
     this.interval = 1000 / opts.rps;
+    const share = opts.reservedShare ?? 0;
+    this.bulkInterval = share > 0 ? 1000 / (opts.rps * (1 - share)) : null;
     this.maxWait = opts.maxWaitMs ?? MAX_WAIT_MS;
+    this.sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   /**
    * Waits for this call's slot of the shared GATEWAY_RPS budget. A slot further out than the
    * maximum wait is neither taken nor waited for (a job must finish well within its lease): the
-   * caller retries when it comes up.
+   * caller retries when it comes up. A bulk call first takes a slot of its own, slower line (the
+   * budget less the reserved share), then one of the shared line: bulk calls can fill at most
+   * their share of the shared line, so the rest is there for priority calls whatever bulk does.
    */
-  private async slot(): Promise<number> {
-    const wait = await this.opts.store.reserveSlot(this.limiterKey, this.interval, this.maxWait);
-    if (wait > 0 && wait <= this.maxWait) await new Promise((resolve) => setTimeout(resolve, wait));
+  private async slot(kind: CallClass): Promise<number> {
+    if (kind === 'bulk' && this.bulkInterval !== null) {
+      const wait = await this.take(`${this.limiterKey}:bulk`, this.bulkInterval);
+      if (wait > this.maxWait) return wait;
+    }
+    return this.take(this.limiterKey, this.interval);
+  }
+
+  private async take(key: string, interval: number): Promise<number> {
+    const wait = await this.opts.store.reserveSlot(key, interval, this.maxWait);
+    if (wait > 0 && wait <= this.maxWait) await this.sleep(wait);
     return wait;
   }
 
   async call(method: string, path: string, route: string, body?: unknown, timeoutMs = this.opts.timeoutMs): Promise<Outcome> {
-    const wait = await this.slot();
+    const wait = await this.slot(BULK_ROUTES.has(route) ? 'bulk' : 'priority');
     if (wait > this.maxWait) return { kind: 'retry', status: null, message: `rate limit: ${wait} ms of calls are queued ahead`, ambiguous: false, retryAfterMs: wait };
     const headers: Record<string, string> = { 'x-api-key': this.opts.apiKey, accept: 'application/hal+json, application/json' };
     if (this.opts.tenant) headers['x-8x8-tenant'] = this.opts.tenant;

@@ -8,6 +8,7 @@
 // none of them can add a series the declaration does not name.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Store } from '../store';
+import { LIMIT_NAMES } from '../limits/limiter';
 
 /** The value any label takes when what it was given is not in its set. */
 export const OTHER = 'other';
@@ -184,6 +185,7 @@ export class Metrics {
   readonly botActivities: BoundedCounter<'type' | 'result'>;
   readonly callbacks: BoundedCounter<'result'>;
   readonly dependencyErrors: BoundedCounter<'dependency'>;
+  readonly refused: BoundedCounter<'limit'>;
 
   constructor(store: () => Store) {
     const registers = [this.registry];
@@ -265,6 +267,11 @@ export class Metrics {
       name: 'parley_dependency_errors_total',
       help: 'Failed checks of the schedule and statistics APIs (the handover then goes ahead)',
       labels: { dependency: ['schedule', 'statistics'] },
+    });
+    this.refused = counter({
+      name: 'parley_customer_chat_refused_total',
+      help: 'Customer Chat API requests refused with 429 (statusCode 7) or 413 (statusCode 8), by the limit that refused them',
+      labels: { limit: [...LIMIT_NAMES, 'userdata-size', 'offline-message-size'] },
     });
   }
 }

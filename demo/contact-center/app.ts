@@ -85,6 +85,7 @@ export async function buildEmulator(overrides: Partial<EmulatorConfig> = {}): Pr
     offlineMessages,
     files,
     publicUrl,
+    chatsPerAddress: config.chatsPerAddress,
   });
   await app.register(fileRoutes, { files });
   await app.register(chatGatewayApi, { prefix: '/chat-gateway/v1', cc, gateway, delivery, signer, apiKey: config.gatewayApiKey, files });

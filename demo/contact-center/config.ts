@@ -1,4 +1,6 @@
 // The emulator's configuration, parsed once from the environment with clear errors.
+import { parseRate } from '../../bot-bridge/limits/rate';
+
 export interface EmulatorConfig {
   port: number;
   host: string;
@@ -21,6 +23,8 @@ export interface EmulatorConfig {
   gatewayCustomerId: string;
   /** The origin clients reach the emulator at, for the file links it hands out; null: http://host:port as bound. */
   publicUrl: string | null;
+  /** RequestChat calls one client address may make: "N/s", "N/min", "N/h" (a bucket of N), or "off". */
+  chatsPerAddress: string;
 }
 
 export const DEFAULT_CONTACT_CENTER_ID = '3f6c1d2e-8b7a-4c59-9e21-5d4b3a2f1e0c';
@@ -39,6 +43,7 @@ export const defaultConfig: EmulatorConfig = {
   webhookMaxAttempts: 6,
   gatewayCustomerId: 'emulator-customer',
   publicUrl: null,
+  chatsPerAddress: '300/min',
 };
 
 export class ConfigError extends Error {
@@ -78,6 +83,16 @@ function origin(env: NodeJS.ProcessEnv, name: string): string | null {
   return url.origin;
 }
 
+function rate(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = text(env, name, fallback);
+  try {
+    parseRate(raw);
+  } catch (error) {
+    throw new ConfigError(`${name} ${(error as Error).message}`);
+  }
+  return raw;
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EmulatorConfig {
   const ids = text(env, 'CONTACT_CENTER_ID', DEFAULT_CONTACT_CENTER_ID).split(',').filter(Boolean);
   if (ids.length === 0) throw new ConfigError('CONTACT_CENTER_ID must name at least one contact center');
@@ -95,5 +110,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EmulatorCon
     webhookMaxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', defaultConfig.webhookMaxAttempts, 1, 100),
     gatewayCustomerId: text(env, 'GATEWAY_CUSTOMER_ID', defaultConfig.gatewayCustomerId),
     publicUrl: origin(env, 'EMULATOR_PUBLIC_URL'),
+    chatsPerAddress: rate(env, 'EMULATOR_CHATS_PER_ADDRESS', defaultConfig.chatsPerAddress),
   };
 }

@@ -19,6 +19,8 @@ export class ChatRequestError extends Error {
     message: string,
     readonly httpStatus?: number,
     readonly statusCode?: number,
+    /** How long the server asked us to wait (Retry-After), when it said. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -26,6 +28,19 @@ export class ChatRequestError extends Error {
   get transient(): boolean {
     return this.kind === 'network' || this.kind === 'timeout' || this.kind === 'server';
   }
+  /** The server's limits refused it for now (429, statusCode 7): the same request goes again after `retryAfterMs`. */
+  get rateLimited(): boolean {
+    return this.httpStatus === 429 || this.statusCode === 7;
+  }
+}
+
+/** Retry-After in ms: seconds, or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterOf(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 export const isChatRequestError = (error: unknown): error is ChatRequestError => error instanceof Error && error.name === 'ChatRequestError';
@@ -84,7 +99,9 @@ export function createClient(options: ClientOptions): ChatApiClient {
         const kind =
           (data.statusCode !== undefined && own(KIND_BY_STATUS_CODE, data.statusCode)) ||
           (status >= 500 || status === 429 ? 'server' : status === 404 ? 'not-found' : status === 403 ? 'forbidden' : 'invalid');
-        throw new ChatRequestError(kind, data.statusMessage ?? `HTTP ${status}`, status, data.statusCode);
+        // Cross-origin, the header is readable because the servers expose it (Access-Control-Expose-Headers).
+        const retryAfterMs = retryAfterOf(error.response.headers.get('retry-after'));
+        throw new ChatRequestError(kind, data.statusMessage ?? `HTTP ${status}`, status, data.statusCode, retryAfterMs);
       }
       if (error instanceof TimeoutError) throw new ChatRequestError('timeout', 'The server did not answer in time');
       throw new ChatRequestError('network', (error as Error)?.message || 'Network error');

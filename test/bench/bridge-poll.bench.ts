@@ -109,6 +109,12 @@ async function runDriver(driver: 'sqlite' | 'redis', botEndpoint: string): Promi
       CHAT_IDLE_TIMEOUT_S: '3600',
       OUTBOX_CONCURRENCY: '64',
       LOG_LEVEL: 'error',
+      // Load from one address, not abuse: the abuse bench measures the limits.
+      LIMIT_CHATS_PER_ADDRESS: 'off',
+      LIMIT_CHATS_PER_CONTACT_CENTER: 'off',
+      LIMIT_OPEN_CHATS_PER_ADDRESS: '0',
+      LIMIT_MESSAGES_PER_ADDRESS: 'off',
+      LIMIT_MESSAGES_PER_CONTACT_CENTER: 'off',
     },
     /bridge: listening on (http:\/\/\S+)/,
   );

@@ -71,7 +71,7 @@ export const bench: Bench = {
     const baseline = await pollLoad(bareUrls, Math.min(SECONDS, 10));
     bare.close();
 
-    const emulator = await startProcess('demo/contact-center/index.ts', { EMULATOR_PORT: '0' }, /listening on (http:\/\/\S+)/);
+    const emulator = await startProcess('demo/contact-center/index.ts', { EMULATOR_PORT: '0', EMULATOR_CHATS_PER_ADDRESS: 'off' }, /listening on (http:\/\/\S+)/);
     try {
       const ids: string[] = [];
       for (let i = 0; i < CHATS; i++) {

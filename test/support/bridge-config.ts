@@ -1,12 +1,26 @@
 // The bridge's configuration as tests start from it: the defaults (no env at all) with overrides,
 // merged key by key so a test names only what it changes.
 import { configFromEnv, type BridgeConfig } from '../../bot-bridge/config';
+import { parseRate } from '../../bot-bridge/limits';
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends Array<unknown> ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
 export function testConfig(overrides: DeepPartial<BridgeConfig> = {}): BridgeConfig {
-  return merge(configFromEnv({}), overrides);
+  return merge(merge(configFromEnv({}), { limits: TEST_LIMITS }), overrides);
 }
+
+/**
+ * Test files start many chats from 127.0.0.1 on one bridge, faster than any person: the per-address
+ * limits are lifted here (the abuse tests set their own). The contact center's stay as deployed.
+ */
+const lifted = parseRate('100000/min');
+const TEST_LIMITS: DeepPartial<BridgeConfig['limits']> = {
+  chatsPerAddress: lifted,
+  messagesPerAddress: lifted,
+  messagesPerChat: lifted,
+  typingPerAddress: lifted,
+  openChatsPerAddress: null,
+};
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

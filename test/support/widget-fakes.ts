@@ -50,6 +50,7 @@ export function fakeChatApi(options: { script?: ChatScript } = {}) {
   /** The operations asked for, in order (polls are in `polls`). */
   const calls: string[] = [];
   let failures = 0;
+  let refusals = { sends: 0, requests: 0, retryAfterMs: 0 };
   let lostAnswers = 0;
   let requestAnswer: Promise<{ id: string }> | null = null;
   let pollGate: Promise<void> | null = null;
@@ -68,6 +69,10 @@ export function fakeChatApi(options: { script?: ChatScript } = {}) {
     chatScript: async () => (calls.push('script'), script),
     requestChat: async () => {
       calls.push('request');
+      if (refusals.requests > 0) {
+        refusals.requests--;
+        throw new ChatRequestError('server', 'Too many chats', 429, 7, refusals.retryAfterMs);
+      }
       if (requestAnswer) return requestAnswer;
       add('ParticipantJoined', 'Customer');
       return { id: 'chat-1' };
@@ -75,6 +80,10 @@ export function fakeChatApi(options: { script?: ChatScript } = {}) {
     sendMessage: async (_id, text, clientMessageId) => {
       calls.push('send');
       maybeFail();
+      if (refusals.sends > 0) {
+        refusals.sends--;
+        throw new ChatRequestError('server', 'Too many messages', 429, 7, refusals.retryAfterMs);
+      }
       sends.push({ text, id: clientMessageId });
       // As the Customer Chat API does: a clientMessageId it has seen is a retry, not a new message.
       if (!seenIds.has(clientMessageId)) {
@@ -115,6 +124,8 @@ export function fakeChatApi(options: { script?: ChatScript } = {}) {
     add,
     /** The next `n` sends or polls fail before the server does anything. */
     failNext: (n: number) => void (failures = n),
+    /** The next sends and chat requests are refused by the server's limits (429, statusCode 7, Retry-After). */
+    refuseNext: (next: { sends?: number; requests?: number; retryAfterMs: number }) => void (refusals = { sends: 0, requests: 0, ...next }),
     /** The next `n` sends are recorded, then time out: the server holds the message, the tab does not know. */
     loseAnswers: (n: number) => void (lostAnswers = n),
     /** RequestChat never answers from now on. */

@@ -125,13 +125,13 @@ describe('ContactCenterId and Authorization', () => {
 describe('CORS', () => {
   it('serves any origin when configured with *, echoing the caller', () => {
     const cors = corsPolicy(['*']);
-    expect(cors('https://shop.example')).toEqual({ 'access-control-allow-origin': 'https://shop.example', vary: 'Origin' });
+    expect(cors('https://shop.example')).toEqual({ 'access-control-allow-origin': 'https://shop.example', vary: 'Origin', 'access-control-expose-headers': 'Retry-After' });
     expect(cors(undefined)).toEqual({ 'access-control-allow-origin': '*' });
   });
 
   it('serves the listed origins and refuses the others with statusCode 3', async () => {
     const cors = corsPolicy(['https://shop.example.com']);
-    expect(cors('https://shop.example.com')).toEqual({ 'access-control-allow-origin': 'https://shop.example.com', vary: 'Origin' });
+    expect(cors('https://shop.example.com')).toEqual({ 'access-control-allow-origin': 'https://shop.example.com', vary: 'Origin', 'access-control-expose-headers': 'Retry-After' });
     expect(cors(undefined)).toEqual({});
     expect(await outcome(() => cors('https://evil.example'))).toEqual({ statusCode: 3, http: 403, statusMessage: expect.stringMatching(/Origin https:\/\/evil\.example/) });
   });

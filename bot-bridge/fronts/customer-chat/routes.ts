@@ -15,6 +15,8 @@ import {
   parseOperation,
   parseRequestChat,
   serveCustomerChatApi,
+  tooLarge,
+  tooManyRequests,
   type ChatIdRequest,
   type ChatScriptResponse,
   type GetChatResponse,
@@ -23,6 +25,7 @@ import {
   type Ok,
   type RequestChatResponse,
 } from '../../customer-chat-api';
+import { clientKey, type Limiter, type Refusal } from '../../limits';
 import { SessionError, type Sessions } from '../../sessions/service';
 import type { Session } from '../../sessions/types';
 import { chatView } from './chat-view';
@@ -31,12 +34,34 @@ import { pollTracker } from './poll-tracker';
 export interface CustomerChatOptions {
   deps: Deps;
   sessions: Sessions;
+  limiter: Limiter;
 }
 
+/** What a refused client reads: which budget it ran out of, never whose. */
+const REFUSED: Record<Refusal['limit'], string> = {
+  'chats-per-address': 'Too many chats started from this address: retry after the Retry-After header',
+  'chats-per-contact-center': 'Too many chats are starting right now: retry after the Retry-After header',
+  'open-chats-per-address': 'Too many chats are open from this address: end one, or retry after the Retry-After header',
+  'messages-per-address': 'Too many messages from this address: retry after the Retry-After header',
+  'messages-per-contact-center': 'Too many messages right now: retry after the Retry-After header',
+  'messages-per-chat': 'Too many messages in this chat: retry after the Retry-After header',
+  'typing-per-address': 'Too many typing notifications from this address: retry after the Retry-After header',
+  'typing-per-contact-center': 'Too many typing notifications right now: retry after the Retry-After header',
+};
+
+const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
+
 export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOptions): Promise<void> {
-  const { deps, sessions } = opts;
-  const { config, store } = deps;
+  const { deps, sessions, limiter } = opts;
+  const { config, store, metrics } = deps;
   const polls = pollTracker(store, config.chatIdleTimeoutS);
+  const { userDataMaxBytes, offlineMessageMaxBytes } = config.limits;
+
+  const refuse = (refusal: Refusal | null): void => {
+    if (!refusal) return;
+    metrics.refused.inc({ limit: refusal.limit });
+    throw tooManyRequests(REFUSED[refusal.limit], refusal.retryAfterMs);
+  };
 
   const server = serveCustomerChatApi<Session>(app, {
     contactCenterIds: config.contactCenterIds,
@@ -55,6 +80,13 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
 
   app.post('/chats', async (request): Promise<RequestChatResponse> => {
     const asked = parseRequestChat(request.body);
+    const size = jsonBytes(asked.userData);
+    if (size > userDataMaxBytes) {
+      metrics.refused.inc({ limit: 'userdata-size' });
+      throw tooLarge(`"userData" is ${size} bytes of JSON; at most ${userDataMaxBytes} are allowed`);
+    }
+    const address = clientKey(request.ip);
+    refuse(await limiter.chat(address, server.contactCenterOf(request)));
     const session = await sessions.requestChat({
       contactCenterId: server.contactCenterOf(request),
       nickname: asked.nickname,
@@ -63,19 +95,23 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
       userData: asked.userData,
     });
     polls.started(session.id);
+    await limiter.opened(address, session.id);
     return { id: session.id, statusCode: 0, path: `/api/v2/chats/${session.id}` };
   });
 
   app.post('/chats/:id', async (request: ChatIdRequest): Promise<Ok> => {
     const operation = parseOperation(request.body);
     const session = await server.chatOf(request);
+    const address = clientKey(request.ip);
     switch (operation.operationName) {
       case 'SendMessage':
+        if (session.state !== 'ended') refuse(await limiter.message(address, server.contactCenterOf(request), session.id));
         // Sessions decide about an ended chat: a retried send is acknowledged, a new one refused.
         await sessions.customerMessage(session, operation.text, operation.clientMessageId ?? null);
         break;
       case 'SendStartTypingNotification':
       case 'SendStopTypingNotification':
+        refuse(await limiter.typing(address, server.contactCenterOf(request)));
         await sessions.customerTyping(server.open(session), operation.operationName === 'SendStartTypingNotification');
         break;
       case 'Complete':
@@ -112,6 +148,13 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
 
   app.post('/offline-messages', async (request): Promise<OfflineMessageResponse> => {
     const { fields, userData } = parseOfflineMessage(request.body, config.chatScript.offlineForm?.fields ?? []);
+    const size = jsonBytes({ fields, userData });
+    if (size > offlineMessageMaxBytes) {
+      metrics.refused.inc({ limit: 'offline-message-size' });
+      throw tooLarge(`The offline message is ${size} bytes of JSON; at most ${offlineMessageMaxBytes} are allowed`);
+    }
+    // Stored and kept like a chat: it spends the same budget (not the open-chats cap).
+    refuse(await limiter.chat(clientKey(request.ip), server.contactCenterOf(request), { open: false }));
     const message = { id: randomUUID(), contactCenterId: server.contactCenterOf(request), receivedAt: Date.now(), fields, userData };
     await store.addOfflineMessage(message);
     request.log.info({ offlineMessage: message.id }, 'offline message stored');

@@ -80,8 +80,10 @@ const CLAIM = lua(`
     end
     return out`);
 
-// complete and bury. ARGV: P, id, token, mode ('complete' | 'bury'), deadJson, ttl. 0 = not the claim's holder.
+// complete and bury. ARGV: P, id, token, mode ('complete' | 'bury'), deadJson, ttl, now. 0 = not the claim's holder.
 // The dead list lives the retention after its latest job; the purge drops the older ones (diedAt).
+// Round-robin: the queue's next head is ranked no earlier than now, behind every queue already
+// waiting, so one chat's backlog is served one job per round (its not-before stays as it was).
 const FINISH = lua(`
     local P, id, token = ARGV[1], ARGV[2], ARGV[3]
     local j = P .. 'ob:j:' .. id
@@ -98,7 +100,8 @@ const FINISH = lua(`
     redis.call('DECR', P .. 'ob:n')
     local head = redis.call('ZRANGE', q, 0, 0)[1]
     if head then
-      redis.call('ZADD', P .. 'ob:ready', redis.call('HGET', P .. 'ob:j:' .. head, 'nb'), queue)
+      local nb = tonumber(redis.call('HGET', P .. 'ob:j:' .. head, 'nb'))
+      redis.call('ZADD', P .. 'ob:ready', math.max(nb, tonumber(ARGV[7])), queue)
     else
       redis.call('ZREM', P .. 'ob:ready', queue)
     end
@@ -159,7 +162,7 @@ export function redisOutbox(c: RedisConnection): OutboxStore {
     },
 
     async complete(job: Job): Promise<boolean> {
-      return (await run.finish(P, job.id, job.token, 'complete', '', c.ttlS)) === 1;
+      return (await run.finish(P, job.id, job.token, 'complete', '', c.ttlS, Date.now())) === 1;
     },
 
     async reschedule(job: Job, notBefore: number, patch: { data?: Record<string, unknown>; lastError?: string | null; attempts?: number }): Promise<boolean> {
@@ -176,7 +179,7 @@ export function redisOutbox(c: RedisConnection): OutboxStore {
 
     async bury(job: Job, error: string): Promise<boolean> {
       const dead = JSON.stringify({ ...job, token: '', error, diedAt: Date.now() });
-      return (await run.finish(P, job.id, job.token, 'bury', dead, c.ttlS)) === 1;
+      return (await run.finish(P, job.id, job.token, 'bury', dead, c.ttlS, Date.now())) === 1;
     },
 
     async releaseClaims(owner: string): Promise<void> {

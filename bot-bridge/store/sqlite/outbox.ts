@@ -43,6 +43,9 @@ export function sqliteOutbox(db: Db): OutboxStore {
     ),
     take: db.prepare("UPDATE jobs SET state = 'inflight', owner = ?, token = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?"),
     complete: db.prepare('DELETE FROM jobs WHERE id = ? AND token = ?'),
+    // Round-robin: the queue's next job becomes due no earlier than now, so it goes behind every
+    // queue already waiting (one chat's backlog is served one job per round, not all at once).
+    toBack: db.prepare('UPDATE jobs SET not_before = MAX(not_before, ?) WHERE id = (SELECT MIN(id) FROM jobs WHERE queue = ?)'),
     reschedule: db.prepare(
       "UPDATE jobs SET state = 'pending', owner = NULL, token = NULL, lease_until = 0, not_before = @notBefore, data = @data, last_error = @lastError, attempts = @attempts WHERE id = @id AND token = @token",
     ),
@@ -84,7 +87,11 @@ export function sqliteOutbox(db: Db): OutboxStore {
     },
 
     async complete(job: Job): Promise<boolean> {
-      return s.complete.run(job.id, job.token).changes === 1;
+      return immediate(db, () => {
+        if (s.complete.run(job.id, job.token).changes !== 1) return false;
+        s.toBack.run(Date.now(), job.queue);
+        return true;
+      });
     },
 
     async reschedule(job: Job, notBefore: number, patch: { data?: Record<string, unknown>; lastError?: string | null; attempts?: number }): Promise<boolean> {
@@ -111,6 +118,7 @@ export function sqliteOutbox(db: Db): OutboxStore {
         if (!row) return false;
         s.bury.run(row.id, row.queue, row.kind, row.data, row.key, row.attempts, row.created_at, error, Date.now());
         s.complete.run(job.id, job.token);
+        s.toBack.run(Date.now(), row.queue);
         return true;
       });
     },

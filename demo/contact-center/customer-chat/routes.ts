@@ -3,6 +3,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import * as chatApi from '../../../bot-bridge/customer-chat-api';
+import { clientKey } from '../../../bot-bridge/limits/client-address';
+import { memoryLimitStore } from '../../../bot-bridge/limits/memory';
+import { parseRate } from '../../../bot-bridge/limits/rate';
 import { DomainError, type Availability, type ContactCenter } from '../core';
 import { refOf, type FileStore } from '../files';
 import { chatView } from './chat-view';
@@ -32,6 +35,8 @@ export interface CustomerChatOptions {
   files: FileStore;
   /** The emulator's origin as clients reach it (file URLs in entries are absolute). */
   publicUrl: () => string;
+  /** RequestChat calls per client address, as "30/min" or "off" (the bridge's bucket, in memory). */
+  chatsPerAddress: string;
 }
 
 export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOptions): Promise<void> {
@@ -47,8 +52,18 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
   });
   await customerFiles(app, server, opts);
 
+  // Like the real contact center, an anonymous API limits who may start chats how often. The
+  // emulator sits on one machine: the socket's address counts (no proxy is trusted).
+  const chatRate = parseRate(opts.chatsPerAddress);
+  const buckets = memoryLimitStore();
+  app.addHook('onClose', () => buckets.close());
+
   app.post('/chats', async (request): Promise<chatApi.RequestChatResponse> => {
     const asked = chatApi.parseRequestChat(request.body);
+    if (chatRate) {
+      const verdict = await buckets.take(`a:${clientKey(request.ip)}`, chatRate);
+      if (!verdict.ok) throw chatApi.tooManyRequests('Too many chats started from this address: retry after the Retry-After header', verdict.retryAfterMs);
+    }
     const endpoint = asked.endpoint ?? opts.defaultQueue;
     if (!cc.queues.has(endpoint)) throw chatApi.badParameter(`Unknown endpoint "${endpoint}"`);
     const interaction = cc.open({

@@ -1,7 +1,7 @@
 // The chat with the contact center, put together from its parts: the chat request, presence, the
 // leader's polling and outbox, lost requests, and the end. Every change goes through the shared
 // state (`shared.commit`), so all tabs show the same chat.
-import type { ChatApiClient } from '../client';
+import { isChatRequestError, type ChatApiClient } from '../client';
 import type { Shared, TabMessage } from '../shared';
 import type { Tabs } from '../tabs';
 import { isActive } from '../types';
@@ -38,6 +38,7 @@ export function createConversation(deps: ConversationDeps) {
   const newId = deps.newId ?? uuid;
   const leader = () => tabs.isLeader.value;
   const lifetime = createLifetime();
+  let typingQuietUntil = 0;
 
   // The parts call each other back (a sent message asks for a poll, a poll for the outbox): the
   // callbacks below run only once all parts exist.
@@ -61,12 +62,18 @@ export function createConversation(deps: ConversationDeps) {
   const lost = watchLostRequests({ shared, lifetime, lostMs: deps.requestLostMs ?? REQUEST_LOST_MS });
 
   return {
-    request: createRequest({ client, shared, lost, end: ending.end, newId }),
+    request: createRequest({ client, shared, lost, end: ending.end, newId, sleep: (ms) => lifetime.sleep(ms) }),
     send: outbox.send,
-    /** Typing goes from the tab the customer types in; it is best effort and never retried. */
+    /**
+     * Typing goes from the tab the customer types in; it is best effort and never retried. After a
+     * refusal by the server's limits, "started typing" stays quiet for the Retry-After ("stopped" still goes).
+     */
     typing(on: boolean): void {
       const chat = shared.state.value.chat;
-      if (isActive(chat) && chat.id) void client.typing(chat.id, on).catch(() => undefined);
+      if (!isActive(chat) || !chat.id || (on && Date.now() < typingQuietUntil)) return;
+      void client.typing(chat.id, on).catch((error: unknown) => {
+        if (isChatRequestError(error) && error.rateLimited) typingQuietUntil = Date.now() + (error.retryAfterMs ?? 5000);
+      });
     },
     end: ending.end,
     async setSound(on: boolean): Promise<void> {

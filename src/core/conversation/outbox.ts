@@ -64,8 +64,12 @@ export function createOutbox(deps: OutboxDeps): Outbox {
           }
           // The server may hold it already (only the answer got lost): the retry carries the same id.
           const attempts = next.attempts + 1;
-          await mark(next.id, { status: 'retrying', attempts });
-          await lifetime.sleep(backoffDelay(1000, attempts, 30_000, random));
+          const limited = isChatRequestError(error) && error.rateLimited;
+          // A refusal by the server's limits is routine: the first one shows nothing (the message
+          // stays "sending" and goes when the server said it may), later ones say it is retrying.
+          await mark(next.id, { status: limited && attempts === 1 ? 'sending' : 'retrying', attempts });
+          const backoff = backoffDelay(1000, attempts, 30_000, random);
+          await lifetime.sleep(limited ? Math.max(Math.min(error.retryAfterMs ?? backoff, 120_000), 250) : backoff);
         }
       }
     } finally {

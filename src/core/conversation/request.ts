@@ -22,10 +22,28 @@ export interface RequestDeps {
   lost: LostRequests;
   end: Ending['end'];
   newId(): string;
+  /** Waits (cut short when the widget goes away). */
+  sleep(ms: number): Promise<void>;
 }
 
+/** Refusals by the server's limits waited out silently before the customer is told (each at most 30 s). */
+const RATE_LIMIT_RETRIES = 3;
+
 /** Asks for a chat; resolves with its id, or null when another tab or request got there first. */
-export function createRequest({ client, shared, lost, end, newId }: RequestDeps) {
+export function createRequest({ client, shared, lost, end, newId, sleep }: RequestDeps) {
+  // A chat refused for now (429) is asked for again after the Retry-After: nothing was made yet.
+  async function requestChat(request: ChatRequest): Promise<{ id: string }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await client.requestChat({ nickname: request.nickname, subject: request.subject, endpoint: request.endpoint, userData: request.userData });
+      } catch (error) {
+        const wait = isChatRequestError(error) && error.rateLimited ? (error.retryAfterMs ?? 1000) : Infinity;
+        if (attempt >= RATE_LIMIT_RETRIES || wait > 30_000) throw error;
+        await sleep(Math.max(wait, 250));
+      }
+    }
+  }
+
   return async function request(request: ChatRequest): Promise<string | null> {
     const requestId = newId();
     // Known as ours before the state shows it, so no timer here takes it for lost.
@@ -59,7 +77,7 @@ export function createRequest({ client, shared, lost, end, newId }: RequestDeps)
       return null;
     }
     try {
-      const { id } = await client.requestChat({ nickname: request.nickname, subject: request.subject, endpoint: request.endpoint, userData: request.userData });
+      const { id } = await requestChat(request);
       const after = await shared.commit((s) =>
         s.chat?.requestId === requestId && s.chat.status === 'requesting'
           ? { ...s, chat: { ...s.chat, id, status: 'queued' }, transcript: [...s.transcript, systemLine('chatQueued')] }
