@@ -85,6 +85,8 @@ export async function buildEmulator(overrides: Partial<EmulatorConfig> = {}): Pr
     offlineMessages,
     files,
     publicUrl,
+    // A held request must end well before the chat counts as abandoned.
+    longPollMaxWaitS: Math.min(config.longPollMaxWaitS, Math.floor(config.chatIdleTimeoutS / 2)),
   });
   await app.register(fileRoutes, { files });
   await app.register(chatGatewayApi, { prefix: '/chat-gateway/v1', cc, gateway, delivery, signer, apiKey: config.gatewayApiKey, files });
