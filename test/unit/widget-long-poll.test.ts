@@ -5,14 +5,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConversation } from '../../src/core/conversation';
 import { longPollWait } from '../../src/core/conversation/polling';
-import { createShared, memoryStore, type SharedState } from '../../src/core';
+import { ChatRequestError, createShared, memoryStore, type ChatApiClient, type SharedState } from '../../src/core';
 import { fakeChatApi, tabGroup, type FakeChatApi } from '../support/widget-fakes';
 
-function tab(server: FakeChatApi, group: ReturnType<typeof tabGroup>, leader: boolean, intervals = { watching: 50, visible: 50, hidden: 50 }) {
+function tab(
+  server: FakeChatApi,
+  group: ReturnType<typeof tabGroup>,
+  leader: boolean,
+  intervals = { watching: 50, visible: 50, hidden: 50 },
+  change: (client: ChatApiClient) => ChatApiClient = (c) => c,
+) {
   const tabs = group.make(leader);
   const shared = createShared(memoryStore<SharedState>(), tabs);
   const conversation = createConversation({
-    client: server.clientOf(tabs.id),
+    client: change(server.clientOf(tabs.id)),
     shared,
     tabs,
     isVisible: () => true,
@@ -124,6 +130,20 @@ describe('long-polling', () => {
     await a.conversation.request({ nickname: 'Chris', userData: {}, startedBy: 'user' });
     // With a minute between plain polls, only following `more` brings all five now.
     await until(() => texts(a.shared).length === 5);
+  });
+
+  it('ends the chat locally when GetChat says the server no longer knows it', async () => {
+    const server = fakeChatApi({ longPoll: { maxWaitSeconds: 20 } });
+    const gone = (client: ChatApiClient): ChatApiClient => ({
+      ...client,
+      getChat: async () => {
+        throw new ChatRequestError('not-found', 'No such chat', 404, 6);
+      },
+    });
+    const a = tab(server, tabGroup(), true, undefined, gone);
+    await a.conversation.request({ nickname: 'Chris', userData: {}, startedBy: 'user' });
+    await until(() => a.shared.state.value.transcript.at(-1)?.kind !== 'message' && (a.shared.state.value.transcript.at(-1) as { key?: string })?.key === 'sessionDisconnected');
+    expect(server.polls).toEqual([]);
   });
 
   it('reads the advertised wait defensively', () => {

@@ -78,20 +78,20 @@ export function createPolling(deps: PollingDeps): Poller {
     const chat = shared.state.value.chat;
     if (!isActive(chat) || !chat.id) return;
     const id = chat.id;
-    // A new leader (or chat) asks GetChat first: whether the server long-polls, and whether the chat ended meanwhile.
-    if (learnedFor !== id) {
-      await checkChat(id);
-      learnedFor = id;
-      if (!isActive(shared.state.value.chat)) return;
-    }
-    const from = chat.lastIndex + 1;
     const controller = new AbortController();
     inFlight = controller;
-    const started = now();
     let page;
+    let started = now();
     try {
+      // A new leader (or chat) asks GetChat first: whether the server long-polls, and whether the chat ended meanwhile.
+      if (learnedFor !== id) {
+        await checkChat(id);
+        learnedFor = id;
+        if (!isActive(shared.state.value.chat) || controller.signal.aborted) return;
+        started = now();
+      }
       // From the last index this visitor has seen, in any tab or before a reload: nothing twice.
-      page = await client.getMessages(id, from, wait ? { waitSeconds: wait, signal: controller.signal } : {});
+      page = await client.getMessages(id, chat.lastIndex + 1, wait ? { waitSeconds: wait, signal: controller.signal } : {});
     } catch (error) {
       // Cut short on purpose (this tab stopped leading, or the chat is gone from this page): not a failure.
       if (controller.signal.aborted) return;
