@@ -20,8 +20,6 @@ function reader(base: string, id: string, mode: 'plain' | 'long-poll', seen: (en
   let next = 1;
   let running = true;
   const loop = (async () => {
-    // A plain poller's phase is anywhere in its interval when the reply comes.
-    if (mode === 'plain') await new Promise((r) => setTimeout(r, Math.random() * INTERVAL_MS));
     while (running) {
       const started = performance.now();
       const r = await call(`${base}/api/v2/me/chat/${id}/messages?index=${next}${mode === 'long-poll' ? '&waitSeconds=25' : ''}`, 'GET', undefined, headers);
@@ -54,6 +52,8 @@ async function sample(base: string, mode: 'plain' | 'long-poll'): Promise<number
   });
   try {
     await waitFor('the greeting', async () => greeted, 30_000);
+    // The customer writes at any moment of the poller's interval, not right after a poll.
+    await new Promise((r) => setTimeout(r, Math.random() * INTERVAL_MS));
     sentAt = performance.now();
     await call(`${base}/api/v2/chats/${id}`, 'POST', { operationName: 'SendMessage', text: 'opening hours', clientMessageId: 'q1' }, headers);
     await waitFor('the reply', async () => repliedAt > 0, 30_000);
