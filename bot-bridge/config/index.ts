@@ -79,6 +79,13 @@ export interface BridgeConfig {
   afterAgent: 'bot' | 'end';
   postAgent: { maxTotalMinutes: number; userTimeoutInMinutes: number };
   chatIdleTimeoutS: number;
+  /** GetMessages' long-poll (the longPoll extension); maxWaitS 0 = off (GetMessages answers at once). */
+  longPoll: {
+    /** LONG_POLL_MAX_WAIT_S: the longest a request is held, under load balancers' idle timeouts. */
+    maxWaitS: number;
+    /** LONG_POLL_MAX_PER_ADDRESS: held requests per client address (more answer at once); 0 = no cap. */
+    maxPerAddress: number;
+  };
   availability: {
     enabled: boolean;
     /** null = the gateway URL (the emulator serves both). */
@@ -286,6 +293,11 @@ export function configFromEnv(env: Env = process.env): BridgeConfig {
     return notText.length ? `${notText.map(([k]) => k).join(', ')} must be strings` : null;
   });
 
+  const chatIdleTimeoutS = r.int('CHAT_IDLE_TIMEOUT_S', 120, 5, 86_400);
+  const longPollMaxWaitS = r.int('LONG_POLL_MAX_WAIT_S', Math.min(25, Math.floor(chatIdleTimeoutS / 2)), 0, 300);
+  // A held request counts as the customer being there when it starts: it must end well before the idle timeout.
+  if (longPollMaxWaitS > chatIdleTimeoutS / 2) r.problems.push(`LONG_POLL_MAX_WAIT_S must be at most half of CHAT_IDLE_TIMEOUT_S (${chatIdleTimeoutS})`);
+
   const config: BridgeConfig = {
     port: r.int('BRIDGE_PORT', 4020, 0, 65535),
     host: r.text('BRIDGE_HOST', '127.0.0.1'),
@@ -331,7 +343,8 @@ export function configFromEnv(env: Env = process.env): BridgeConfig {
       maxTotalMinutes: r.int('POST_AGENT_MAX_MINUTES', 20, 20, 600),
       userTimeoutInMinutes: r.int('POST_AGENT_USER_TIMEOUT_MINUTES', 10, 10, 300),
     },
-    chatIdleTimeoutS: r.int('CHAT_IDLE_TIMEOUT_S', 120, 5, 86_400),
+    chatIdleTimeoutS,
+    longPoll: { maxWaitS: longPollMaxWaitS, maxPerAddress: r.int('LONG_POLL_MAX_PER_ADDRESS', 100, 0, 1_000_000) },
     availability: {
       enabled: r.oneOf('AVAILABILITY_CHECK', 'on', ['on', 'off'] as const) === 'on',
       rtsUrl: r.url('RTS_URL', null),

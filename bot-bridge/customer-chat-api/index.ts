@@ -12,10 +12,12 @@ export {
   parseOfflineMessage,
   parseOperation,
   parseRequestChat,
+  parseWaitSeconds,
   requiredString,
   userData,
   type ChatRequest,
 } from './validate';
+export { longPolls, type LongPollOptions, type LongPolls } from './long-poll';
 export { contactCenterRules, type ContactCenterRules, type ContactCenterRulesOptions } from './contact-center';
 export { PREFLIGHT_HEADERS, corsPolicy } from './cors';
 export { serveCustomerChatApi, type ChatApiServer, type ChatIdRequest, type ServeOptions } from './serve';

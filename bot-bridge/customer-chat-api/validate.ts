@@ -2,7 +2,20 @@
 // body goes through here before a server looks at its chats.
 import { badParameter } from './envelope';
 import { own, put } from './own';
-import { CLIENT_MESSAGE_ID, EMAIL, ENDPOINT, FILE_ID, INDEX, LIMITS, MAX_TEXT, type ChatOperation, type FormField, type SendMessageRequest, type UserData } from './wire';
+import {
+  CLIENT_MESSAGE_ID,
+  EMAIL,
+  ENDPOINT,
+  FILE_ID,
+  INDEX,
+  LIMITS,
+  MAX_TEXT,
+  WAIT_SECONDS,
+  type ChatOperation,
+  type FormField,
+  type SendMessageRequest,
+  type UserData,
+} from './wire';
 
 export function objectBody(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badParameter('The request body must be a JSON object');
@@ -124,6 +137,13 @@ export function parseIndex(raw: unknown): number | null {
   if (raw === undefined) return null;
   if (typeof raw !== 'string' || !INDEX.test(raw)) throw badParameter('"index" must be a whole number (0 or more)');
   return Number(raw);
+}
+
+/** (ext) GetMessages' `waitSeconds`: 0 when absent, else the number, held to the server's `maxS`. */
+export function parseWaitSeconds(raw: unknown, maxS: number): number {
+  if (raw === undefined) return 0;
+  if (typeof raw !== 'string' || !WAIT_SECONDS.test(raw)) throw badParameter('"waitSeconds" must be a whole number of seconds (0 or more)');
+  return Math.min(Number(raw), maxS);
 }
 
 /** The chat script's query: tenant, channel and uuid say which embed asks; none is required. */

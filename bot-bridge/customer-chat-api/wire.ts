@@ -78,10 +78,18 @@ export interface GetChatResponse extends Ok {
   chat: Chat;
 }
 
-/** GET /api/v2/me/chat/{id}/messages[?index=N][&waitSeconds=S] (= GET /api/v2/chats/{id}/messages); `waitSeconds` (ext) only where GetChat advertises longPoll. */
+/**
+ * GET /api/v2/me/chat/{id}/messages[?index=N][&waitSeconds=S] (= GET /api/v2/chats/{id}/messages).
+ * `waitSeconds` (ext), only where GetChat advertises longPoll: with nothing from the index on, the
+ * server holds the request until an entry is appended or min(S, maxWaitSeconds) pass, then answers
+ * (an empty list when the wait ended). A server without the extension ignores it and answers at once.
+ */
 export interface GetMessagesResponse extends Ok {
   messages: Entry[];
-  /** (ext) The answer is one page: more entries follow from the index after the last one here. */
+  /**
+   * (ext) The answer is a full page (LIMITS.pageEntries): more may follow from the index after the
+   * last one here, and the client asks again at once.
+   */
   more?: boolean;
 }
 
@@ -284,6 +292,8 @@ export const LIMITS = {
   attachmentsPerMessage: 10,
   /** (ext) A reply's JSON `value`, serialised. */
   value: 4000,
+  /** (ext) Entries in one GetMessages answer; a fuller transcript comes in pages (`more: true`). */
+  pageEntries: 100,
 } as const;
 
 /** What the widget, both servers and the demo bot take as an e-mail address. */
@@ -295,5 +305,7 @@ export const CLIENT_MESSAGE_ID = /^[\w.:-]{1,100}$/;
 export const ENDPOINT = /^[\w.-]{1,100}$/;
 /** GetMessages' index: a whole number, 0 or more. */
 export const INDEX = /^\d{1,9}$/;
+/** (ext) GetMessages' waitSeconds: a whole number of seconds, 0 or more (a server holds at most its maxWaitSeconds). */
+export const WAIT_SECONDS = /^\d{1,4}$/;
 /** (ext) A file id as SendMessage references it: what a server's upload answered (letters, digits, - and _). */
 export const FILE_ID = /^[\w-]{1,100}$/;

@@ -1,6 +1,7 @@
 // The only writer of a session: load it, run the machine, carry out what it answered (bind,
-// enqueue, append), save with compare-and-set (retrying when another replica wrote in between),
-// wake the outbox worker, and log and count the facts.
+// enqueue, append and announce the entries to the customer's waiting long-poll), save with
+// compare-and-set (retrying when another replica wrote in between), wake the outbox worker, and log
+// and count the facts.
 //
 // Why the effects come before the save: every entry and job carries an idempotency key derived from
 // the event (or from ids that stay the same across this call's attempts), so carrying them out
@@ -72,7 +73,11 @@ export class SessionWriter {
       }
       for (const key of result.binds) await store.bindConversation(key, sessionId);
       const enqueued = result.jobs.length ? await store.enqueue(result.jobs) : 0;
-      if (result.entries.length) await store.append(sessionId, result.entries);
+      if (result.entries.length) {
+        await store.append(sessionId, result.entries);
+        // The customer's long-poll, held on this replica or another, reads them now.
+        store.announceEntries(sessionId);
+      }
       if (changed && !(await store.saveSession(result.session, before.version))) {
         before = await store.getSession(sessionId);
         continue;

@@ -86,6 +86,8 @@ export async function buildEmulator(overrides: Partial<EmulatorConfig> = {}): Pr
     files,
     publicUrl,
     chatsPerAddress: config.chatsPerAddress,
+    // A held request must end well before the chat counts as abandoned.
+    longPollMaxWaitS: Math.min(config.longPollMaxWaitS, Math.floor(config.chatIdleTimeoutS / 2)),
   });
   await app.register(fileRoutes, { files });
   await app.register(chatGatewayApi, { prefix: '/chat-gateway/v1', cc, gateway, delivery, signer, apiKey: config.gatewayApiKey, files });

@@ -11,6 +11,11 @@ export interface EmulatorConfig {
   rtsToken: string;
   /** A chat whose client has not polled for this long ends (seconds). */
   chatIdleTimeoutS: number;
+  /**
+   * GetMessages' long-poll (the longPoll extension): the longest wait in seconds, 0 = off (LONG_POLL=0:
+   * plain polling, nothing advertised, as the vendor's servers). Held to half the idle timeout.
+   */
+  longPollMaxWaitS: number;
   /** Webhook delivery: first retry after this many ms, doubling each time. */
   webhookRetryBaseMs: number;
   /** Webhook delivery: the longest wait between two attempts (ms). */
@@ -37,6 +42,7 @@ export const defaultConfig: EmulatorConfig = {
   rtsTenant: 'demo',
   rtsToken: 'demo-token',
   chatIdleTimeoutS: 120,
+  longPollMaxWaitS: 25,
   webhookRetryBaseMs: 1000,
   webhookRetryMaxMs: 60_000,
   webhookTimeoutMs: 5000,
@@ -93,6 +99,13 @@ function rate(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
   return raw;
 }
 
+/** LONG_POLL: `0` = off, `1` (default) = on; LONG_POLL_MAX_WAIT_S: the longest wait when on. */
+function longPoll(env: NodeJS.ProcessEnv): number {
+  const on = env.LONG_POLL ?? '';
+  if (!['', '0', '1'].includes(on)) throw new ConfigError(`LONG_POLL must be 0 (plain polling) or 1 (long-polling), got "${on}"`);
+  return on === '0' ? 0 : integer(env, 'LONG_POLL_MAX_WAIT_S', defaultConfig.longPollMaxWaitS, 1, 300);
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EmulatorConfig {
   const ids = text(env, 'CONTACT_CENTER_ID', DEFAULT_CONTACT_CENTER_ID).split(',').filter(Boolean);
   if (ids.length === 0) throw new ConfigError('CONTACT_CENTER_ID must name at least one contact center');
@@ -104,6 +117,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EmulatorCon
     rtsTenant: text(env, 'RTS_TENANT', defaultConfig.rtsTenant),
     rtsToken: text(env, 'RTS_TOKEN', defaultConfig.rtsToken),
     chatIdleTimeoutS: integer(env, 'CHAT_IDLE_TIMEOUT_S', defaultConfig.chatIdleTimeoutS, 1, 86_400),
+    longPollMaxWaitS: longPoll(env),
     webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', defaultConfig.webhookRetryBaseMs, 1, 600_000),
     webhookRetryMaxMs: integer(env, 'WEBHOOK_RETRY_MAX_MS', defaultConfig.webhookRetryMaxMs, 1, 3_600_000),
     webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', defaultConfig.webhookTimeoutMs, 10, 600_000),

@@ -63,6 +63,18 @@ export interface ClientOptions {
   timeoutMs?: number;
 }
 
+/** One GetMessages answer: the entries, and whether the server said more follow at once (a full page). */
+export interface MessagePage {
+  messages: WireEntry[];
+  more: boolean;
+}
+
+/** (ext) A long-poll: the server holds the request up to `waitSeconds`; `signal` cuts it short. */
+export interface PollOptions {
+  waitSeconds?: number;
+  signal?: AbortSignal;
+}
+
 export interface ChatApiClient {
   chatScript(query: Record<string, string | undefined>): Promise<ChatScript>;
   requestChat(body: { nickname: string; subject?: string | undefined; endpoint?: string | undefined; userData: Record<string, unknown> }): Promise<{ id: string }>;
@@ -70,7 +82,7 @@ export interface ChatApiClient {
   typing(chatId: string, typing: boolean): Promise<void>;
   complete(chatId: string): Promise<void>;
   getChat(chatId: string): Promise<WireChat>;
-  getMessages(chatId: string, index: number): Promise<WireEntry[]>;
+  getMessages(chatId: string, index: number, options?: PollOptions): Promise<MessagePage>;
   offlineMessage(body: { fields: Record<string, string>; userData: Record<string, unknown> }): Promise<{ id: string }>;
 }
 
@@ -121,8 +133,17 @@ export function createClient(options: ClientOptions): ChatApiClient {
     typing: (chatId, typing) => operation(chatId, { operationName: typing ? 'SendStartTypingNotification' : 'SendStopTypingNotification' }),
     complete: (chatId) => operation(chatId, { operationName: 'Complete' }),
     getChat: (chatId) => call(() => api.get(`me/chat/${encodeURIComponent(chatId)}`).json<{ chat: WireChat }>()).then((r) => r.chat),
-    getMessages: (chatId, index) =>
-      call(() => api.get(`me/chat/${encodeURIComponent(chatId)}/messages`, { searchParams: { index } }).json<{ messages: WireEntry[] }>()).then((r) => r.messages ?? []),
+    getMessages: (chatId, index, poll = {}) => {
+      const wait = poll.waitSeconds ?? 0;
+      const searchParams = wait > 0 ? { index, waitSeconds: wait } : { index };
+      // A held request may take the whole wait: the timeout counts from its end.
+      const timeout = wait > 0 ? wait * 1000 + (options.timeoutMs ?? 10_000) : undefined;
+      return call(() =>
+        api
+          .get(`me/chat/${encodeURIComponent(chatId)}/messages`, { searchParams, ...(timeout ? { timeout } : {}), ...(poll.signal ? { signal: poll.signal } : {}) })
+          .json<{ messages?: WireEntry[]; more?: boolean }>(),
+      ).then((r) => ({ messages: r.messages ?? [], more: r.more === true }));
+    },
     offlineMessage: (body) => call(() => api.post('offline-messages', { json: body }).json<OfflineMessageResponse>()),
   };
 }

@@ -1,8 +1,8 @@
 // When to poll next: an adaptive interval, and exponential backoff with jitter after failures.
 
 export interface PollerOptions {
-  /** One poll; throws on failure. */
-  tick(): Promise<void>;
+  /** One poll; throws on failure. May answer when to poll next (ms), instead of the interval. */
+  tick(): Promise<void | number>;
   /** The interval now in ms, or null to stop polling. */
   interval(): number | null;
   /** Called with the count of consecutive failures after each poll (0 = it worked). */
@@ -43,8 +43,9 @@ export function createPoller(options: PollerOptions): Poller {
     if (!running || interval === null) return;
     if (busy) return;
     busy = true;
+    let asked: void | number = undefined;
     try {
-      await options.tick();
+      asked = await options.tick();
       failures = 0;
       options.onResult?.(0);
     } catch (error) {
@@ -55,7 +56,7 @@ export function createPoller(options: PollerOptions): Poller {
     }
     const next = options.interval();
     if (next === null) return;
-    schedule(failures ? backoffDelay(next, failures, cap, random) : next);
+    schedule(failures ? backoffDelay(next, failures, cap, random) : typeof asked === 'number' ? asked : next);
   }
 
   return {

@@ -18,7 +18,7 @@ const BENCH = 'bridge-poll';
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-function call(url: string, method = 'GET', body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; ms: number }> {
+export function call(url: string, method = 'GET', body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; ms: number }> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     const u = new URL(url);
@@ -45,7 +45,7 @@ function call(url: string, method = 'GET', body?: unknown, headers: Record<strin
   });
 }
 
-async function parallel<T>(items: T[], concurrency: number, work: (item: T, i: number) => Promise<void>): Promise<void> {
+export async function parallel<T>(items: T[], concurrency: number, work: (item: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -58,7 +58,7 @@ async function parallel<T>(items: T[], concurrency: number, work: (item: T, i: n
 }
 
 /** A bot that asks for an agent as soon as the customer says anything. */
-async function startStubBot() {
+export async function startStubBot() {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -78,12 +78,12 @@ async function startStubBot() {
   return { endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}/api/messages`, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-async function sessionsIn(bridgeUrl: string, state: string): Promise<number> {
+export async function sessionsIn(bridgeUrl: string, state: string): Promise<number> {
   const text = (await call(`${bridgeUrl}/metrics`)).body as string;
   return Number(new RegExp(`^parley_sessions\\{state="${state}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
   const started = Date.now();
   while (!(await check())) {
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);

@@ -12,7 +12,7 @@ import { webchatMinimalSize } from './webchat-compare';
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50);
 
-async function openChat(browser: Browser, url: string, tabs: number, agentUrl: string): Promise<{ pages: Page[]; chatId: string; close(): Promise<void> }> {
+export async function openChat(browser: Browser, url: string, tabs: number, agentUrl: string): Promise<{ pages: Page[]; chatId: string; close(): Promise<void> }> {
   const context = await browser.newContext();
   const pages: Page[] = [];
   for (let i = 0; i < tabs; i++) {

@@ -9,6 +9,8 @@ export interface TcpProxy {
   target: { host: string; port: number };
   /** Stops every open connection dead (no close, no data); returns how many. */
   freeze(): number;
+  /** Resets every open connection at once (as a restarting proxy does); returns how many. */
+  cut(): number;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,11 @@ export async function startTcpProxy(target = { host: '127.0.0.1', port: 0 }): Pr
     freeze: () => {
       let n = 0;
       for (const pair of pairs) if (!pair.frozen) ((pair.frozen = true), n++);
+      return n;
+    },
+    cut: () => {
+      const n = pairs.size;
+      for (const { client, upstream } of [...pairs]) (client.resetAndDestroy(), upstream.destroy());
       return n;
     },
     close: () =>

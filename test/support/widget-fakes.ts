@@ -39,9 +39,14 @@ const NICKNAMES: Record<string, string> = { Agent: 'Kristi', External: 'FAQ bot'
  * fail: before doing anything (`failNext`), after doing it (`loseAnswers`: the server holds the
  * message, the answer never arrives), or to keep polls waiting (`holdPolls`).
  */
-export function fakeChatApi(options: { script?: ChatScript } = {}) {
+export function fakeChatApi(options: { script?: ChatScript; longPoll?: { maxWaitSeconds: number; ignoreWait?: boolean }; pageSize?: number } = {}) {
   const script = options.script ?? { availability: { open: true } };
   const transcript: WireEntry[] = [];
+  /** Long-polls held right now: each ends when an entry comes, its wait ends, it is aborted, or cut. */
+  const held = new Set<{ wake: () => void; cut: () => void }>();
+  /** Every long-poll's `waitSeconds` (0 for a plain poll), and how many were aborted by the client. */
+  const waits: number[] = [];
+  let aborted = 0;
   /** Every SendMessage the server handled, retries included. */
   const sends: { text: string; id: string }[] = [];
   const seenIds = new Set<string>();
@@ -56,8 +61,32 @@ export function fakeChatApi(options: { script?: ChatScript } = {}) {
   let pollGate: Promise<void> | null = null;
   let heldPolls = 0;
 
-  const add = (type: string, who: string, extra: Partial<WireEntry> = {}) =>
+  const add = (type: string, who: string, extra: Partial<WireEntry> = {}) => {
     transcript.push({ index: transcript.length + 1, type, from: { nickname: NICKNAMES[who] ?? 'Chris', participantId: who, type: who }, ...extra });
+    for (const h of [...held]) h.wake();
+  };
+  /** A long-poll held until something comes (or its wait ends, or the client aborts it, or cut()). */
+  const hold = (index: number, waitSeconds: number, signal: AbortSignal | undefined) =>
+    new Promise<void>((resolve, reject) => {
+      if (transcript.length >= index) return resolve();
+      const timer = setTimeout(() => done(resolve), waitSeconds * 1000);
+      const entry = {
+        wake: () => transcript.length >= index && done(resolve),
+        cut: () => done(() => reject(new ChatRequestError('network', 'connection reset'))),
+      };
+      const onAbort = () => {
+        aborted++;
+        done(() => reject(new ChatRequestError('network', 'aborted')));
+      };
+      const done = (finish: () => void) => {
+        clearTimeout(timer);
+        held.delete(entry);
+        signal?.removeEventListener('abort', onAbort);
+        finish();
+      };
+      held.add(entry);
+      signal?.addEventListener('abort', onAbort);
+    });
   const maybeFail = () => {
     if (failures > 0) {
       failures--;
@@ -100,15 +129,24 @@ export function fakeChatApi(options: { script?: ChatScript } = {}) {
       calls.push('complete');
       add('ParticipantLeft', 'Customer');
     },
-    getChat: async () => ({ id: 'chat-1', state: 'Chatting', capabilities: [], participants: [] }),
-    getMessages: async (_id, index) => {
+    getChat: async () => ({
+      id: 'chat-1',
+      state: 'Chatting',
+      capabilities: [],
+      participants: [],
+      ...(options.longPoll ? { extensions: { longPoll: { maxWaitSeconds: options.longPoll.maxWaitSeconds } } } : {}),
+    }),
+    getMessages: async (_id, index, poll = {}) => {
       polls.push({ index, by });
+      waits.push(poll.waitSeconds ?? 0);
       while (pollGate) {
         heldPolls++;
         await pollGate.finally(() => heldPolls--);
       }
       maybeFail();
-      return transcript.slice(index - 1);
+      if (options.longPoll && !options.longPoll.ignoreWait && poll.waitSeconds) await hold(index, Math.min(poll.waitSeconds, options.longPoll.maxWaitSeconds), poll.signal);
+      const page = transcript.slice(index - 1, options.pageSize ? index - 1 + options.pageSize : undefined);
+      return { messages: page, more: options.pageSize !== undefined && page.length === options.pageSize };
     },
     offlineMessage: async () => ({ id: 'o' }),
   });
@@ -143,6 +181,17 @@ export function fakeChatApi(options: { script?: ChatScript } = {}) {
     get heldPolls() {
       return heldPolls;
     },
+    /** Long-polls held by the server right now. */
+    get heldWaits() {
+      return held.size;
+    },
+    /** Long-polls the client aborted. */
+    get abortedWaits() {
+      return aborted;
+    },
+    waits,
+    /** Every held long-poll fails as if the connection dropped. */
+    cutWaits: () => [...held].forEach((h) => h.cut()),
   };
 }
 

@@ -2,18 +2,21 @@
 // the contact center does, so the widget cannot tell which one it talks to: a chat starts with
 // the bot, and the agent takes over after a handover. The protocol's rules (validation, envelope,
 // CORS, ContactCenterId) are ../../customer-chat-api; here are the bridge's routes and state.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../context';
 import {
   ChatApiError,
   checkChatScriptQuery,
   invalidState,
+  LIMITS,
+  longPolls,
   notFound,
   parseIndex,
   parseOfflineMessage,
   parseOperation,
   parseRequestChat,
+  parseWaitSeconds,
   serveCustomerChatApi,
   tooLarge,
   tooManyRequests,
@@ -62,6 +65,10 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
     metrics.refused.inc({ limit: refusal.limit });
     throw tooManyRequests(REFUSED[refusal.limit], refusal.retryAfterMs);
   };
+  const { maxWaitS } = config.longPoll;
+  // GetMessages' long-poll, woken by the store's entry notices (sessions/apply.ts announces).
+  const waits = longPolls({ watch: (id, wake) => store.watchEntries(id, wake), maxPerAddress: config.longPoll.maxPerAddress });
+  app.addHook('preClose', async () => waits.close());
 
   const server = serveCustomerChatApi<Session>(app, {
     contactCenterIds: config.contactCenterIds,
@@ -124,16 +131,26 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
   const getChat = async (request: ChatIdRequest): Promise<GetChatResponse> => {
     const session = await server.chatOf(request);
     await polls.polled(session.id);
-    return { chat: chatView(session, config.bot.name), statusCode: 0 };
+    const chat = chatView(session, config.bot.name);
+    // An ended chat gets nothing new: nothing to wait for.
+    if (maxWaitS > 0 && session.state !== 'ended') chat.extensions = { ...chat.extensions, longPoll: { maxWaitSeconds: maxWaitS } };
+    return { chat, statusCode: 0 };
   };
   app.get('/chats/:id', getChat);
   app.get('/me/chat/:id', getChat);
 
-  const getMessages = async (request: FastifyRequest<{ Params: { id: string }; Querystring: { index?: string } }>): Promise<GetMessagesResponse> => {
+  const getMessages = async (
+    request: FastifyRequest<{ Params: { id: string }; Querystring: { index?: string; waitSeconds?: string } }>,
+    reply: FastifyReply,
+  ): Promise<GetMessagesResponse> => {
     const index = parseIndex(request.query.index);
+    const waitS = parseWaitSeconds(request.query.waitSeconds, maxWaitS);
     const session = await server.chatOf(request);
     await polls.polled(session.id);
-    return { messages: await store.readEntries(session.id, index), statusCode: 0 };
+    // An ended chat gets nothing new: no reason to hold its request.
+    const read = () => store.readEntries(session.id, index, LIMITS.pageEntries);
+    const messages = await waits.hold(session.id, session.state === 'ended' ? 0 : waitS, request, reply, read);
+    return { messages, ...(messages.length === LIMITS.pageEntries ? { more: true } : {}), statusCode: 0 };
   };
   app.get('/chats/:id/messages', getMessages);
   app.get('/me/chat/:id/messages', getMessages);

@@ -6,6 +6,7 @@
 import type { CoordinationStore } from './coordination';
 import type { InboxStore } from './inbox';
 import type { StoreLifecycle } from './lifecycle';
+import type { EntryNotices } from './notices';
 import type { OfflineStore } from './offline';
 import type { OutboxStore } from './outbox';
 import type { SessionStore } from './sessions';
@@ -17,5 +18,6 @@ export type { CoordinationStore } from './coordination';
 export { conversationCounters } from './coordination';
 export type { OfflineMessage, OfflineStore } from './offline';
 export type { StoreLifecycle } from './lifecycle';
+export type { EntryNotices } from './notices';
 
-export interface Store extends StoreLifecycle, SessionStore, InboxStore, OutboxStore, CoordinationStore, OfflineStore {}
+export interface Store extends StoreLifecycle, SessionStore, InboxStore, OutboxStore, CoordinationStore, OfflineStore, EntryNotices {}

@@ -35,6 +35,9 @@ export interface SessionStore {
   append(sessionId: string, entries: NewEntry[]): Promise<Entry[]>;
   /** The entry appended with this key, if any. */
   findEntry(sessionId: string, key: string): Promise<Entry | null>;
-  /** Entries from `from` (1-based) on; `null` = after the session's cursor. Advances the cursor. */
-  readEntries(sessionId: string, from: number | null): Promise<Entry[]>;
+  /**
+   * Entries from `from` (1-based) on, at most `limit` of them (default: all); `null` = after the
+   * session's cursor. Advances the cursor to the last entry returned.
+   */
+  readEntries(sessionId: string, from: number | null, limit?: number): Promise<Entry[]>;
 }

@@ -20,6 +20,8 @@ export interface RedisConnection {
   readonly key: RedisKeys;
   /** The retention in seconds: Redis forgets old data by TTL instead of a purge. */
   readonly ttlS: number;
+  /** What a port opened beside the client (a subscriber connection): closed with the store, before the client. */
+  readonly closing: (() => Promise<void>)[];
   /** Registers a port's scripts on the client (loaded once, then run by hash); one caller each. */
   scripts<T extends Record<string, Lua>>(scripts: T): { [K in keyof T]: Script };
 }
@@ -37,6 +39,7 @@ export function connectRedis(url: string, P: string, retentionH: number): RedisC
     P,
     key: redisKeys(P),
     ttlS: retentionH * 3600,
+    closing: [],
     scripts<T extends Record<string, Lua>>(scripts: T) {
       const callers: Record<string, Script> = {};
       for (const [name, { source, keys }] of Object.entries(scripts)) {

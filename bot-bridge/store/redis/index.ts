@@ -9,6 +9,7 @@ import { connectRedis, type RedisConnection } from './connection';
 import { redisCoordination } from './coordination';
 import { redisInbox } from './inbox';
 import { redisLifecycle } from './lifecycle';
+import { redisNotices } from './notices';
 import { redisOffline } from './offline';
 import { redisOutbox } from './outbox';
 import { redisSessions } from './sessions';
@@ -20,6 +21,7 @@ const ports: Driver<RedisConnection> = {
   coordination: redisCoordination,
   offline: redisOffline,
   lifecycle: redisLifecycle,
+  notices: redisNotices,
 };
 
 export class RedisStore extends assembled(ports) implements Store {

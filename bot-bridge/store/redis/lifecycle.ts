@@ -45,6 +45,7 @@ export function redisLifecycle(c: RedisConnection): Omit<StoreLifecycle, 'driver
     },
 
     async close(): Promise<void> {
+      for (const close of c.closing.splice(0)) await close();
       await redis.quit().catch(() => redis.disconnect());
     },
 

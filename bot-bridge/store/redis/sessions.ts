@@ -80,7 +80,7 @@ const APPEND = lua(`
     end
     return out`);
 
-// ARGV: P, id, from ('' = after the cursor). Returns the first index, then the entries' JSON.
+// ARGV: P, id, from ('' = after the cursor), limit ('' = all). Returns the first index, then the entries' JSON.
 const READ_ENTRIES = lua(`
     local P, id = ARGV[1], ARGV[2]
     local k, tr = P .. 's:' .. id, P .. 'tr:' .. id
@@ -88,7 +88,10 @@ const READ_ENTRIES = lua(`
     local start = tonumber(ARGV[3])
     if start == nil then start = cursor + 1 end
     if start < 1 then start = 1 end
-    local rows = redis.call('LRANGE', tr, start - 1, -1)
+    local limit = tonumber(ARGV[4])
+    local rows = {}
+    if limit == nil then rows = redis.call('LRANGE', tr, start - 1, -1)
+    elseif limit > 0 then rows = redis.call('LRANGE', tr, start - 1, start - 2 + limit) end
     local last = start - 1 + #rows
     if #rows > 0 and last > cursor and redis.call('EXISTS', k) == 1 then redis.call('HSET', k, 'cursor', last) end
     table.insert(rows, 1, start)
@@ -160,8 +163,8 @@ export function redisSessions(c: RedisConnection): SessionStore {
       return json ? entryAt(json, Number(idx)) : null;
     },
 
-    async readEntries(sessionId: string, from: number | null): Promise<Entry[]> {
-      const [start, ...rows] = (await run.readEntries(P, sessionId, from === null ? '' : from)) as [number, ...string[]];
+    async readEntries(sessionId: string, from: number | null, limit?: number): Promise<Entry[]> {
+      const [start, ...rows] = (await run.readEntries(P, sessionId, from === null ? '' : from, limit ?? '')) as [number, ...string[]];
       return rows.map((json, i) => entryAt(json, Number(start) + i));
     },
   };

@@ -4,3 +4,4 @@ export { assembled, type Driver } from './assembled';
 export { entryAt, entryJson } from './entry-json';
 export { groupCommit } from './group-commit';
 export { ENDED, POLLED, isEnded, isWatched } from './session-index';
+export { localWatchers, type LocalWatchers } from './local-watchers';

@@ -7,6 +7,7 @@ import { sqliteCoordination } from './coordination';
 import { openDatabase, type Db } from './database';
 import { sqliteInbox } from './inbox';
 import { sqliteLifecycle } from './lifecycle';
+import { sqliteNotices } from './notices';
 import { sqliteOffline } from './offline';
 import { sqliteOutbox } from './outbox';
 import { sqliteSessions } from './sessions';
@@ -18,6 +19,7 @@ const ports: Driver<Db> = {
   coordination: sqliteCoordination,
   offline: sqliteOffline,
   lifecycle: sqliteLifecycle,
+  notices: sqliteNotices,
 };
 
 export class SqliteStore extends assembled(ports) implements Store {

@@ -23,7 +23,7 @@ export function sqliteSessions(db: Db): SessionStore {
     lastIndex: db.prepare<[string], { idx: number | null }>('SELECT MAX(idx) AS idx FROM entries WHERE session_id = ?'),
     insertEntry: db.prepare('INSERT INTO entries (session_id, idx, key, json) VALUES (?, ?, ?, ?)'),
     cursor: db.prepare<[string], { cursor: number }>('SELECT cursor FROM sessions WHERE id = ?'),
-    readEntries: db.prepare<[string, number], { idx: number; json: string }>('SELECT idx, json FROM entries WHERE session_id = ? AND idx >= ? ORDER BY idx'),
+    readEntries: db.prepare<[string, number, number], { idx: number; json: string }>('SELECT idx, json FROM entries WHERE session_id = ? AND idx >= ? ORDER BY idx LIMIT ?'),
     advance: db.prepare('UPDATE sessions SET cursor = ? WHERE id = ? AND cursor < ?'),
   };
   const bound = boundSession(db);
@@ -88,10 +88,11 @@ export function sqliteSessions(db: Db): SessionStore {
       return row ? entryAt(row.json, row.idx) : null;
     },
 
-    async readEntries(sessionId: string, from: number | null): Promise<Entry[]> {
+    async readEntries(sessionId: string, from: number | null, limit?: number): Promise<Entry[]> {
       return immediate(db, () => {
         const start = from ?? (s.cursor.get(sessionId)?.cursor ?? 0) + 1;
-        const rows = s.readEntries.all(sessionId, Math.max(1, start));
+        // LIMIT -1: no limit.
+        const rows = s.readEntries.all(sessionId, Math.max(1, start), limit ?? -1);
         const last = rows.at(-1);
         if (last) s.advance.run(last.idx, sessionId, last.idx);
         return rows.map((r) => entryAt(r.json, r.idx));

@@ -26,6 +26,7 @@ export class ContactCenter {
   /** Every agent who has accepted an interaction, by id. */
   readonly agents = new Map<string, { id: string; name: string }>();
   private readonly listeners = new Set<Listener>();
+  private readonly entryListeners = new Set<(interactionId: string) => void>();
   private seq = 0;
 
   constructor(readonly queues: ReadonlyMap<string, Queue>) {}
@@ -33,6 +34,12 @@ export class ContactCenter {
   on(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Called after every entry appended to a transcript (the Customer Chat API's long-poll wakes on it). */
+  onEntry(listener: (interactionId: string) => void): () => void {
+    this.entryListeners.add(listener);
+    return () => this.entryListeners.delete(listener);
   }
 
   private emit(event: ContactCenterEvent): void {
@@ -261,6 +268,7 @@ export class ContactCenter {
   private append(interaction: Interaction, entry: Omit<Entry, 'index' | 'utcTime'>): Entry {
     const full: Entry = { ...entry, index: interaction.transcript.length + 1, utcTime: Date.now() };
     interaction.transcript.push(full);
+    for (const listener of this.entryListeners) listener(interaction.id);
     return full;
   }
 }

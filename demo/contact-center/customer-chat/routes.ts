@@ -1,6 +1,7 @@
 // The Customer Chat API (protocols/customer-chat-api.md), mounted under /api/v2: the emulator's
 // routes and its per-chat state, on the protocol module the bridge serves it with too.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { localWatchers } from '../../../bot-bridge/store/shared/local-watchers';
 import { randomUUID } from 'node:crypto';
 import * as chatApi from '../../../bot-bridge/customer-chat-api';
 import { clientKey } from '../../../bot-bridge/limits/client-address';
@@ -37,6 +38,8 @@ export interface CustomerChatOptions {
   publicUrl: () => string;
   /** RequestChat calls per client address, as "30/min" or "off" (the bridge's bucket, in memory). */
   chatsPerAddress: string;
+  /** GetMessages' longest long-poll wait (seconds); 0 = no long-poll (not advertised). */
+  longPollMaxWaitS: number;
 }
 
 export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOptions): Promise<void> {
@@ -57,6 +60,13 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
   const chatRate = parseRate(opts.chatsPerAddress);
   const buckets = memoryLimitStore();
   app.addHook('onClose', () => buckets.close());
+  // The long-poll, woken by every entry the contact center appends.
+  const maxWaitS = opts.longPollMaxWaitS;
+  const watchers = localWatchers();
+  const stopWatching = cc.onEntry((id) => watchers.wake(id));
+  const waits = chatApi.longPolls({ watch: async (id, wake) => watchers.watch(id, wake) });
+  app.addHook('preClose', async () => waits.close());
+  app.addHook('onClose', async () => void stopWatching());
 
   app.post('/chats', async (request): Promise<chatApi.RequestChatResponse> => {
     const asked = chatApi.parseRequestChat(request.body);
@@ -113,21 +123,35 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
   const getChat = async (request: chatApi.ChatIdRequest): Promise<chatApi.GetChatResponse> => {
     const { interaction, record } = await server.chatOf(request);
     record.lastReadAt = Date.now();
-    return { chat: chatView(interaction), statusCode: 0 };
+    const chat = chatView(interaction);
+    if (maxWaitS > 0 && interaction.state !== 'ended') chat.extensions = { ...chat.extensions, longPoll: { maxWaitSeconds: maxWaitS } };
+    return { chat, statusCode: 0 };
   };
   app.get('/chats/:id', getChat);
   app.get('/me/chat/:id', getChat);
 
-  const getMessages = async (request: FastifyRequest<{ Params: { id: string }; Querystring: { index?: string } }>): Promise<chatApi.GetMessagesResponse> => {
+  const getMessages = async (
+    request: FastifyRequest<{ Params: { id: string }; Querystring: { index?: string; waitSeconds?: string } }>,
+    reply: FastifyReply,
+  ): Promise<chatApi.GetMessagesResponse> => {
     const index = chatApi.parseIndex(request.query.index);
+    // Without the extension the parameter is ignored, as the vendor's servers do.
+    const waitS = maxWaitS > 0 ? chatApi.parseWaitSeconds(request.query.waitSeconds, maxWaitS) : 0;
     const { interaction, record } = await server.chatOf(request);
     record.lastReadAt = Date.now();
-    // Without index: what this chat's client has not received yet (the cursor moves on).
-    const from = index === null ? record.cursor + 1 : Math.max(1, index);
-    const messages = interaction.transcript.slice(from - 1);
-    const last = messages.at(-1);
-    if (last && last.index > record.cursor) record.cursor = last.index;
-    return { messages: messages.map((entry) => entryView(entry, opts.files, opts.publicUrl())), statusCode: 0 };
+    const read = async () => {
+      // Without index: what this chat's client has not received yet (the cursor moves on), a page at a time.
+      const from = index === null ? record.cursor + 1 : Math.max(1, index);
+      const page = interaction.transcript.slice(from - 1, from - 1 + chatApi.LIMITS.pageEntries);
+      const last = page.at(-1);
+      if (last && last.index > record.cursor) record.cursor = last.index;
+      return page;
+    };
+    const page = await waits.hold(interaction.id, interaction.state === 'ended' ? 0 : waitS, request, reply, read);
+    // A held request is the client still being there, when it ends as when it starts.
+    record.lastReadAt = Date.now();
+    const messages = page.map((entry) => entryView(entry, opts.files, opts.publicUrl()));
+    return { messages, ...(messages.length === chatApi.LIMITS.pageEntries ? { more: true } : {}), statusCode: 0 };
   };
   app.get('/chats/:id/messages', getMessages);
   app.get('/me/chat/:id/messages', getMessages);

@@ -1,6 +1,11 @@
 // The leader's polling: how often (faster while someone watches the chat window, slow while every
 // tab is hidden, backing off while the server fails), GetMessages from the last index seen, the
-// connection shown as lost after repeated failures, and GetChat now and then.
+// connection shown as lost after repeated failures, and GetChat now and then. Where GetChat
+// advertises the longPoll extension, each GetMessages is a long-poll instead: the server holds it
+// until something comes, and the next one goes out as soon as it answers (one held request per
+// visitor, from the leader tab). Hidden tabs long-poll too, with the same wait: fewer requests than
+// the hidden cadence, and nothing arrives late. A server that answers at once anyway (it ignores
+// waitSeconds) is polled no faster than the plain cadence.
 import { isChatRequestError, type ChatApiClient } from '../client';
 import { createPoller, type Poller } from '../poller';
 import type { Shared } from '../shared';
@@ -14,6 +19,10 @@ import type { Presence } from './presence';
 
 /** Polls between two GetChat checks (a chat can end with nothing in its messages). */
 const CHECK_EVERY = 30;
+/** Long-polling: GetChat at most this often (ms), whatever the number of polls. */
+const CHECK_EVERY_MS = 60_000;
+/** The longest wait asked for, whatever a server advertises (s). */
+const MAX_WAIT_S = 120;
 /** Consecutive failures before the customer is told the connection is lost. */
 const LOST_AFTER = 3;
 
@@ -39,11 +48,24 @@ export interface PollingDeps {
   lifetime: Lifetime;
   intervals: Intervals;
   random: () => number;
+  now?: () => number;
+}
+
+/** The wait GetChat's extensions offer (seconds), or null: poll plainly. */
+export function longPollWait(view: { extensions?: { longPoll?: { maxWaitSeconds?: unknown } } }): number | null {
+  const wait = view.extensions?.longPoll?.maxWaitSeconds;
+  return typeof wait === 'number' && Number.isFinite(wait) && wait >= 1 ? Math.min(Math.floor(wait), MAX_WAIT_S) : null;
 }
 
 export function createPolling(deps: PollingDeps): Poller {
   const { client, shared, presence, intervals } = deps;
+  const now = deps.now ?? Date.now;
   let polls = 0;
+  /** The chat whose GetChat told whether it long-polls, and the wait it offers (null: plain). */
+  let learnedFor: string | null = null;
+  let wait: number | null = null;
+  let checkedAt = 0;
+  let inFlight: AbortController | null = null;
 
   const interval = (): number | null => {
     const chat = shared.state.value.chat;
@@ -52,33 +74,58 @@ export function createPolling(deps: PollingDeps): Poller {
     return presence.watching() ? intervals.watching : intervals.visible;
   };
 
-  async function poll(): Promise<void> {
+  async function poll(): Promise<number | void> {
     const chat = shared.state.value.chat;
     if (!isActive(chat) || !chat.id) return;
     const id = chat.id;
-    let entries;
+    const controller = new AbortController();
+    inFlight = controller;
+    let page;
+    let started = now();
     try {
+      // A new leader (or chat) asks GetChat first: whether the server long-polls, and whether the chat ended meanwhile.
+      if (learnedFor !== id) {
+        await checkChat(id);
+        learnedFor = id;
+        if (!isActive(shared.state.value.chat) || controller.signal.aborted) return;
+        started = now();
+      }
       // From the last index this visitor has seen, in any tab or before a reload: nothing twice.
-      entries = await client.getMessages(id, chat.lastIndex + 1);
+      page = await client.getMessages(id, chat.lastIndex + 1, wait ? { waitSeconds: wait, signal: controller.signal } : {});
     } catch (error) {
+      // Cut short on purpose (this tab stopped leading, or the chat is gone from this page): not a failure.
+      if (controller.signal.aborted) return;
       if (isChatRequestError(error) && (error.kind === 'not-found' || error.kind === 'forbidden')) {
         // The server no longer knows the chat (it ended long ago, or the contact center changed).
         await deps.endLocally('timeout', 'sessionDisconnected');
         return;
       }
       throw error;
+    } finally {
+      if (inFlight === controller) inFlight = null;
     }
+    if (controller.signal.aborted) return;
+    const entries = page.messages;
     if (entries.length) {
       const { agentLeft } = await deps.arrivals.take(entries);
       if (agentLeft) await checkChat(id);
       if (shared.state.value.outbox.some(unsent)) void deps.outbox.flush();
     }
-    if (++polls % CHECK_EVERY === 0) await checkChat(id);
+    if (wait ? now() - checkedAt >= CHECK_EVERY_MS : ++polls % CHECK_EVERY === 0) await checkChat(id);
+    // A full page: the rest at once.
+    if (page.more && entries.length) return 0;
+    if (!wait) return;
+    if (entries.length) return 0;
+    // An empty answer that came back sooner than the plain cadence: the server did not hold it.
+    const plain = interval() ?? 0;
+    return Math.max(0, plain - (now() - started));
   }
 
   /** GetChat: tells a transfer from the end after the agent left, and catches ends the messages missed. */
   async function checkChat(id: string): Promise<void> {
     const view = await client.getChat(id);
+    checkedAt = now();
+    wait = longPollWait(view);
     const chat = shared.state.value.chat;
     if (!isActive(chat) || chat.id !== id) return;
     if (!chat.agent && chat.agentsSeen > 0) {
@@ -99,6 +146,20 @@ export function createPolling(deps: PollingDeps): Poller {
       }
     },
   });
-  deps.lifetime.hold(() => poller.stop());
-  return poller;
+  const stop = () => {
+    poller.stop();
+    inFlight?.abort();
+    inFlight = null;
+    // The next leader term asks GetChat again (the server may have changed meanwhile).
+    learnedFor = null;
+  };
+  deps.lifetime.hold(stop);
+  return {
+    start: () => poller.start(),
+    stop,
+    kick: (delayMs) => poller.kick(delayMs),
+    get running() {
+      return poller.running;
+    },
+  };
 }

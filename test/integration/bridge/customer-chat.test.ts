@@ -89,6 +89,7 @@ describe('reading', () => {
             { nickname: 'Lou', participantId: '1', type: 'Customer' },
             { nickname: 'Assistant', participantId: 'bot', type: 'External' },
           ],
+          extensions: { longPoll: { maxWaitSeconds: 25 } },
         },
         statusCode: 0,
       });
