@@ -22,7 +22,8 @@ export function Carousel({ cards, disabled, onReply }: { cards: CardModel[]; dis
     // scrollLeft is 0 at the start and negative towards the end in right-to-left.
     const at = Math.abs(el.scrollLeft);
     const max = el.scrollWidth - el.clientWidth;
-    setEdges({ start: at <= 1, end: at >= max - 1 });
+    // A few pixels of slack: snapping and the track's padding leave the ends a little off zero.
+    setEdges({ start: at <= 4, end: at >= max - 4 });
   };
   useEffect(measure, [count]);
 
