@@ -67,6 +67,21 @@ export function Messages() {
     }
   }, [count, stuck]);
 
+  // Content that grows after it showed (the cards chunk arriving, a picture loading) keeps the
+  // newest line in view while the customer is at the bottom.
+  const stuckNow = useRef(stuck);
+  stuckNow.current = stuck;
+  useEffect(() => {
+    const el = list.current;
+    const content = el?.firstElementChild;
+    if (!el || !content || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (stuckNow.current) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(content);
+    return () => observer.disconnect();
+  }, []);
+
   const onScroll = () => {
     const el = list.current;
     if (el) setStuck(el.scrollHeight - el.scrollTop - el.clientHeight < 40);
