@@ -364,6 +364,7 @@ export function createWidget(deps: WidgetDeps) {
     retry: (id: string) => conversation.retry(id),
     progress: conversation.progress,
     blob: (key: string) => conversation.blob(key),
+    refreshFiles: () => void conversation.refreshFiles(),
     reply: (index: number, text: string, value?: Record<string, unknown>) => conversation.reply(index, text, value),
     typing: (on: boolean) => conversation.typing(on),
     destroy() {

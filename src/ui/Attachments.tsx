@@ -9,7 +9,8 @@ import { INLINE_IMAGES, fileSize, safeUrl } from './url';
  */
 export function Attachments({ files }: { files: Attachment[] }) {
   const t = useT();
-  const language = useWidget().language.value;
+  const widget = useWidget();
+  const language = widget.language.value;
   return (
     <ul class="attachments" aria-label={t('attachmentsLabel')}>
       {files.map((file) => {
@@ -20,7 +21,7 @@ export function Attachments({ files }: { files: Attachment[] }) {
           <li key={file.id} class="attachment">
             {INLINE_IMAGES.has(file.contentType) ? (
               <a href={url} target="_blank" rel="noopener noreferrer" class="attachment-link">
-                <img class="attachment-image" src={url} alt={name} loading="lazy" decoding="async" width={240} height={180} />
+                <img class="attachment-image" src={url} alt={name} loading="lazy" decoding="async" width={240} height={180} onError={() => widget.refreshFiles()} />
               </a>
             ) : (
               <a href={url} target="_blank" rel="noopener noreferrer" download={name} class="attachment-file">

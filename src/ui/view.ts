@@ -58,6 +58,8 @@ export interface WidgetView {
   retry(id: string): Promise<void>;
   /** Upload progress by outgoing message id (0..1), in the tab that uploads. */
   readonly progress: ReadonlySignal<Record<string, number>>;
+  /** A file's picture failed to load (its link may have expired): asks for fresh links. */
+  refreshFiles(): void;
   /** A waiting file's bytes (for its preview). */
   blob(key: string): Promise<Blob | undefined>;
   /** The customer started (true) or stopped (false) typing. */

@@ -37,6 +37,7 @@ export interface FakeView extends WidgetView {
   readonly retry: Method<'retry'>;
   readonly progress: Signal<Record<string, number>>;
   readonly blob: Method<'blob'>;
+  readonly refreshFiles: Method<'refreshFiles'>;
   readonly typing: Method<'typing'>;
   readonly end: Method<'end'>;
   readonly confirmEnd: Method<'confirmEnd'>;
@@ -99,6 +100,7 @@ export function fakeView(options: FakeOptions = {}): FakeView {
     retry: vi.fn(async () => {}),
     progress: signal<Record<string, number>>({}),
     blob: vi.fn(async () => undefined),
+    refreshFiles: vi.fn(),
     typing: vi.fn(),
     end: vi.fn(async () => {}),
     confirmEnd: vi.fn(async () => {

@@ -89,6 +89,27 @@ describe('customer files', () => {
     expect(a.blobs.keys()).toEqual([]);
   });
 
+  it('takes fresh links for the files when a picture fails to load (links expire), and changes nothing else', async () => {
+    const a = setup();
+    await started(a);
+    await a.conversation.attach([png()], LIMITS);
+    await until(() => a.shared.state.value.transcript.some((i) => i.kind === 'message' && !!i.attachments));
+    const before = a.shared.state.value.transcript;
+    const entry = a.server.transcript.find((e) => e.attachments)!;
+    entry.attachments = entry.attachments!.map((f) => ({ ...f, url: `${f.url}?fresh` }));
+    entry.text = 'changed on the server';
+    const whole = () => a.server.polls.filter((p) => p.index === 1).length;
+    const asked = whole();
+    await a.conversation.refreshFiles();
+    const line = a.shared.state.value.transcript.find((i) => i.kind === 'message' && !!i.attachments);
+    expect(line).toMatchObject({ text: 'File: photo.png', attachments: [{ url: 'https://files.example/file-1?fresh' }] });
+    expect(a.shared.state.value.transcript).toHaveLength(before.length);
+    expect(whole()).toBe(asked + 1);
+    // A second failure right after does not ask again.
+    await a.conversation.refreshFiles();
+    expect(whole()).toBe(asked + 1);
+  });
+
   it('after a reload between the upload and the send, sends the message once and uploads nothing again', async () => {
     const server = fakeChatApi({ files: LIMITS });
     const store = memoryStore<SharedState>();

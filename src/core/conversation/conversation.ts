@@ -9,6 +9,7 @@ import { isActive } from '../types';
 import { createArrivals } from './arrivals';
 import { createEnding } from './ending';
 import { followExtensions } from './extensions';
+import { followFileLinks } from './file-links';
 import { followLeadership } from './leadership';
 import { createLifetime } from './lifetime';
 import { REQUEST_LOST_MS, watchLostRequests } from './lost-requests';
@@ -73,6 +74,7 @@ export function createConversation(deps: ConversationDeps) {
   const polling = createPolling({ client, shared, leader, presence, arrivals, outbox, endLocally: ending.endLocally, lifetime, intervals, random });
   followLeadership({ shared, tabs, polling, outbox, lifetime });
   followExtensions({ client, shared, leader, lifetime });
+  const fileLinks = followFileLinks({ client, shared, leader, lifetime });
   const lost = watchLostRequests({ shared, lifetime, lostMs: deps.requestLostMs ?? REQUEST_LOST_MS });
 
   return {
@@ -83,6 +85,8 @@ export function createConversation(deps: ConversationDeps) {
     retry: outbox.retry,
     progress: outbox.progress,
     blob: outbox.blob,
+    /** A file's picture did not load: its link may have expired; the leader fetches fresh ones. */
+    refreshFiles: fileLinks.refresh,
     /** A reply button: sends its text (and value), and disables the message's buttons in every tab. */
     async reply(index: number, text: string, value?: Record<string, unknown>): Promise<void> {
       await shared.commit((s) => ({ ...s, transcript: s.transcript.map((i) => (i.kind === 'message' && i.index === index ? { ...i, replied: true } : i)) }));
