@@ -352,6 +352,20 @@ export function createWidget(deps: WidgetDeps) {
       await commit((s) => ({ ...s, open: false }));
     },
     send: (text: string) => conversation.send(text),
+    /** What the customer may upload in this chat; null: no attach button. */
+    files: computed(() => (isActive(state.value.chat) && state.value.chat.id ? (state.value.chat.files ?? null) : null)),
+    async attach(files: File[]) {
+      const limits = state.value.chat?.files;
+      if (!limits) return [];
+      await shared.allowPersist();
+      return conversation.attach(files, limits);
+    },
+    cancel: (id: string) => conversation.cancel(id),
+    retry: (id: string) => conversation.retry(id),
+    progress: conversation.progress,
+    blob: (key: string) => conversation.blob(key),
+    refreshFiles: () => void conversation.refreshFiles(),
+    reply: (index: number, text: string, value?: Record<string, unknown>) => conversation.reply(index, text, value),
     typing: (on: boolean) => conversation.typing(on),
     destroy() {
       clearTimeout(invitationTimer);

@@ -3,7 +3,15 @@
 // outbox), so ky itself never retries.
 import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky';
 import { own } from '../../bot-bridge/customer-chat-api/own';
-import type { ChatOperation, ErrorStatusCode, OfflineMessageResponse, RequestChatResponse } from '../../bot-bridge/customer-chat-api/wire';
+import type {
+  Attachment,
+  ChatOperation,
+  ErrorStatusCode,
+  OfflineMessageResponse,
+  RequestChatResponse,
+  SendMessageRequest,
+  UploadResponse,
+} from '../../bot-bridge/customer-chat-api/wire';
 import type { ChatScript, WireChat, WireEntry } from './types';
 
 export type FailureKind = 'network' | 'timeout' | 'server' | 'invalid' | 'state' | 'forbidden' | 'not-found';
@@ -78,7 +86,9 @@ export interface PollOptions {
 export interface ChatApiClient {
   chatScript(query: Record<string, string | undefined>): Promise<ChatScript>;
   requestChat(body: { nickname: string; subject?: string | undefined; endpoint?: string | undefined; userData: Record<string, unknown> }): Promise<{ id: string }>;
-  sendMessage(chatId: string, text: string, clientMessageId: string): Promise<void>;
+  sendMessage(chatId: string, text: string, clientMessageId: string, extra?: Pick<SendMessageRequest, 'attachments' | 'value'>): Promise<void>;
+  /** (ext) Uploads one file to the chat; `onProgress` gets the share sent so far (0..1). */
+  upload(chatId: string, file: Blob, name: string, options?: { onProgress?(share: number): void; signal?: AbortSignal }): Promise<Attachment>;
   typing(chatId: string, typing: boolean): Promise<void>;
   complete(chatId: string): Promise<void>;
   getChat(chatId: string): Promise<WireChat>;
@@ -129,7 +139,21 @@ export function createClient(options: ClientOptions): ChatApiClient {
       return call(() => api.get('chat-script', { searchParams }).json<ChatScript>());
     },
     requestChat: (body) => call(() => api.post('chats', { json: { operationName: 'RequestChat', ...body } }).json<RequestChatResponse>()),
-    sendMessage: (chatId, text, clientMessageId) => operation(chatId, { operationName: 'SendMessage', text, clientMessageId }),
+    sendMessage: (chatId, text, clientMessageId, extra = {}) => operation(chatId, { operationName: 'SendMessage', text, clientMessageId, ...extra }),
+    upload: (chatId, file, name, { onProgress, signal } = {}) => {
+      const url = `${options.domain}/api/v2/chats/${encodeURIComponent(chatId)}/files`;
+      const form = new FormData();
+      form.append('file', file, name);
+      // XMLHttpRequest, because fetch tells nothing of an upload's progress; a test's fetch goes through ky.
+      const sent =
+        options.fetch || typeof XMLHttpRequest === 'undefined'
+          ? api.post(`chats/${encodeURIComponent(chatId)}/files`, { body: form, timeout: 120_000, ...(signal ? { signal } : {}) }).json<UploadResponse>()
+          : xhrUpload(url, options.contactCenterId, form, onProgress, signal);
+      return call(() => sent).then((r) => {
+        onProgress?.(1);
+        return r.file;
+      });
+    },
     typing: (chatId, typing) => operation(chatId, { operationName: typing ? 'SendStartTypingNotification' : 'SendStopTypingNotification' }),
     complete: (chatId) => operation(chatId, { operationName: 'Complete' }),
     getChat: (chatId) => call(() => api.get(`me/chat/${encodeURIComponent(chatId)}`).json<{ chat: WireChat }>()).then((r) => r.chat),
@@ -146,4 +170,34 @@ export function createClient(options: ClientOptions): ChatApiClient {
     },
     offlineMessage: (body) => call(() => api.post('offline-messages', { json: body }).json<OfflineMessageResponse>()),
   };
+}
+
+/** POST of a form with upload progress; answers the body like ky, and fails with what ky throws. */
+function xhrUpload(url: string, contactCenterId: string, form: FormData, onProgress?: (share: number) => void, signal?: AbortSignal): Promise<UploadResponse> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.setRequestHeader('ContactCenterId', contactCenterId);
+    xhr.timeout = 120_000;
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress?.(Math.min(0.99, e.loaded / e.total));
+    const body = () => {
+      try {
+        return JSON.parse(xhr.responseText) as UploadResponse & { statusMessage?: string };
+      } catch {
+        return null;
+      }
+    };
+    xhr.onload = () => {
+      const data = body();
+      if (xhr.status >= 200 && xhr.status < 300 && data) return resolve(data);
+      const code = data?.statusCode;
+      const kind = (code !== undefined && own(KIND_BY_STATUS_CODE, code)) || (xhr.status >= 500 || xhr.status === 429 ? 'server' : 'invalid');
+      reject(new ChatRequestError(kind, data?.statusMessage ?? `HTTP ${xhr.status}`, xhr.status, code));
+    };
+    xhr.onerror = () => reject(new ChatRequestError('network', 'Network error'));
+    xhr.ontimeout = () => reject(new ChatRequestError('timeout', 'The server did not answer in time'));
+    xhr.onabort = () => reject(new ChatRequestError('network', 'Cancelled'));
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(form);
+  });
 }

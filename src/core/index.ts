@@ -9,7 +9,7 @@ export { own } from '../../bot-bridge/customer-chat-api/own';
 export { MISSING_STEP, entryPhase, stepExists, triggerAllowed, triggerTarget, type Trigger } from './phases';
 export { backoffDelay, createPoller } from './poller';
 export { createShared, type Shared, type TabMessage } from './shared';
-export { memoryStore, openStore, type Store } from './store';
+export { memoryStore, openBlobs, openStore, type BlobStore, type Store } from './store';
 export { createTabs, type Tabs } from './tabs';
 export { afterAgentLeft, agentOfLines, applyEntries } from './transcript';
 export {
@@ -21,6 +21,12 @@ export {
   type FormField,
   type Item,
   type Outgoing,
+  type OutgoingFile,
+  type FileLimits,
+  type Attachment,
+  type Card,
+  type CardButton,
+  type CardImage,
   type Phase,
   type SharedState,
   type WireEntry,

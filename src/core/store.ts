@@ -96,3 +96,47 @@ export function openStore<T>(key: string): Store<T> {
   };
   return store;
 }
+
+/** Files waiting to be sent, by key: IndexedDB holds Blobs, so a reload keeps them. */
+export interface BlobStore {
+  put(key: string, blob: Blob): Promise<void>;
+  get(key: string): Promise<Blob | undefined>;
+  delete(key: string): Promise<void>;
+}
+
+/** The blob store next to the chat state (keys `file:…`), or memory when storage is blocked (a reload then loses the file: it shows as not sent). */
+export function openBlobs(): BlobStore {
+  const memory = new Map<string, Blob>();
+  let idb: UseStore | null = null;
+  let blocked = false;
+  const db = (): UseStore => (idb ??= createStore(DB_NAME, STORE_NAME));
+  const guard = async <R>(work: () => Promise<R>, onMemory: () => R): Promise<R> => {
+    if (blocked) return onMemory();
+    try {
+      return await work();
+    } catch {
+      blocked = true;
+      return onMemory();
+    }
+  };
+  return {
+    put: (key, blob) =>
+      guard(
+        () => set(`file:${key}`, blob, db()),
+        () => void memory.set(key, blob),
+      ),
+    get: async (key) =>
+      memory.get(key) ??
+      guard(
+        () => get<Blob>(`file:${key}`, db()),
+        () => undefined,
+      ),
+    delete: async (key) => {
+      memory.delete(key);
+      await guard(
+        () => del(`file:${key}`, db()),
+        () => undefined,
+      );
+    },
+  };
+}

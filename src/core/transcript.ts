@@ -47,6 +47,23 @@ const saidSinceAgentJoined = (transcript: Item[], key: string) => {
   return false;
 };
 
+/**
+ * The cards and files of an entry, as far as they have the right shape (the UI checks each field
+ * again as it shows it), and the author's own words beside them.
+ */
+function richOf(entry: WireEntry): Pick<Extract<Item, { kind: 'message' }>, 'body' | 'cards' | 'layout' | 'attachments'> {
+  const cards = Array.isArray(entry.cards) ? entry.cards.filter((c) => c && typeof c === 'object').slice(0, 20) : [];
+  const attachments = Array.isArray(entry.attachments)
+    ? entry.attachments.filter((a) => a && typeof a.id === 'string' && typeof a.url === 'string' && typeof a.name === 'string').slice(0, 20)
+    : [];
+  if (!cards.length && !attachments.length) return {};
+  return {
+    body: typeof entry.body === 'string' ? entry.body : (entry.text ?? ''),
+    ...(cards.length ? { cards, layout: entry.layout === 'carousel' && cards.length > 1 ? 'carousel' : 'list' } : {}),
+    ...(attachments.length ? { attachments } : {}),
+  };
+}
+
 export function applyEntries(state: SharedState, entries: WireEntry[], now = Date.now()): Applied {
   const result: Applied = { state, incoming: [], typing: null, agentLeft: false, ended: null };
   if (!state.chat || state.chat.status === 'ended') return result;
@@ -88,12 +105,17 @@ export function applyEntries(state: SharedState, entries: WireEntry[], now = Dat
         break;
       case 'Text': {
         const text = entry.text ?? '';
+        const rich = richOf(entry);
         if (who === 'Customer') {
           // Ours, from this visitor: the server records sends in order, so the oldest
-          // unconfirmed outgoing message with this text is the one it now holds.
-          const mine = outbox.findIndex((o) => o.text === text);
+          // unconfirmed outgoing message with this text (or these files) is the one it now holds.
+          const files = new Set((rich.attachments ?? []).map((a) => a.id));
+          const said = rich.body ?? text;
+          const mine = files.size
+            ? outbox.findIndex((o) => o.files?.some((f) => f.uploaded && files.has(f.uploaded)))
+            : outbox.findIndex((o) => !o.files?.length && o.text === said);
           if (mine >= 0) outbox = outbox.filter((_, i) => i !== mine);
-          transcript.push({ kind: 'message', index: entry.index, from: 'customer', name, text, at });
+          transcript.push({ kind: 'message', index: entry.index, from: 'customer', name, text, at, ...rich });
         } else {
           const message = {
             kind: 'message' as const,
@@ -103,6 +125,7 @@ export function applyEntries(state: SharedState, entries: WireEntry[], now = Dat
             text,
             at,
             ...(Array.isArray(entry.quickReplies) && entry.quickReplies.length ? { quickReplies: entry.quickReplies } : {}),
+            ...rich,
           };
           transcript.push(message);
           result.incoming.push(message);

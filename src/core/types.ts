@@ -1,9 +1,12 @@
 // Shapes shared by the widget's core: the Customer Chat API as the widget reads it, and the chat's
 // own state. The wire types are the servers' (bot-bridge/customer-chat-api/wire.ts, types only).
-import type { Chat, Entry, Open, Participant, QuickReply } from '../../bot-bridge/customer-chat-api/wire';
+import type { Attachment, Card, Chat, ChatExtensions, Entry, Open, Participant, QuickReply } from '../../bot-bridge/customer-chat-api/wire';
 import type { Language } from '../i18n/languages';
 
-export type { ChatScript, FormField, QuickReply } from '../../bot-bridge/customer-chat-api/wire';
+export type { Attachment, Card, CardButton, CardImage, ChatScript, FormField, QuickReply } from '../../bot-bridge/customer-chat-api/wire';
+
+/** What the server lets the customer upload (GetChat's extensions.files). */
+export type FileLimits = NonNullable<ChatExtensions['files']>;
 
 export type Phase = 'closed' | 'invitation' | 'preChat' | 'chatWindow' | 'offlineForm';
 export type EndReason = 'user' | 'chat-api' | 'agent' | 'timeout';
@@ -27,10 +30,36 @@ export interface WireChat extends Omit<Chat, 'state' | 'capabilities' | 'partici
 
 /** What the transcript shows: messages and system lines, in the order they happened. */
 export type Item =
-  | { kind: 'message'; index: number; from: 'customer' | 'agent' | 'bot'; name: string; text: string; at: number; quickReplies?: QuickReply[] }
+  | {
+      kind: 'message';
+      index: number;
+      from: 'customer' | 'agent' | 'bot';
+      name: string;
+      /** The readable text (with cards or files: the server's fallback summary, what the saved log and the page's events carry). */
+      text: string;
+      at: number;
+      quickReplies?: QuickReply[];
+      /** With cards or files: the author's own words, shown instead of `text` next to them. */
+      body?: string;
+      cards?: Card[];
+      layout?: 'list' | 'carousel';
+      attachments?: Attachment[];
+      /** A reply button of this message was used: its buttons are disabled in every tab. */
+      replied?: boolean;
+    }
   | { kind: 'system'; index?: number; key: string; agent?: string; text?: string; at: number };
 
 export type OutgoingStatus = 'sending' | 'retrying' | 'sent' | 'failed';
+
+/** A file the customer sends: its bytes wait in the blob store under `key` until the upload worked. */
+export interface OutgoingFile {
+  key: string;
+  name: string;
+  type: string;
+  size: number;
+  /** The server's id, once uploaded (a retry of the message does not upload it again). */
+  uploaded?: string;
+}
 
 /** A customer message not yet seen in the server's transcript. */
 export interface Outgoing {
@@ -39,6 +68,12 @@ export interface Outgoing {
   at: number;
   status: OutgoingStatus;
   attempts: number;
+  /** Files sent with it (uploaded first, then referenced by the SendMessage). */
+  files?: OutgoingFile[];
+  /** A reply button's JSON value. */
+  value?: Record<string, unknown>;
+  /** Why it was not sent, when the server refused it for good (a system message key). */
+  error?: string;
 }
 
 export interface ChatSession {
@@ -55,6 +90,8 @@ export interface ChatSession {
   startedBy: 'user' | 'chat-api';
   /** Set when this side asked to end the chat, before the server confirmed. */
   ending: EndReason | null;
+  /** What the customer may upload, from GetChat (null: no uploads; absent: not asked yet). */
+  files?: FileLimits | null;
   endReason: EndReason | null;
 }
 

@@ -1,6 +1,7 @@
 // System messages in the chat language, with the page's customSystemMessages on top.
 import { own } from '../../bot-bridge/customer-chat-api/own';
 import { en, type MessageKey, type Messages } from './en';
+import { enRich, type RichKey } from './en-rich';
 import type { Language } from './languages';
 
 export type { MessageKey } from './en';
@@ -17,18 +18,19 @@ export function fill(template: string, vars: Vars = {}): string {
 
 export interface Translator {
   readonly language: Language;
-  t(key: MessageKey | string, vars?: Vars): string;
+  t(key: MessageKey | RichKey | string, vars?: Vars): string;
 }
 
 /**
  * A translator for one language. Other languages than English arrive with the i18n work; until a
  * language's table is loaded, English is the fallback for every key.
  */
-export function createTranslator(language: Language, custom: Record<string, string> = {}, table: Partial<Messages> = {}): Translator {
+export function createTranslator(language: Language, custom: Record<string, string> = {}, table: Partial<Messages & Record<RichKey, string>> = {}): Translator {
   return {
     language,
     t(key, vars) {
-      const text = (k: string) => own(custom, k) ?? own(table as Record<string, string>, k) ?? own(en as Record<string, string>, k) ?? k;
+      const text = (k: string) =>
+        own(custom, k) ?? own(table as Record<string, string>, k) ?? own(en as Record<string, string>, k) ?? own(enRich as Record<string, string>, k) ?? k;
       // {{agent}} in a text that names nobody (agentTyping, a custom text) says "Agent", not the placeholder.
       return fill(text(key), { agent: text('agent'), ...Object.fromEntries(Object.entries(vars ?? {}).filter(([, v]) => v !== undefined && v !== '')) });
     },

@@ -1,18 +1,19 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRefusalText } from './Attach';
 import { useT, useWidget } from './context';
 import { Composer } from './Composer';
 import { Messages } from './Messages';
 import { Named } from './Named';
 import { agentOfLines, type Item } from '../core';
 
-function logText(transcript: Item[], outbox: { text: string }[], t: (key: string, vars?: Record<string, string | undefined>) => string): string {
+function logText(transcript: Item[], outbox: { text: string; files?: { name: string }[] }[], t: (key: string, vars?: Record<string, string | undefined>) => string): string {
   const agents = agentOfLines(transcript);
   const lines = transcript.map((item, i) => {
     const at = new Date(item.at).toISOString().replace('T', ' ').slice(0, 19);
     if (item.kind === 'message') return `[${at}] ${item.from === 'customer' ? t('youLabel') : item.name || t('agent')}: ${item.text}`;
     return `[${at}] ${item.key === 'notice' ? item.text : t(item.key, { agent: agents[i] })}`;
   });
-  for (const o of outbox) lines.push(`${t('youLabel')}: ${o.text} (${t('statusFailed')})`);
+  for (const o of outbox) lines.push(`${t('youLabel')}: ${o.text || (o.files ?? []).map((f) => f.name).join(', ')} (${t('statusFailed')})`);
   return `${t('chatLogTitle')}\n${t('chatLogDescription')}\n\n${lines.join('\n')}\n`;
 }
 
@@ -71,8 +72,52 @@ export function ChatWindow() {
     }
   }, [ended]);
 
+  // Files dropped anywhere on the window are sent (where uploads are offered); a drop never opens the file in the page.
+  const refusalText = useRefusalText();
+  const [dragging, setDragging] = useState(false);
+  const [refused, setRefused] = useState('');
+  const windowRef = useRef<HTMLDivElement>(null);
+  const latest = useRef({ widget, ended, refusalText });
+  latest.current = { widget, ended, refusalText };
+  // Listeners added by hand: the same in every engine (and in happy-dom, which lacks ondragover).
+  useEffect(() => {
+    const el = windowRef.current;
+    if (!el) return;
+    const carriesFiles = (e: DragEvent) => !!e.dataTransfer?.types.includes('Files');
+    const allowed = () => !!latest.current.widget.files.value && !latest.current.ended;
+    const over = (e: DragEvent) => {
+      if (!carriesFiles(e)) return;
+      e.preventDefault();
+      if (e.dataTransfer) e.dataTransfer.dropEffect = allowed() ? 'copy' : 'none';
+      setDragging(allowed());
+    };
+    const leave = (e: DragEvent) => {
+      if (!el.contains(e.relatedTarget as Node | null)) setDragging(false);
+    };
+    const drop = (e: DragEvent) => {
+      if (!carriesFiles(e)) return;
+      e.preventDefault();
+      setDragging(false);
+      const files = [...(e.dataTransfer?.files ?? [])];
+      if (files.length && allowed()) void latest.current.widget.attach(files).then((r) => setRefused(latest.current.refusalText(r)));
+    };
+    el.addEventListener('dragover', over);
+    el.addEventListener('dragleave', leave);
+    el.addEventListener('drop', drop);
+    return () => {
+      el.removeEventListener('dragover', over);
+      el.removeEventListener('dragleave', leave);
+      el.removeEventListener('drop', drop);
+    };
+  }, []);
+
   return (
-    <div class="chat-window">
+    <div class={`chat-window${dragging ? ' dragging' : ''}`} ref={windowRef}>
+      {dragging && (
+        <p class="drop-zone" aria-hidden="true">
+          {t('dropFiles')}
+        </p>
+      )}
       {connection === 'lost' && !ended && (
         <p class="connection chat-error-msg" role="status">
           {t('chatDisconnected')}
@@ -101,7 +146,7 @@ export function ChatWindow() {
           </button>
         </div>
       ) : (
-        <Composer />
+        <Composer refused={refused} />
       )}
     </div>
   );

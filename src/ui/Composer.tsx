@@ -1,12 +1,21 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { AttachButton, useRefusalText } from './Attach';
 import { useT, useWidget } from './context';
 
 const TYPING_IDLE_MS = 3000;
 
-/** The message field: Enter sends; typing is announced when it starts and when it stops, never per key. */
-export function Composer() {
+/**
+ * The message field: Enter sends; typing is announced when it starts and when it stops, never per
+ * key. Files come from the attach button, a paste, or a drop on the window (ChatWindow hands them
+ * here through `dropped`); each goes as its own message, and what the limits refuse is said here.
+ */
+export function Composer({ refused = '' }: { refused?: string }) {
   const widget = useWidget();
   const t = useT();
+  const refusalText = useRefusalText();
+  const [problem, setProblem] = useState('');
+  useEffect(() => setProblem(refused), [refused]);
+  const attach = (files: File[]) => void widget.attach(files).then((r) => setProblem(refusalText(r)));
   const [text, setText] = useState('');
   const [sent, setSent] = useState(0);
   const field = useRef<HTMLTextAreaElement>(null);
@@ -64,13 +73,26 @@ export function Composer() {
         value={text}
         placeholder={t('messageLabel')}
         onInput={onInput}
+        onPaste={(e) => {
+          const files = [...(e.clipboardData?.files ?? [])];
+          if (files.length && widget.files.value) {
+            e.preventDefault();
+            attach(files);
+          }
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) send(e);
         }}
       />
+      <AttachButton onFiles={attach} />
       <button type="submit" class="primary send">
         {t('sendButton')}
       </button>
+      {problem && (
+        <p class="chat-error-msg file-refused" role="alert">
+          {problem}
+        </p>
+      )}
     </form>
   );
 }

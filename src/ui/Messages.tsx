@@ -1,22 +1,32 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { agentOfLines, type Item, type Outgoing } from '../core';
+import { Attachments } from './Attachments';
 import { useT, useWidget } from './context';
-import { linkify } from './linkify';
+import { useCardsModule } from './lazy-cards';
 import { Named } from './Named';
+import { PendingFiles } from './PendingFiles';
+import { Text } from './Text';
 
-function Text({ text }: { text: string }) {
+type Message = Extract<Item, { kind: 'message' }>;
+
+/** A message's words, files and cards; with cards or files the author's own words (`body`) replace the server's summary. */
+function Content({ item, ended }: { item: Message; ended: boolean }) {
+  const widget = useWidget();
+  const cards = useCardsModule(!!item.cards?.length);
+  const rich = !!(item.cards?.length || item.attachments?.length);
+  // Until the cards chunk is here (or if it cannot load), the summary stands in for the cards.
+  const words = rich && (cards || !item.cards?.length) ? (item.body ?? '') : item.text;
   return (
     <>
-      {linkify(text).map((part, i) =>
-        typeof part === 'string' ? (
-          part
-        ) : (
-          // dir="ltr" isolates the link: an override character before it in the text cannot reverse it.
-          <a key={i} href={part.href} target="_blank" rel="noopener noreferrer nofollow" dir="ltr">
-            {part.text}
-          </a>
-        ),
+      {words && (
+        <p class="message-content">
+          <Text text={words} />
+        </p>
       )}
+      {item.attachments?.length ? <Attachments files={item.attachments} /> : null}
+      {cards && item.cards?.length ? (
+        <cards.Cards cards={item.cards} layout={item.layout} disabled={!!item.replied || ended} onReply={(text, value) => void widget.reply(item.index, text, value)} />
+      ) : null}
     </>
   );
 }
@@ -57,6 +67,21 @@ export function Messages() {
     }
   }, [count, stuck]);
 
+  // Content that grows after it showed (the cards chunk arriving, a picture loading) keeps the
+  // newest line in view while the customer is at the bottom.
+  const stuckNow = useRef(stuck);
+  stuckNow.current = stuck;
+  useEffect(() => {
+    const el = list.current;
+    const content = el?.firstElementChild;
+    if (!el || !content || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (stuckNow.current) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(content);
+    return () => observer.disconnect();
+  }, []);
+
   const onScroll = () => {
     const el = list.current;
     if (el) setStuck(el.scrollHeight - el.scrollTop - el.clientHeight < 40);
@@ -73,14 +98,12 @@ export function Messages() {
             item.kind === 'system' ? (
               <SystemLine key={`s${i}`} item={item} agent={agents[i]} />
             ) : (
-              <li key={`m${item.index}`} class={`message-wrapper ${item.from === 'customer' ? 'outgoing' : 'incoming'}`}>
+              <li key={`m${item.index}`} class={`message-wrapper ${item.from === 'customer' ? 'outgoing' : 'incoming'}${item.cards?.length ? ' has-cards' : ''}`}>
                 <div class={item.from === 'customer' ? 'chat-outgoing-msg' : 'chat-incoming-msg'}>
                   <span class="author">
                     <bdi>{item.from === 'customer' ? t('youLabel') : item.name || t('agent')}</bdi>
                   </span>
-                  <p class="message-content">
-                    <Text text={item.text} />
-                  </p>
+                  <Content item={item} ended={chat?.status === 'ended'} />
                   <time class="timestamp" dateTime={new Date(item.at).toISOString()}>
                     {time(item.at, language)}
                   </time>
@@ -92,9 +115,12 @@ export function Messages() {
             <li key={o.id} class={`message-wrapper outgoing pending status-${o.status}`}>
               <div class="chat-outgoing-msg">
                 <span class="author">{t('youLabel')}</span>
-                <p class="message-content">
-                  <Text text={o.text} />
-                </p>
+                {o.text && (
+                  <p class="message-content">
+                    <Text text={o.text} />
+                  </p>
+                )}
+                {o.files?.length ? <PendingFiles message={o} /> : null}
                 <span class="delivery">
                   {t(o.status === 'sending' ? 'statusSending' : o.status === 'sent' ? 'statusSent' : o.status === 'retrying' ? 'statusRetrying' : 'statusFailed')}
                 </span>

@@ -2,7 +2,8 @@
 // declares it and the app's widget satisfies it structurally, so ui/ depends on no app/ module and a
 // test hands the components a fake made of plain signals.
 import type { ReadonlySignal } from '@preact/signals';
-import type { ChatScript, ChatSession, EndReason, FieldErrors, Item, Outgoing, Phase } from '../core';
+import type { ChatScript, ChatSession, EndReason, FieldErrors, FileLimits, Item, Outgoing, Phase } from '../core';
+import type { FileRefusal } from '../core/conversation';
 import type { Translator } from '../i18n';
 import type { Language } from '../i18n/languages';
 
@@ -45,6 +46,22 @@ export interface WidgetView {
   submitPreChat(values: Record<string, string>): Promise<FieldErrors>;
   submitOffline(values: Record<string, string>): Promise<FieldErrors | 'failed'>;
   send(text: string): Promise<void>;
+  /** A card's reply button on message `index`: sends `text` (and the JSON `value`), then the message's buttons are disabled. */
+  reply(index: number, text: string, value?: Record<string, unknown>): Promise<void>;
+  /** What the customer may upload now; null: no attach button. */
+  readonly files: ReadonlySignal<FileLimits | null>;
+  /** Queues files to send (each its own message); answers those refused before any upload, and why. */
+  attach(files: File[]): Promise<FileRefusal[]>;
+  /** Drops an outgoing message not sent yet (a file on its way). */
+  cancel(id: string): Promise<void>;
+  /** Sends a refused outgoing message again. */
+  retry(id: string): Promise<void>;
+  /** Upload progress by outgoing message id (0..1), in the tab that uploads. */
+  readonly progress: ReadonlySignal<Record<string, number>>;
+  /** A file's picture failed to load (its link may have expired): asks for fresh links. */
+  refreshFiles(): void;
+  /** A waiting file's bytes (for its preview). */
+  blob(key: string): Promise<Blob | undefined>;
   /** The customer started (true) or stopped (false) typing. */
   typing(on: boolean): void;
   /** The end button and Escape: closes before a chat, ends it, or asks first when an agent is there. */

@@ -16,5 +16,9 @@ export function widgetSizes() {
   const dir = join(DIST, 'chunks');
   const chunks = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((d) => d.isFile() && d.name.endsWith('.js')) : [];
   const languages = chunks.filter((c) => /^[a-z]{2}(-[A-Z]{2})?-[\w-]+\.js$/.test(c.name)).map((c) => gzipSize(join(dir, c.name)));
-  return { loader, app, imported, chatWindow: loader + app + imported, chunkCount: chunks.length, largestLanguage: Math.max(0, ...languages) };
+  // The cards UI: loaded only when a message with cards arrives (src/ui/lazy-cards.ts), never by the chat window itself.
+  const cardsChunk = chunks.find((c) => c.name.startsWith('cards-'));
+  const cards = cardsChunk ? gzipSize(join(dir, cardsChunk.name)) : -1;
+  const cardsStatic = cardsChunk ? staticImports.includes(`./chunks/${cardsChunk.name}`) : false;
+  return { loader, app, imported, chatWindow: loader + app + imported, chunkCount: chunks.length, largestLanguage: Math.max(0, ...languages), cards, cardsStatic };
 }

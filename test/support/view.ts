@@ -5,7 +5,7 @@ import { act, render } from '@testing-library/preact';
 import { h, type ComponentChild } from 'preact';
 import { computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import { vi, type Mock } from 'vitest';
-import type { ChatScript, EndReason, FormField, Item, Outgoing } from '../../src/core';
+import type { ChatScript, EndReason, FileLimits, FormField, Item, Outgoing } from '../../src/core';
 import { createTranslator, type Translator } from '../../src/i18n';
 import type { Language } from '../../src/i18n/languages';
 import { WidgetContext } from '../../src/ui/context';
@@ -30,6 +30,14 @@ export interface FakeView extends WidgetView {
   readonly submitPreChat: Method<'submitPreChat'>;
   readonly submitOffline: Method<'submitOffline'>;
   readonly send: Method<'send'>;
+  readonly reply: Method<'reply'>;
+  readonly files: Signal<FileLimits | null>;
+  readonly attach: Method<'attach'>;
+  readonly cancel: Method<'cancel'>;
+  readonly retry: Method<'retry'>;
+  readonly progress: Signal<Record<string, number>>;
+  readonly blob: Method<'blob'>;
+  readonly refreshFiles: Method<'refreshFiles'>;
   readonly typing: Method<'typing'>;
   readonly end: Method<'end'>;
   readonly confirmEnd: Method<'confirmEnd'>;
@@ -48,6 +56,8 @@ export interface FakeOptions {
   messages?: Record<string, string>;
   /** Where open() leads from the launcher (the chat script decides in the widget). */
   opensTo?: ViewState['phase'];
+  /** What the customer may upload (GetChat's extensions.files); none by default. */
+  files?: FileLimits | null;
 }
 
 export function fakeView(options: FakeOptions = {}): FakeView {
@@ -81,6 +91,16 @@ export function fakeView(options: FakeOptions = {}): FakeView {
     submitPreChat: vi.fn(async () => ({})),
     submitOffline: vi.fn(async () => ({})),
     send: vi.fn(async () => {}),
+    reply: vi.fn(async (index: number) => {
+      change({ transcript: state.value.transcript.map((i) => (i.kind === 'message' && i.index === index ? { ...i, replied: true } : i)) });
+    }),
+    files: signal<FileLimits | null>(options.files ?? null),
+    attach: vi.fn(async () => []),
+    cancel: vi.fn(async () => {}),
+    retry: vi.fn(async () => {}),
+    progress: signal<Record<string, number>>({}),
+    blob: vi.fn(async () => undefined),
+    refreshFiles: vi.fn(),
     typing: vi.fn(),
     end: vi.fn(async () => {}),
     confirmEnd: vi.fn(async () => {

@@ -39,7 +39,9 @@ const NICKNAMES: Record<string, string> = { Agent: 'Kristi', External: 'FAQ bot'
  * fail: before doing anything (`failNext`), after doing it (`loseAnswers`: the server holds the
  * message, the answer never arrives), or to keep polls waiting (`holdPolls`).
  */
-export function fakeChatApi(options: { script?: ChatScript; longPoll?: { maxWaitSeconds: number; ignoreWait?: boolean }; pageSize?: number } = {}) {
+export function fakeChatApi(
+  options: { script?: ChatScript; longPoll?: { maxWaitSeconds: number; ignoreWait?: boolean }; pageSize?: number; files?: { maxBytes: number; contentTypes: string[] } } = {},
+) {
   const script = options.script ?? { availability: { open: true } };
   const transcript: WireEntry[] = [];
   /** Long-polls held right now: each ends when an entry comes, its wait ends, it is aborted, or cut. */
@@ -48,7 +50,11 @@ export function fakeChatApi(options: { script?: ChatScript; longPoll?: { maxWait
   const waits: number[] = [];
   let aborted = 0;
   /** Every SendMessage the server handled, retries included. */
-  const sends: { text: string; id: string }[] = [];
+  const sends: { text: string; id: string; attachments?: { id: string }[]; value?: Record<string, unknown> }[] = [];
+  /** Every upload the server took: the file id it answered, the name and the size. */
+  const uploads: { id: string; name: string; size: number }[] = [];
+  let uploadFailures: ChatRequestError[] = [];
+  let uploadGate: Promise<void> | null = null;
   const seenIds = new Set<string>();
   /** Every GetMessages: from which index, and by which tab (see `clientOf`). */
   const polls: { index: number; by: string | null }[] = [];
@@ -106,23 +112,45 @@ export function fakeChatApi(options: { script?: ChatScript; longPoll?: { maxWait
       add('ParticipantJoined', 'Customer');
       return { id: 'chat-1' };
     },
-    sendMessage: async (_id, text, clientMessageId) => {
+    sendMessage: async (_id, text, clientMessageId, extra = {}) => {
       calls.push('send');
       maybeFail();
       if (refusals.sends > 0) {
         refusals.sends--;
         throw new ChatRequestError('server', 'Too many messages', 429, 7, refusals.retryAfterMs);
       }
-      sends.push({ text, id: clientMessageId });
+      sends.push({ text, id: clientMessageId, ...extra });
       // As the Customer Chat API does: a clientMessageId it has seen is a retry, not a new message.
       if (!seenIds.has(clientMessageId)) {
         seenIds.add(clientMessageId);
-        add('Text', 'Customer', { text });
+        const files = (extra.attachments ?? []).map(({ id }) => uploads.find((u) => u.id === id)!);
+        add(
+          'Text',
+          'Customer',
+          files.length
+            ? {
+                text: text || files.map((f) => `File: ${f.name}`).join('\n'),
+                body: text,
+                attachments: files.map((f) => ({ id: f.id, name: f.name, size: f.size, contentType: 'image/png', url: `https://files.example/${f.id}` })),
+              }
+            : { text },
+        );
       }
       if (lostAnswers > 0) {
         lostAnswers--;
         throw new ChatRequestError('timeout', 'The server did not answer in time');
       }
+    },
+    upload: async (_id, file, name, options = {}) => {
+      calls.push('upload');
+      options.onProgress?.(0.5);
+      if (uploadGate) await uploadGate;
+      if (options.signal?.aborted) throw new ChatRequestError('network', 'Cancelled');
+      const failure = uploadFailures.shift();
+      if (failure) throw failure;
+      const stored = { id: `file-${uploads.length + 1}`, name, size: file.size };
+      uploads.push(stored);
+      return { ...stored, contentType: file.type, url: `https://files.example/${stored.id}` };
     },
     typing: async () => undefined,
     complete: async () => {
@@ -134,7 +162,9 @@ export function fakeChatApi(options: { script?: ChatScript; longPoll?: { maxWait
       state: 'Chatting',
       capabilities: [],
       participants: [],
-      ...(options.longPoll ? { extensions: { longPoll: { maxWaitSeconds: options.longPoll.maxWaitSeconds } } } : {}),
+      ...(options.longPoll || options.files
+        ? { extensions: { ...(options.longPoll ? { longPoll: { maxWaitSeconds: options.longPoll.maxWaitSeconds } } : {}), ...(options.files ? { files: options.files } : {}) } }
+        : {}),
     }),
     getMessages: async (_id, index, poll = {}) => {
       polls.push({ index, by });
@@ -160,6 +190,18 @@ export function fakeChatApi(options: { script?: ChatScript; longPoll?: { maxWait
     polls,
     calls,
     add,
+    uploads,
+    /** The next uploads fail with these errors, one each. */
+    failUploads: (...errors: ChatRequestError[]) => void (uploadFailures = errors),
+    /** Uploads wait until the returned function is called. */
+    holdUploads(): () => void {
+      let open!: () => void;
+      uploadGate = new Promise<void>((resolve) => (open = resolve));
+      return () => {
+        uploadGate = null;
+        open();
+      };
+    },
     /** The next `n` sends or polls fail before the server does anything. */
     failNext: (n: number) => void (failures = n),
     /** The next sends and chat requests are refused by the server's limits (429, statusCode 7, Retry-After). */

@@ -8,6 +8,13 @@ it('keeps the loader within 3 KB and the English chat window within 45 KB (gzip)
   expect(sizes.chatWindow).toBeLessThanOrEqual(45 * 1024);
 });
 
+it('keeps the cards UI in its own chunk of at most 8 KB (gzip), outside what the chat window loads', () => {
+  const sizes = widgetSizes();
+  expect(sizes.cards).toBeGreaterThan(0);
+  expect(sizes.cards).toBeLessThanOrEqual(8 * 1024);
+  expect(sizes.cardsStatic).toBe(false);
+});
+
 it('keeps each extra language within 4 KB (gzip), one chunk per language', async () => {
   const { readdirSync } = await import('node:fs');
   const { join } = await import('node:path');

@@ -152,7 +152,7 @@ export function journeys(engine: EngineName, set: JourneySet): void {
           dir: widget.getAttribute('dir'),
           lang: widget.getAttribute('lang'),
           direction: getComputedStyle(widget).direction,
-          sendLeftOfField: box('.composer button').x < box('#message-field').x,
+          sendLeftOfField: box('.composer button.send').x < box('#message-field').x,
         };
       });
       expect(layout).toEqual({ dir: 'rtl', lang: 'ar', direction: 'rtl', sendLeftOfField: true });

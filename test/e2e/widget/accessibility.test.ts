@@ -87,7 +87,7 @@ it('renders Arabic right to left', async () => {
   expect([dir, lang]).toEqual(['rtl', 'ar']);
   // The send button sits to the left of the field in a right-to-left window.
   const field = await page.locator('parley-chat #message-field').boundingBox();
-  const send = await page.locator('parley-chat .composer button').boundingBox();
+  const send = await page.locator('parley-chat .composer button.send').boundingBox();
   expect(send!.x).toBeLessThan(field!.x);
 });
 
@@ -173,7 +173,7 @@ it('stays usable at 320 px wide and at 200% zoom', async () => {
       return {
         window: within('.container'),
         field: within('#message-field'),
-        send: within('.composer button'),
+        send: within('.composer button.send'),
         end: within('.control.end'),
         scroll: document.documentElement.scrollWidth <= innerWidth,
       };

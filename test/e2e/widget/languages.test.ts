@@ -97,6 +97,6 @@ it('overrides any key in every language with customSystemMessages', async () => 
   await widget.publish('chat:trigger-chat-window');
   // No agent yet: the placeholder says "Agent" in the chat language, never itself.
   await expect.poll(() => widget.lines()).toContain(`Un instant, ${ar.agent}!`);
-  expect(await widget.page.locator('parley-chat .composer button').textContent()).toBe('Go');
+  expect(await widget.page.locator('parley-chat .composer button.send').textContent()).toBe('Go');
   expect(ar.sendButton).not.toBe('Go');
 });

@@ -1,0 +1,2 @@
+// The widget modules under test import their styles as strings (`./x.css?inline`), as Vite builds them.
+/// <reference types="vite/client" />
