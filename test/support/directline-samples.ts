@@ -50,7 +50,8 @@ export async function startSample(name: Sample, env: Record<string, string> = {}
     },
     /listening to (http:\/\/\S+)/,
   );
-  const url = running.url.replace(/\/+$/, '');
+  // Some samples end the line with a full stop.
+  const url = running.url.replace(/[./]+$/, '');
   const stop = async () => {
     if (running.child.exitCode === null && running.child.signalCode === null) await running.stop();
     rmSync(dir, { recursive: true, force: true });

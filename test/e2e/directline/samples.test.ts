@@ -1,6 +1,7 @@
 // A customer in Chromium, the widget on a shop's page, the bridge in Direct Line mode, and behind
 // the demo Direct Line service Microsoft's unmodified samples: 02.echo-bot (welcome, echo),
-// 08.suggested-actions (suggested actions as quick replies the customer clicks); and the demo bot
+// 08.suggested-actions (suggested actions as quick replies the customer clicks), 06.using-cards (a
+// ChoicePrompt's choices, a hero card); and the demo bot
 // handing over to an agent who answers. Every part a real process.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +83,16 @@ describe('unmodified samples over Direct Line, a customer in Chromium', () => {
     await page.locator('parley-chat .quick-replies button', { hasText: 'Blue' }).click();
     await expect.poll(() => linesOf(widget), { timeout: 20_000 }).toContainEqual(expect.stringMatching(/I agree, Blue is the best color\.$/));
     await expect.poll(() => quickReplies(page), { timeout: 10_000 }).toEqual(['Red', 'Yellow', 'Blue']);
+  }, 120_000);
+
+  it("06.using-cards: the card choice as quick replies, and a hero card's title for the customer", async () => {
+    const { page, widget } = await behindDirectLine('06.using-cards');
+    await expect.poll(() => linesOf(widget), { timeout: 20_000 }).toContainEqual(expect.stringMatching(/Welcome to CardBot\./));
+    await widget.send('hi');
+    await expect.poll(() => linesOf(widget), { timeout: 20_000 }).toContainEqual(expect.stringMatching(/What card would you like to see\?/));
+    await expect.poll(() => quickReplies(page), { timeout: 10_000 }).toContain('Hero Card');
+    await page.locator('parley-chat .quick-replies button', { hasText: 'Hero Card' }).click();
+    await expect.poll(() => linesOf(widget), { timeout: 20_000 }).toContainEqual(expect.stringMatching(/BotFramework Hero Card/));
   }, 120_000);
 
   it('the demo bot hands over over Direct Line; the agent answers; the bot is back after', async () => {
