@@ -240,8 +240,10 @@ export function directLineTransport(deps: Deps, arrived: Arrived, options: Direc
 
     async deliver(session: Session, a: QueuedActivity, job: { key: string; attempts: number }): Promise<Delivery> {
       try {
-        const live = await conversationOf(session, true);
-        if (!live) return { failed: 'error', detail: 'the bridge is stopping' };
+        // A goodbye to a conversation that never started is not worth starting one for.
+        const live = await conversationOf(session, a.type !== 'endOfConversation');
+        // Stopping: left for the next start (or another replica), not failed.
+        if (!live) return stopped ? { retryAt: Date.now() + 1000, error: 'the bridge is stopping' } : { ok: true };
         // Receiving from the start: the bot's welcome (its answer to the join) is not missed.
         await receive(session.id, live);
         // Direct Line itself tells the bot the customer joined, when the conversation starts.
