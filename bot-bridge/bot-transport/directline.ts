@@ -191,9 +191,13 @@ export function directLineTransport(deps: Deps, arrived: Arrived, options: Direc
     for (const sessionId of ids) {
       if (stopped) return;
       if (open.get(sessionId)?.receiving) continue;
+      // Two store calls for a chat another replica holds: its link, and the lease it keeps.
+      if (!(await linkOf(sessionId)) || !(await lease(sessionId))) continue;
       const session = await store.getSession(sessionId);
-      if (!session || session.kind !== 'widget' || session.state === 'ended' || !(await linkOf(sessionId))) continue;
-      if (!(await lease(sessionId))) continue;
+      if (!session || session.kind !== 'widget' || session.state === 'ended') {
+        await release(sessionId);
+        continue;
+      }
       const live = await conversationOf(session, false);
       if (live) await receive(sessionId, live);
     }
