@@ -201,6 +201,40 @@ describe('diagnosis', () => {
     }
   });
 
+  it('says when the endpoint is unreachable, for either transport', async () => {
+    const closed = 'http://127.0.0.1:9';
+    const bridges = await Promise.all([
+      startBridge({ gateway: { url: emu.url }, bot: { transport: 'directline', directLine: { url: closed, secret: DEMO_SECRET } } }),
+      startBridge({ gateway: { url: emu.url }, bot: { endpoint: `${closed}/api/messages` } }),
+    ]);
+    try {
+      const [viaDirectLine, viaConnector] = await Promise.all(
+        bridges.map((b) =>
+          eventually(
+            async () => {
+              const body = (await (await fetch(`${b.url}/readyz`)).json()) as { bot: { ok: boolean; transport: string; detail: string; hint: string } };
+              if (body.bot.ok) throw new Error('not checked yet');
+              return body.bot;
+            },
+            { timeoutMs: 25_000, intervalMs: 200 },
+          ),
+        ),
+      );
+      expect(viaDirectLine).toMatchObject({
+        transport: 'directline',
+        detail: expect.stringMatching(/Direct Line cannot be reached/),
+        hint: expect.stringMatching(/DIRECT_LINE_URL/),
+      });
+      expect(viaConnector).toMatchObject({
+        transport: 'bot-connector',
+        detail: expect.stringMatching(/BOT_ENDPOINT cannot be reached/),
+        hint: expect.stringMatching(/BOT_ENDPOINT/),
+      });
+    } finally {
+      await Promise.all(bridges.map((b) => b.close()));
+    }
+  });
+
   it('says the stand-in secret is accepted', async () => {
     const body = (await (await fetch(`${bridge.url}/readyz`)).json()) as { ok: boolean; bot: { ok: boolean; transport: string } };
     expect(body).toMatchObject({ ok: true, bot: { ok: true, transport: 'directline' } });
