@@ -2,9 +2,10 @@
 // listens; tests use inject() or listen on port 0). start() runs what needs the bridge's own URL:
 // the gateway bootstrap (its webhook must reach us), the outbox worker and the sweeper.
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { createBotTransport, type BotTransport } from './bot-transport';
 import type { BridgeConfig } from './config';
 import type { Deps } from './context';
-import { adminApp, botChannel, customerChatApi, handoverApi, metricsAccess, opsRoutes, WEBHOOK_PATH, webhookReceiver } from './fronts';
+import { adminApp, botActivityArrived, botChannel, customerChatApi, handoverApi, metricsAccess, opsRoutes, WEBHOOK_PATH, webhookReceiver } from './fronts';
 import { Availability, GatewayClient, WebhookVerifier, bootstrapGateway, gatewayIdentity } from './gateway';
 import { handlers } from './jobs';
 import { Limiter, memoryLimitStore, redisLimitStore, type LimitStore } from './limits';
@@ -26,6 +27,8 @@ export interface Bridge {
   start(publicUrl?: string): Promise<void>;
   /** Resolves once the gateway webhook and channel are set up and the bridge knows whose webhooks to take. */
   ready: Promise<void>;
+  /** How bot.send reaches the bot (BOT_TRANSPORT). */
+  transport: BotTransport;
 }
 
 export interface BuildOptions {
@@ -33,6 +36,8 @@ export interface BuildOptions {
   store?: Store;
   /** Where the Customer Chat API's limits count; default: Redis when BRIDGE_STORE is, else in-process. */
   limits?: LimitStore;
+  /** Another transport to the bot (tests); by default the one BOT_TRANSPORT names. */
+  transport?: (deps: Deps, sessions: Sessions) => BotTransport;
 }
 
 export async function buildBridge(config: BridgeConfig, options: BuildOptions = {}): Promise<Bridge> {
@@ -90,7 +95,9 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
       if (limitErrors++ % 100 === 0) log.warn({ err: error }, 'limits cannot be checked (the store is away): requests go through unlimited');
     },
   });
-  const jobHandlers = handlers(deps, sessions.apply);
+  // Whatever the transport, the bot's activities reach the session machine as the channel's do.
+  const transport = options.transport?.(deps, sessions) ?? createBotTransport(deps, (session, activity, id) => botActivityArrived(sessions, session, activity, id));
+  const jobHandlers = handlers(deps, sessions.apply, transport);
   metrics.outboxJobs.allow('kind', Object.keys(jobHandlers));
   worker = new OutboxWorker({
     store,
@@ -205,6 +212,15 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
     }
   };
 
+  // Said at start, and kept for /readyz until the bot answers: a bot team can act on what it says.
+  const checkBot = async () => {
+    const problem = await transport.check().catch((error: Error) => ({ kind: 'unreachable' as const, detail: error.message, hint: '', at: Date.now() }));
+    if (problem) {
+      deps.botHealth.problem = problem;
+      log.error({ transport: transport.kind, problem: problem.detail, hint: problem.hint }, `the bot cannot be reached: ${problem.detail}; ${problem.hint}`);
+    } else log.info({ transport: transport.kind }, 'the bot can be reached');
+  };
+
   // Closing waits for open connections. A keep-alive connection whose request finishes after close
   // began (a webhook, a poll) would otherwise hold the server open until the client's keep-alive
   // ends: close those as they go idle, and any left after a few seconds.
@@ -221,6 +237,7 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
     clearInterval(closeIdle);
     stopped = true;
     stopSweeper();
+    await transport.stop();
     await admin?.close();
     await worker!.stop(config.shutdownDrainS * 1000);
     await limiter.close();
@@ -235,13 +252,16 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
     worker,
     verifier,
     ready,
+    transport,
     async start(url?: string) {
       if (started) return;
       started = true;
       if (url) publicUrl = url.replace(/\/+$/, '');
       worker!.start();
       stopSweeper = startSweeper(deps, sessions, worker!.owner);
+      transport.start();
       void setUpGateway();
+      void checkBot();
     },
   };
 }

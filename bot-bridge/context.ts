@@ -1,4 +1,5 @@
 // What the parts of the bridge share, built once by the app factory and handed to each part.
+import type { BotProblem } from './bot-transport';
 import type { BridgeConfig } from './config';
 import type { Availability, GatewayClient, GatewaySetup } from './gateway';
 import type { Logger, Metrics } from './ops';
@@ -9,6 +10,8 @@ export interface BotHealth {
   failedAt: number;
   /** Last time the bot answered (ms), or 0. */
   okAt: number;
+  /** What the transport last found wrong (at start, or on a delivery); shown by /readyz until the bot answers again. */
+  problem?: BotProblem | null;
 }
 
 export interface Deps {

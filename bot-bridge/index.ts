@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   console.log(`bridge: ${metricsAt}`);
   for (const notice of config.notices) console.log(`bridge: ${notice}`);
   console.log(
-    `bridge: store ${config.store.startsWith('redis') ? 'redis' : config.store} · gateway ${config.gateway.url} · bot ${config.bot.endpoint} · handover API ${config.apiKey ? 'on' : 'off (set BRIDGE_API_KEY)'}`,
+    `bridge: store ${config.store.startsWith('redis') ? 'redis' : config.store} · gateway ${config.gateway.url} · bot ${config.bot.transport === 'directline' ? `over Direct Line at ${config.bot.directLine?.url}` : config.bot.endpoint} · handover API ${config.apiKey ? 'on' : 'off (set BRIDGE_API_KEY)'}`,
   );
   void bridge.ready.then(() => console.log(`bridge: gateway channel ${bridge.deps.setup?.channelId} ready`));
 

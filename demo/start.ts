@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { buildAgentConsole } from './contact-center/agent';
+import { DEMO_SECRET } from './directline/config';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const env = process.env;
@@ -101,6 +102,18 @@ async function build(): Promise<void> {
   await buildAgentConsole();
 }
 
+/** The demo Direct Line service in front of the demo bot (`npm run directline`). */
+async function startDirectLine(botEndpoint: string): Promise<string> {
+  const url = await run(
+    'directline',
+    'demo/directline/index.ts',
+    { DIRECTLINE_PORT: env.DIRECTLINE_PORT ?? '4030', BOT_ENDPOINT: botEndpoint, DIRECT_LINE_SECRET: env.DIRECT_LINE_SECRET ?? DEMO_SECRET },
+    /directline: listening on (http:\/\/\S+)/,
+  );
+  await answers(`${url}/healthz`);
+  return url;
+}
+
 async function main(): Promise<void> {
   // `on`, not `once`: a second Ctrl-C (or npm and the terminal both passing one on) must not kill this
   // process before the parts have stopped.
@@ -110,10 +123,19 @@ async function main(): Promise<void> {
   const emulator = await run('emulator', 'demo/contact-center/index.ts', { EMULATOR_PORT: env.EMULATOR_PORT ?? '4010' }, /listening on (http:\/\/\S+)/);
   await answers(`${emulator}/healthz`);
   const bot = await run('bot', 'demo/bot/index.ts', { BOT_PORT: env.BOT_PORT ?? '3978' }, /listening on (http:\/\/\S+?)\s/);
+  const botEndpoint = env.BOT_ENDPOINT ?? `${bot}/api/messages`;
+  // BOT_TRANSPORT=directline: the bridge reaches the bot over Direct Line; without a DIRECT_LINE_URL
+  // of its own (a real bot's), the demo Direct Line service fronts the demo bot.
+  const directLine = env.BOT_TRANSPORT === 'directline' && !env.DIRECT_LINE_URL ? await startDirectLine(botEndpoint) : null;
   const bridge = await run(
     'bridge',
     'bot-bridge/index.ts',
-    { BRIDGE_PORT: env.BRIDGE_PORT ?? '4020', GATEWAY_URL: env.GATEWAY_URL ?? emulator, BOT_ENDPOINT: env.BOT_ENDPOINT ?? `${bot}/api/messages` },
+    {
+      BRIDGE_PORT: env.BRIDGE_PORT ?? '4020',
+      GATEWAY_URL: env.GATEWAY_URL ?? emulator,
+      BOT_ENDPOINT: botEndpoint,
+      ...(directLine ? { DIRECT_LINE_URL: directLine, DIRECT_LINE_SECRET: env.DIRECT_LINE_SECRET ?? DEMO_SECRET } : {}),
+    },
     /listening on (http:\/\/\S+)/,
   );
   await answers(`${bridge}/healthz`);
@@ -129,7 +151,7 @@ Parley demo is running:
   agent console                      ${emulator}/agent
   contact-center emulator            ${emulator}
   bot bridge                         ${bridge}
-  demo bot                           ${bot}/api/messages
+  demo bot                           ${bot}/api/messages${directLine ? `\n  demo Direct Line (bot transport)   ${directLine}` : ''}
 Open a shop (or a webview page, the page a mobile app loads, in a phone-sized window) and the agent
 console side by side. Press Ctrl-C to stop everything.`);
 }

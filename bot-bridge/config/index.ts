@@ -62,6 +62,13 @@ export interface BridgeConfig {
     timeoutMs: number;
     /** What happens when the bot does not answer: tell the customer, or also hand over. */
     onFailure: 'notice' | 'handover';
+    /**
+     * How the bridge reaches the bot (BOT_TRANSPORT): as its Bot Connector (POST to BOT_ENDPOINT,
+     * a bot without credentials), or as a Direct Line client (Azure Bot Service, Copilot Studio).
+     */
+    transport: 'bot-connector' | 'directline';
+    /** BOT_TRANSPORT=directline: the service and the secret (never logged, never sent to a customer). */
+    directLine: { url: string; secret: string } | null;
   };
   /** Bearer key of the generic handover API; null disables that API. */
   apiKey: string | null;
@@ -334,6 +341,7 @@ export function configFromEnv(env: Env = process.env): BridgeConfig {
       id: r.text('BOT_ID', 'parley-bot'),
       timeoutMs: r.int('BOT_TIMEOUT_MS', 10_000, 100, 120_000),
       onFailure: r.oneOf('BOT_FAILURE', 'notice', ['notice', 'handover'] as const),
+      ...botTransport(r, notices),
     },
     apiKey,
     callbackSecret,
@@ -434,6 +442,32 @@ function retentionHours(r: Reader, notices: string[]): number {
     return h;
   }
   return r.int('RETENTION_DAYS', 7, 1, 3650) * 24;
+}
+
+export const DEFAULT_DIRECT_LINE_URL = 'https://directline.botframework.com';
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/**
+ * BOT_TRANSPORT, DIRECT_LINE_SECRET and DIRECT_LINE_URL. Direct Line needs a secret, and its URL must
+ * be https unless it is on this machine (the demo's): the secret goes with every token request.
+ */
+function botTransport(r: Reader, notices: string[]): Pick<BridgeConfig['bot'], 'transport' | 'directLine'> {
+  const transport = r.oneOf('BOT_TRANSPORT', 'bot-connector', ['bot-connector', 'directline'] as const);
+  const secret = r.raw('DIRECT_LINE_SECRET');
+  const url = r.url('DIRECT_LINE_URL', DEFAULT_DIRECT_LINE_URL)!.replace(/\/v3\/directline$/, '');
+  if (transport === 'bot-connector') {
+    if (secret !== undefined) notices.push('DIRECT_LINE_SECRET is set but BOT_TRANSPORT is bot-connector: it is not used (set BOT_TRANSPORT=directline to use it)');
+    return { transport, directLine: null };
+  }
+  if (secret === undefined) r.problems.push('BOT_TRANSPORT=directline needs DIRECT_LINE_SECRET (Azure portal: the bot → Channels → Direct Line → Secret keys)');
+  else if (/\s/.test(secret) || secret.length < 16) r.problems.push('DIRECT_LINE_SECRET must be at least 16 characters, without spaces');
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'https:' && !LOOPBACK.test(parsed.hostname)) r.problems.push(`DIRECT_LINE_URL must be https (the secret is sent to it), got "${url}"`);
+  } catch {
+    // reported by r.url
+  }
+  return { transport, directLine: { url, secret: secret ?? '' } };
 }
 
 /** The key that signs callbacks: CALLBACK_SECRET, else BRIDGE_API_KEY. */

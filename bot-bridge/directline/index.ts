@@ -1,5 +1,5 @@
-// The bridge's Direct Line 3.0 client (not wired into the sessions yet: BOT_TRANSPORT=directline
-// will use it). What leaves this folder: the client factory, a conversation's interface, its
+// The bridge's Direct Line 3.0 client (BOT_TRANSPORT=directline uses it: bot-transport/directline.ts).
+// What leaves this folder: the client factory, a conversation's interface, its
 // error family and the shapes a caller stores (ResumeState) or receives (ActivityBatch).
 export { createDirectLineClient, DEFAULT_DIRECT_LINE_URL, type DirectLineClient, type SecretCheck, type StartInput } from './client';
 export { DirectLineConversation, type PostOptions, type PostResult, type UploadFile } from './conversation';

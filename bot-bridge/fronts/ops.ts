@@ -38,7 +38,7 @@ export async function opsRoutes(app: FastifyInstance, opts: OpsOptions): Promise
     );
     const gateway = await gatewayReachable();
     const ok = store.ok && gateway.ok;
-    return reply.code(ok ? 200 : 503).send({ ok, store, gateway });
+    return reply.code(ok ? 200 : 503).send({ ok, store, gateway, bot: botStatus(deps) });
   });
 
   if (access.where !== opts.listener) return;
@@ -46,6 +46,18 @@ export async function opsRoutes(app: FastifyInstance, opts: OpsOptions): Promise
     reply.type(deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });
+}
+
+/**
+ * What the bridge knows of the bot: informative, not part of `ok` (another replica would reach the
+ * bot no better, and the customers still get their notices and agents). A problem stands until the
+ * bot answers again.
+ */
+function botStatus(deps: Deps): { ok: boolean; transport: string; detail: string; hint?: string } {
+  const { problem, okAt } = deps.botHealth;
+  const transport = deps.config.bot.transport;
+  if (problem && problem.at >= okAt) return { ok: false, transport, detail: problem.detail, hint: problem.hint };
+  return { ok: true, transport, detail: okAt ? 'answered' : 'not asked yet' };
 }
 
 /** The admin listener (METRICS_PORT): /metrics, /healthz and /readyz, nothing a customer calls. */

@@ -1,36 +1,20 @@
-// Delivers activities to the bot (the bridge is its Bot Connector): POST to BOT_ENDPOINT with a
-// serviceUrl pointing back here. A bot that does not answer in time is not asked again (it may be
-// working on it); what the customer is told then is the session machine's to say (bot-failed).
+// Delivers activities to the bot through the configured transport (bot-transport/: the Bot
+// Connector channel, or Direct Line). A bot that does not answer in time is not asked again (it may
+// be working on it); what the customer is told then is the session machine's to say (bot-failed).
+import { botConnectorTransport, type BotTransport } from '../bot-transport';
 import type { Deps } from '../context';
-import { backoff, type Handler, type JobResult } from '../outbox';
+import type { Handler, JobResult } from '../outbox';
 import { short } from '../ops';
-import { botUserId, type Apply, type BotFailure, type QueuedActivity, type Session } from '../sessions';
+import type { Apply, BotFailure, QueuedActivity, Session } from '../sessions';
 
-export const CHANNEL_ID = 'parley';
+export { CHANNEL_ID, fullActivity } from '../bot-transport';
 
-export function fullActivity(session: Session, a: QueuedActivity, deps: Pick<Deps, 'config' | 'publicUrl'>): Record<string, unknown> {
-  const user = { id: botUserId(session), name: session.nickname, role: 'user' };
-  const { membersAdded, ...rest } = a;
-  return {
-    ...rest,
-    ...(a.type === 'message' ? { textFormat: 'plain' } : {}),
-    ...(membersAdded ? { membersAdded: [user] } : {}),
-    channelId: CHANNEL_ID,
-    serviceUrl: `${deps.publicUrl()}/`,
-    from: user,
-    recipient: { id: deps.config.bot.id, name: deps.config.bot.name, role: 'bot' },
-    conversation: { id: session.botConversationId, conversationType: 'personal' },
-    locale: session.user.language ?? 'en',
-    channelData: { contactCenterId: session.contactCenterId, subject: session.subject, userData: session.userData },
-  };
-}
-
-export function botHandlers(deps: Deps, apply: Apply): Record<string, Handler> {
-  const { store, config, log, metrics } = deps;
+export function botHandlers(deps: Deps, apply: Apply, transport: BotTransport = botConnectorTransport(deps)): Record<string, Handler> {
+  const { store, log, metrics } = deps;
 
   async function failed(session: Session, a: QueuedActivity, why: BotFailure, detail: string): Promise<JobResult> {
     deps.botHealth.failedAt = Date.now();
-    log.warn({ chat: short(session.id), activity: a.type, why, detail }, 'the bot did not answer');
+    log.warn({ chat: short(session.id), activity: a.type, transport: transport.kind, why, detail }, 'the bot did not answer');
     await apply(session.id, { type: 'bot-failed', activityType: a.type, activityId: a.id, why });
     return { done: true };
   }
@@ -47,32 +31,18 @@ export function botHandlers(deps: Deps, apply: Apply): Record<string, Handler> {
     const started = performance.now();
     let result: 'ok' | BotFailure = 'error';
     try {
-      const response = await fetch(config.bot.endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(fullActivity(session, a, deps)),
-        signal: AbortSignal.timeout(config.bot.timeoutMs),
-      });
-      await response.arrayBuffer().catch(() => undefined);
-      if (response.ok) {
+      const delivery = await transport.deliver(session, a, { key: j.key ?? j.id, attempts: j.attempts });
+      if ('ok' in delivery) {
         result = 'ok';
         deps.botHealth.okAt = Date.now();
         return { done: true };
       }
-      return await failed(session, a, 'error', `HTTP ${response.status}`);
-    } catch (error) {
-      const err = error as Error & { cause?: { code?: string } };
-      if (err.name === 'TimeoutError') {
-        result = 'timeout';
-        return await failed(session, a, 'timeout', `no answer within ${config.bot.timeoutMs} ms`);
+      if ('retryAt' in delivery) {
+        result = 'unreachable';
+        return { retryAt: delivery.retryAt, error: delivery.error };
       }
-      result = 'unreachable';
-      const code = err.cause?.code ?? err.message;
-      // Not reached at all (refused, no route): safe to try again a few times.
-      if (j.attempts < 3 && (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH')) {
-        return { retryAt: Date.now() + backoff(j.attempts, 300, 2000), error: `bot unreachable: ${code}` };
-      }
-      return await failed(session, a, 'unreachable', code);
+      result = delivery.failed;
+      return await failed(session, a, delivery.failed, delivery.detail);
     } finally {
       metrics.botCalls.observe({ result }, (performance.now() - started) / 1000);
     }

@@ -1,6 +1,7 @@
 // What leaves the jobs folder: every outbox job handler. Jobs only do I/O (the gateway, the bot,
 // callbacks, availability and participants lookups) and hand what they found to the session
 // machine through `apply`; they change no session themselves.
+import type { BotTransport } from '../bot-transport';
 import type { Deps } from '../context';
 import type { Handler } from '../outbox';
 import type { Apply } from '../sessions';
@@ -12,6 +13,7 @@ import { inboxHandlers } from './inbox';
 export { CHANNEL_ID, fullActivity } from './bot';
 export { signCallback, verifyCallback, EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './callback';
 
-export function handlers(deps: Deps, apply: Apply): Record<string, Handler> {
-  return { ...gatewayHandlers(deps, apply), ...botHandlers(deps, apply), ...callbackHandlers(deps), ...inboxHandlers(deps, apply) };
+/** `transport`: how bot.send reaches the bot (the Bot Connector channel unless given). */
+export function handlers(deps: Deps, apply: Apply, transport?: BotTransport): Record<string, Handler> {
+  return { ...gatewayHandlers(deps, apply), ...botHandlers(deps, apply, transport), ...callbackHandlers(deps), ...inboxHandlers(deps, apply) };
 }

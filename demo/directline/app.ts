@@ -10,6 +10,7 @@ import { controlApi, installControlHooks } from './control';
 import { ConversationStore } from './conversations';
 import { installErrors } from './errors';
 import { FileStore } from './files';
+import { MicrosoftAuth } from './microsoft-auth';
 import { installStream } from './stream';
 import { StreamHub } from './stream-hub';
 import { Tokens } from './tokens';
@@ -37,6 +38,7 @@ export async function buildDirectLine(overrides: Partial<DirectLineConfig> = {},
     const port = typeof address === 'object' && address ? address.port : config.port;
     return `http://${config.host}:${port}`;
   };
+  const auth = config.botAppId ? new MicrosoftAuth(config.botAppId, publicUrl) : null;
   const streams = new StreamHub();
   const files = new FileStore({ maxBytes: config.uploadMaxBytes, maxPerConversation: config.uploadMaxBytes * 10, maxTotal: 512 * 1024 * 1024 });
   const conversations = new ConversationStore({
@@ -60,6 +62,7 @@ export async function buildDirectLine(overrides: Partial<DirectLineConfig> = {},
       botName: config.botName,
       timeoutMs: config.botTimeoutMs,
       publicUrl,
+      auth,
       ...(options.fetch ? { fetch: options.fetch } : {}),
     }),
     streams,
@@ -70,6 +73,7 @@ export async function buildDirectLine(overrides: Partial<DirectLineConfig> = {},
   installErrors(app);
   const { faults, requests } = installControlHooks(app);
   app.get('/healthz', async () => ({ ok: true }));
+  auth?.routes(app);
   installStream(app, { dl, record: (r) => requests.push({ at: Date.now(), method: 'GET', route: '/v3/directline/conversations/:conversationId/stream', ...r }) });
   await app.register(clientApi, { dl });
   // Registered as a plugin, the upload route's own body parsers (multipart, raw files) stay in its scope.

@@ -8,6 +8,11 @@ export interface DirectLineConfig {
   secret: string;
   /** The bot's messaging endpoint: this service plays the Bot Connector towards it. */
   botEndpoint: string;
+  /**
+   * The bot's MicrosoftAppId, when it has one: activities to it then carry a Bot Framework JWT this
+   * service signs (microsoft-auth.ts). null: none is sent, for a bot without credentials.
+   */
+  botAppId: string | null;
   /** The bot's id and name in the activities it receives (its handle, as the real channel sends them). */
   botId: string;
   botName: string;
@@ -41,6 +46,7 @@ export const defaultConfig: DirectLineConfig = {
   publicUrl: null,
   secret: DEMO_SECRET,
   botEndpoint: 'http://127.0.0.1:3978/api/messages',
+  botAppId: null,
   botId: 'parley-demo-bot',
   botName: 'Assistant',
   tokenTtlS: 1800,
@@ -94,6 +100,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DirectLineC
     publicUrl: httpUrl(env, 'DIRECTLINE_PUBLIC_URL', null),
     secret,
     botEndpoint: httpUrl(env, 'BOT_ENDPOINT', defaultConfig.botEndpoint)!,
+    botAppId: env.DIRECTLINE_BOT_APP_ID ? text(env, 'DIRECTLINE_BOT_APP_ID', '') : null,
     botId: text(env, 'DIRECTLINE_BOT_ID', defaultConfig.botId),
     botName: env.DIRECTLINE_BOT_NAME?.trim() || defaultConfig.botName,
     tokenTtlS: integer(env, 'DIRECTLINE_TOKEN_TTL_S', defaultConfig.tokenTtlS, 2, 86_400),

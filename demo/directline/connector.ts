@@ -1,10 +1,12 @@
 // Towards the bot this service is the Bot Connector: it POSTs each activity to BOT_ENDPOINT with
 // channelId "directline" and a serviceUrl pointing here, and the bot answers through the connector
-// API (connector-api.ts). Microsoft's service sends a Bearer JWT from Azure AD that the bot
-// verifies, and checks the bot's own credentials on every reply; this stand-in sends none and
-// checks none, so it only works with a bot that has no MicrosoftAppId (as the demo bot).
+// API (connector-api.ts). Microsoft's service sends a Bearer JWT the bot verifies, and checks the
+// bot's own credentials on every reply. This stand-in sends one when it knows the bot's app id
+// (DIRECTLINE_BOT_APP_ID, microsoft-auth.ts), none otherwise (a bot without MicrosoftAppId, as the
+// demo bot), and never checks the bot's credentials.
 import type { Conversation, User } from './conversations';
 import { DirectLineError } from './errors';
+import type { MicrosoftAuth } from './microsoft-auth';
 
 export const CHANNEL_ID = 'directline';
 
@@ -15,6 +17,8 @@ export interface BotConnectorOptions {
   timeoutMs: number;
   publicUrl: () => string;
   fetch?: typeof fetch;
+  /** The bot has a MicrosoftAppId: each activity carries a token for it. */
+  auth?: MicrosoftAuth | null;
 }
 
 export class BotConnector {
@@ -51,7 +55,10 @@ export class BotConnector {
     try {
       response = await this.fetch(this.options.endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          ...(this.options.auth ? { authorization: `Bearer ${this.options.auth.channelToken(body.serviceUrl)}` } : {}),
+        },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });

@@ -24,7 +24,9 @@ async function main(): Promise<void> {
   // The secret itself is never printed, unless it is the public demo one.
   const secret = config.secret === DEMO_SECRET ? `${DEMO_SECRET} (the demo default)` : '(set by DIRECT_LINE_SECRET)';
   console.log(`directline: listening on ${dl.publicUrl()}`);
-  console.log(`directline: fronting the bot at ${config.botEndpoint} · secret ${secret} · no Bot Framework authentication towards the bot`);
+  console.log(
+    `directline: fronting the bot at ${config.botEndpoint} · secret ${secret} · ${config.botAppId ? `Bot Framework tokens for the bot's app id ${config.botAppId} (its credentials are not checked)` : 'no Bot Framework authentication towards the bot'}`,
+  );
 
   const stop = async (signal: string) => {
     console.log(`directline: ${signal}, stopping`);

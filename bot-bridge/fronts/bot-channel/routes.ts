@@ -5,6 +5,7 @@
 // (sessions/bot.ts: nothing once an agent holds the chat) and starts the handover on handoff.initiate.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { readableContext } from '../../bot-transport/copilot';
 import type { Deps } from '../../context';
 import { botUserId, type BotActivity, type HistoryMessage, type Session, type Sessions } from '../../sessions';
 
@@ -87,6 +88,33 @@ export function historyOf(activity: Json): HistoryMessage[] | null {
   return null;
 }
 
+/** The activity as the session machine takes it (either transport: the Bot Connector channel or Direct Line). */
+export function read(activity: Json, id: string, from: string | null): BotActivity {
+  switch (activity.type) {
+    case 'message':
+      return { type: 'message', id, from, text: textOf(activity), quickReplies: quickRepliesOf(activity) };
+    case 'typing':
+      return { type: 'typing', from };
+    case 'endOfConversation':
+      return { type: 'endOfConversation', from };
+    case 'event':
+      if (activity.name === 'handoff.initiate') return { type: 'handoff', context: readableContext(activity.value), history: historyOf(activity) };
+      return { type: 'other', activityType: 'event' };
+    default:
+      return { type: 'other', activityType: activity.type as string };
+  }
+}
+
+/**
+ * An activity from the bot arrived, by whichever transport: read it and hand it to the session
+ * machine. `id` keys what it shows (the same id twice shows once). false: a message with nothing to show.
+ */
+export async function botActivityArrived(sessions: Sessions, session: Session, activity: Json, id: string): Promise<boolean> {
+  const name = obj(activity.from)?.name;
+  const from = typeof name === 'string' && name.trim() ? name.slice(0, 100) : null;
+  return sessions.botActivity(session, read(activity, id, from));
+}
+
 export async function botChannel(app: FastifyInstance, opts: BotChannelOptions): Promise<void> {
   const { deps, sessions } = opts;
   const { store, config } = deps;
@@ -119,28 +147,9 @@ export async function botChannel(app: FastifyInstance, opts: BotChannelOptions):
     if (!activity || typeof activity.type !== 'string') throw new ChannelError(400, 'BadArgument', 'The body must be an activity with a "type"');
     const session = await sessionOf(request);
     const id = randomUUID();
-    const name = obj(activity.from)?.name;
-    const from = typeof name === 'string' && name.trim() ? name.slice(0, 100) : null;
-    if (!(await sessions.botActivity(session, read(activity, id, from)))) throw new ChannelError(400, 'BadArgument', 'A message needs text (or a hero card with some)');
+    if (!(await botActivityArrived(sessions, session, activity, id))) throw new ChannelError(400, 'BadArgument', 'A message needs text (or a hero card with some)');
     return { id };
   };
-
-  /** The activity as the session machine takes it. */
-  function read(activity: Json, id: string, from: string | null): BotActivity {
-    switch (activity.type) {
-      case 'message':
-        return { type: 'message', id, from, text: textOf(activity), quickReplies: quickRepliesOf(activity) };
-      case 'typing':
-        return { type: 'typing', from };
-      case 'endOfConversation':
-        return { type: 'endOfConversation', from };
-      case 'event':
-        if (activity.name === 'handoff.initiate') return { type: 'handoff', context: activity.value, history: historyOf(activity) };
-        return { type: 'other', activityType: 'event' };
-      default:
-        return { type: 'other', activityType: activity.type as string };
-    }
-  }
 
   app.post('/conversations/:conversationId/activities', receive);
   app.post('/conversations/:conversationId/activities/:activityId', receive);
