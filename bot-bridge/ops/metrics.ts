@@ -7,6 +7,7 @@
 // 22,003 series. Callers only ever see the bounded wrappers below, never a prom-client metric, so
 // none of them can add a series the declaration does not name.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { SIMPLIFICATIONS } from '../cards/read-kit';
 import type { Store } from '../store';
 
 /** The value any label takes when what it was given is not in its set. */
@@ -170,6 +171,7 @@ export class Metrics {
   readonly gatewayLatency: BoundedHistogram<'method' | 'route' | 'status'>;
   readonly botCalls: BoundedHistogram<'result'>;
   readonly botActivities: BoundedCounter<'type' | 'result'>;
+  readonly botCardSimplifications: BoundedCounter<'kind'>;
   readonly callbacks: BoundedCounter<'result'>;
   readonly dependencyErrors: BoundedCounter<'dependency'>;
 
@@ -243,6 +245,11 @@ export class Metrics {
       name: 'parley_bot_activities_total',
       help: 'Activities the bot sent to the bridge, by type and result (shown, handover, ignored, dropped_after_handover, dropped_after_end)',
       labels: { type: ACTIVITY_TYPES, result: ['shown', 'handover', 'ignored', 'dropped_after_handover', 'dropped_after_end'] },
+    });
+    this.botCardSimplifications = counter({
+      name: 'parley_bot_card_simplifications_total',
+      help: 'Parts of bot messages shown simpler than sent (cards/read-kit.ts SIMPLIFICATIONS): unknown cards and elements, inputs, actions, unsafe links, sign-in without a link, fallback text, truncation, files shown as links',
+      labels: { kind: SIMPLIFICATIONS },
     });
     this.callbacks = counter({
       name: 'parley_callbacks_total',

@@ -22,7 +22,17 @@ export function botActivity(d: Draft, e: Event<'bot-activity'>): void {
     case 'message':
       if (!a.text) return d.fact({ type: 'refused', reason: 'empty' });
       if (s.state !== 'bot') return count('dropped_after_handover');
-      d.entry(text(botOf(a.from ?? d.ctx.botName), a.text, { key: `bot:${a.id}`, at: now, quickReplies: a.quickReplies }));
+      d.entry(
+        text(botOf(a.from ?? d.ctx.botName), a.text, {
+          key: `bot:${a.id}`,
+          at: now,
+          quickReplies: a.quickReplies,
+          ...(a.body !== undefined ? { own: a.body } : {}),
+          ...(a.cards ? { cards: a.cards } : {}),
+          ...(a.layout ? { layout: a.layout } : {}),
+          ...(a.attachments ? { attachments: a.attachments } : {}),
+        }),
+      );
       return count('shown');
     case 'typing':
       if (s.state !== 'bot') return count('dropped_after_handover');

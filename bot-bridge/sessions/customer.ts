@@ -33,7 +33,7 @@ export function customerMessage(d: Draft, e: Event<'customer-message'>): void {
   const key = e.clientMessageId ? `cmid:${e.clientMessageId}` : `msg:${d.ctx.newId()}`;
   const jobKey = `${s.id}:${key}`;
   if (s.state !== 'bot' && s.handover) d.job(job.message(s.id, s.handover.seq, e.text, jobKey));
-  else d.job(job.bot(s.id, activity.message(e.text, e.clientMessageId ?? d.ctx.newId(), d.ctx.now), jobKey));
+  else d.job(job.bot(s.id, activity.message(e.text, e.clientMessageId ?? d.ctx.newId(), d.ctx.now, e.value), jobKey));
   if (s.kind === 'widget') d.entry(text(customerOf(s), e.text, { key, at: d.ctx.now }));
 }
 

@@ -2,6 +2,7 @@
 // something, what the machine is given besides the session (the clock, an id source, the texts and
 // the settings that decide transitions), and what it answers. Types only.
 import type { Texts } from '../config';
+import type { Attachment, Card } from '../customer-chat-api/wire';
 import type { GatewayEvent } from '../gateway';
 import type { NewEntry, NewJob } from '../store';
 import type { EndReason, HistoryMessage, Session, SessionState } from './types';
@@ -11,7 +12,19 @@ export type HandoverFailure = 'closed' | 'no-agents' | 'error' | 'timeout';
 
 /** What the bot sent to its Bot Connector (the bridge), already read by the bot channel front. */
 export type BotActivity =
-  | { type: 'message'; id: string; from: string | null; text: string; quickReplies: { title: string; payload: string }[] }
+  | {
+      type: 'message';
+      id: string;
+      from: string | null;
+      /** The readable fallback (the bot's words, then what its cards and files say). */
+      text: string;
+      quickReplies: { title: string; payload: string }[];
+      /** The bot's own words when it sent cards or files too ('' when it wrote nothing). */
+      body?: string;
+      cards?: Card[];
+      layout?: 'list' | 'carousel';
+      attachments?: Attachment[];
+    }
   | { type: 'typing'; from: string | null }
   | { type: 'handoff'; context: unknown; history: HistoryMessage[] | null }
   | { type: 'endOfConversation'; from: string | null }
@@ -22,7 +35,13 @@ export type SessionEvent =
   /** The session was just made (RequestChat, or the generic API's POST): its opening lines and jobs. */
   | { type: 'opened' }
   /** A customer's message (widget or generic API): to the bot, or to the agent once the handover has begun. */
-  | { type: 'customer-message'; text: string; clientMessageId: string | null }
+  | {
+      type: 'customer-message';
+      text: string;
+      clientMessageId: string | null;
+      /** A reply button's JSON value (Adaptive Action.Submit data): the bot gets it as the activity's value. */
+      value?: Record<string, unknown>;
+    }
   /** `recentlySent`: this replica told the gateway the customer types less than 3 s ago. */
   | { type: 'customer-typing'; on: boolean; recentlySent: boolean }
   /** The customer ends the chat (Complete, DELETE), or stopped polling (idle timeout). */

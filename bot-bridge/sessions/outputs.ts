@@ -88,7 +88,13 @@ export const job = {
 const iso = (at: number) => new Date(at).toISOString();
 
 export const activity = {
-  message: (text: string, id: string, at: number): QueuedActivity => ({ type: 'message', id, timestamp: iso(at), text }),
+  message: (text: string, id: string, at: number, value?: Record<string, unknown>): QueuedActivity => ({
+    type: 'message',
+    id,
+    timestamp: iso(at),
+    text,
+    ...(value ? { value } : {}),
+  }),
   hello: (id: string, at: number): QueuedActivity => ({ type: 'conversationUpdate', id, timestamp: iso(at), membersAdded: ['customer'] }),
   handoffStatus: (id: string, at: number, state: 'accepted' | 'failed' | 'completed', message?: string): QueuedActivity => ({
     type: 'event',

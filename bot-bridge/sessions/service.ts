@@ -49,8 +49,8 @@ export class Sessions {
   }
 
   /** A customer's message: to the bot, or to the agent once the handover has begun. */
-  async customerMessage(session: Session, body: string, clientMessageId: string | null): Promise<void> {
-    const applied = await this.apply(session.id, { type: 'customer-message', text: body, clientMessageId }, session);
+  async customerMessage(session: Session, body: string, clientMessageId: string | null, extras: { value?: Record<string, unknown> } = {}): Promise<void> {
+    const applied = await this.apply(session.id, { type: 'customer-message', text: body, clientMessageId, ...(extras.value ? { value: extras.value } : {}) }, session);
     if (!refused(applied)) return;
     // A retry of a message the chat already has is fine; anything new is not.
     if (clientMessageId && (await this.deps.store.findEntry(session.id, `cmid:${clientMessageId}`))) return;

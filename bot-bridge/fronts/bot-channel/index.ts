@@ -1,2 +1,3 @@
 // The Bot Framework channel's Bot Connector side: the plugin the bot replies to, and the activity readers the tests check.
-export { botChannel, historyOf, quickRepliesOf, textOf } from './routes';
+export { botChannel } from './routes';
+export { historyOf, messageActivity, quickRepliesOf, readActivity, textOf } from './read';

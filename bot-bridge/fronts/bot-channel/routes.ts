@@ -1,12 +1,15 @@
 // The Bot Connector side of the Bot Framework channel: the bot's replies arrive at
 // {serviceUrl}/v3/conversations/{conversationId}/activities[/{activityId}] (mounted under /v3).
-// Each activity is read here (text, hero cards, suggested actions as quick replies, an attached
-// transcript) and handed to the session machine, which decides what the customer sees
+// Each activity is read (./read.ts, ../../cards: text, cards, suggested actions as quick replies,
+// files, an attached transcript) and handed to the session machine, which decides what the customer sees
 // (sessions/bot.ts: nothing once an agent holds the chat) and starts the handover on handoff.initiate.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../context';
-import { botUserId, type BotActivity, type HistoryMessage, type Session, type Sessions } from '../../sessions';
+import { readBotMessage } from '../../cards';
+import { short } from '../../ops';
+import { botUserId, type BotActivity, type Session, type Sessions } from '../../sessions';
+import { messageActivity, readActivity } from './read';
 
 export interface BotChannelOptions {
   deps: Deps;
@@ -26,70 +29,11 @@ class ChannelError extends Error {
   }
 }
 
-const MAX_BOT_TEXT = 10_000;
 const obj = (v: unknown): Json | null => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : null);
-
-/** suggestedActions → quickReplies; the payload is what the customer "says" when picking one (imBack). */
-export function quickRepliesOf(activity: Json): { title: string; payload: string }[] {
-  const actions = obj(activity.suggestedActions)?.actions;
-  const fromCards = Array.isArray(activity.attachments)
-    ? activity.attachments.flatMap((a) => {
-        const content = obj(obj(a)?.content);
-        return obj(a)?.contentType === 'application/vnd.microsoft.card.hero' && Array.isArray(content?.buttons) ? content.buttons : [];
-      })
-    : [];
-  const list = [...(Array.isArray(actions) ? actions : []), ...fromCards];
-  const out: { title: string; payload: string }[] = [];
-  for (const raw of list.slice(0, 20)) {
-    const action = obj(raw);
-    if (!action) continue;
-    const title = typeof action.title === 'string' ? action.title : typeof action.value === 'string' ? action.value : '';
-    const value = typeof action.value === 'string' ? action.value : title;
-    if (title.trim() && value.trim()) out.push({ title: title.slice(0, 200), payload: value.slice(0, 1000) });
-  }
-  return out;
-}
-
-/** A message's text, plus the text of hero cards (title, subtitle, text) when it has some. */
-export function textOf(activity: Json): string {
-  const parts: string[] = [];
-  if (typeof activity.text === 'string' && activity.text.trim()) parts.push(activity.text);
-  if (Array.isArray(activity.attachments)) {
-    for (const a of activity.attachments) {
-      const content = obj(obj(a)?.content);
-      if (obj(a)?.contentType !== 'application/vnd.microsoft.card.hero' || !content) continue;
-      for (const key of ['title', 'subtitle', 'text']) if (typeof content[key] === 'string' && content[key]) parts.push(content[key] as string);
-    }
-  }
-  return parts.join('\n').slice(0, MAX_BOT_TEXT);
-}
-
-/** The transcript a bot attaches to handoff.initiate: Bot Framework activities → gateway history. */
-export function historyOf(activity: Json): HistoryMessage[] | null {
-  if (!Array.isArray(activity.attachments)) return null;
-  for (const a of activity.attachments) {
-    const attachment = obj(a);
-    const content = obj(attachment?.content);
-    const isTranscript = attachment?.contentType === 'application/vnd.microsoft.activity.transcript' || attachment?.name === 'Transcript';
-    const activities = Array.isArray(content?.activities) ? content.activities : Array.isArray(attachment?.content) ? (attachment.content as unknown[]) : null;
-    if (!isTranscript || !activities) continue;
-    const out: HistoryMessage[] = [];
-    for (const raw of activities) {
-      const item = obj(raw);
-      if (!item || (item.type !== undefined && item.type !== 'message')) continue;
-      const text = textOf(item);
-      if (!text) continue;
-      const role = obj(item.from)?.role;
-      out.push({ authorType: role === 'bot' ? 'bot' : 'user', text });
-    }
-    return out;
-  }
-  return null;
-}
 
 export async function botChannel(app: FastifyInstance, opts: BotChannelOptions): Promise<void> {
   const { deps, sessions } = opts;
-  const { store, config } = deps;
+  const { store, config, metrics, log } = deps;
 
   // Activities with cards can be large; not unbounded.
   app.addHook('onRoute', (route) => {
@@ -121,25 +65,18 @@ export async function botChannel(app: FastifyInstance, opts: BotChannelOptions):
     const id = randomUUID();
     const name = obj(activity.from)?.name;
     const from = typeof name === 'string' && name.trim() ? name.slice(0, 100) : null;
-    if (!(await sessions.botActivity(session, read(activity, id, from)))) throw new ChannelError(400, 'BadArgument', 'A message needs text (or a hero card with some)');
+    const read = activity.type === 'message' ? message(activity, id, from, session) : readActivity(activity, id, from);
+    if (!(await sessions.botActivity(session, read))) throw new ChannelError(400, 'BadArgument', 'A message needs text, attachments or suggested actions');
     return { id };
   };
 
-  /** The activity as the session machine takes it. */
-  function read(activity: Json, id: string, from: string | null): BotActivity {
-    switch (activity.type) {
-      case 'message':
-        return { type: 'message', id, from, text: textOf(activity), quickReplies: quickRepliesOf(activity) };
-      case 'typing':
-        return { type: 'typing', from };
-      case 'endOfConversation':
-        return { type: 'endOfConversation', from };
-      case 'event':
-        if (activity.name === 'handoff.initiate') return { type: 'handoff', context: activity.value, history: historyOf(activity) };
-        return { type: 'other', activityType: 'event' };
-      default:
-        return { type: 'other', activityType: activity.type as string };
-    }
+  /** A message: what could not be shown as it was is counted and logged (at debug: bots repeat themselves). */
+  function message(activity: Json, id: string, from: string | null, session: Session): BotActivity {
+    const read = readBotMessage(activity);
+    const simplified = [...read.simplified, ...read.files.map(() => 'file' as const)];
+    for (const kind of simplified) metrics.botCardSimplifications.inc({ kind });
+    if (simplified.length) log.debug({ chat: short(session.id), simplified }, 'bot message simplified');
+    return messageActivity(read, id, from);
   }
 
   app.post('/conversations/:conversationId/activities', receive);

@@ -72,7 +72,7 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
     switch (operation.operationName) {
       case 'SendMessage':
         // Sessions decide about an ended chat: a retried send is acknowledged, a new one refused.
-        await sessions.customerMessage(session, operation.text, operation.clientMessageId ?? null);
+        await sessions.customerMessage(session, operation.text, operation.clientMessageId ?? null, operation.value ? { value: operation.value } : {});
         break;
       case 'SendStartTypingNotification':
       case 'SendStopTypingNotification':
