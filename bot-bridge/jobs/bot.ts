@@ -6,7 +6,15 @@ import { backoff, type Handler, type JobResult } from '../outbox';
 import { short } from '../ops';
 import { botUserId, type Apply, type BotFailure, type QueuedActivity, type Session } from '../sessions';
 
-export const CHANNEL_ID = 'parley';
+/**
+ * The channel id the bot sees. botbuilder decides by channel id what a channel can show
+ * (botbuilder-dialogs choices/channel.js: supportsSuggestedActions, supportsCardActions): for an
+ * id it does not know, ChoicePrompt and ConfirmPrompt fall back to a numbered text list. The
+ * bridge shows suggested actions as quick replies and card actions as buttons, as Web Chat does,
+ * so it says 'webchat' and an unmodified prompt shows buttons. channelData.channel says 'parley'
+ * for a bot that wants to know.
+ */
+export const CHANNEL_ID = 'webchat';
 
 export function fullActivity(session: Session, a: QueuedActivity, deps: Pick<Deps, 'config' | 'publicUrl'>): Record<string, unknown> {
   const user = { id: botUserId(session), name: session.nickname, role: 'user' };
@@ -21,7 +29,7 @@ export function fullActivity(session: Session, a: QueuedActivity, deps: Pick<Dep
     recipient: { id: deps.config.bot.id, name: deps.config.bot.name, role: 'bot' },
     conversation: { id: session.botConversationId, conversationType: 'personal' },
     locale: session.user.language ?? 'en',
-    channelData: { contactCenterId: session.contactCenterId, subject: session.subject, userData: session.userData },
+    channelData: { channel: 'parley', contactCenterId: session.contactCenterId, subject: session.subject, userData: session.userData },
   };
 }
 
