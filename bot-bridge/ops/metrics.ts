@@ -243,8 +243,11 @@ export class Metrics {
     );
     this.botActivities = counter({
       name: 'parley_bot_activities_total',
-      help: 'Activities the bot sent to the bridge, by type and result (shown, handover, ignored, dropped_after_handover, dropped_after_end)',
-      labels: { type: ACTIVITY_TYPES, result: ['shown', 'handover', 'ignored', 'dropped_after_handover', 'dropped_after_end'] },
+      help: 'Activities the bot sent to the bridge, by type and result (shown, shown_during_handover, handover, ignored, refused_during_handover, dropped_after_handover, dropped_after_end)',
+      labels: {
+        type: ACTIVITY_TYPES,
+        result: ['shown', 'shown_during_handover', 'handover', 'ignored', 'refused_during_handover', 'dropped_after_handover', 'dropped_after_end'],
+      },
     });
     this.botCardSimplifications = counter({
       name: 'parley_bot_card_simplifications_total',

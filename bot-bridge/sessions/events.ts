@@ -86,24 +86,30 @@ export interface MachineContext {
   botFailure: 'notice' | 'handover';
   /** Whether the gateway can be asked to keep the conversation with the bot after the agent (its webhook is known). */
   postAgent: boolean;
+  /** A bot message once the handover has begun: refused (the front answers 409) or shown. Default refuse. */
+  botDuringHandover?: 'refuse' | 'show';
+  /** A handoff's `skill` → queue id (SKILL_QUEUES); empty: the skill is the queue id. */
+  skillQueues?: Record<string, string>;
 }
 
 /** What happened, for the caller to log and count (logs and metrics are not the machine's business). */
 export type Fact =
   /** Nothing was done: the chat has ended, or a bot message had nothing to show. */
-  | { type: 'refused'; reason: 'ended' | 'empty' }
+  | { type: 'refused'; reason: 'ended' | 'empty' | 'handover' }
   | { type: 'chat-requested'; queueId: string }
   | { type: 'chat-ended'; reason: EndReason; from: SessionState }
   | { type: 'handover-requested'; seq: number; queueId: string; via: 'bot' | 'api' }
   | { type: 'handover-created'; seq: number; conversationId: string }
   | { type: 'handover-failed'; seq: number; reason: HandoverFailure }
   | { type: 'handover-event'; happened: 'agent-joined' | 'agent-left' | 'transfer' | 'returned-to-bot' | 'ended'; conversationId: string }
-  | { type: 'bot-activity'; activity: string; result: 'shown' | 'handover' | 'ignored' | 'dropped_after_handover' | 'dropped_after_end' }
+  | { type: 'bot-activity'; activity: string; result: BotActivityResult }
   | { type: 'bot-ended' }
   /** The customer typing was passed on to the gateway. */
   | { type: 'typing-sent' }
   /** A message found no handover to go to and went to the bot instead. */
   | { type: 'redirected-to-bot' };
+
+export type BotActivityResult = 'shown' | 'shown_during_handover' | 'handover' | 'ignored' | 'refused_during_handover' | 'dropped_after_handover' | 'dropped_after_end';
 
 export interface Transition {
   /** The same object when nothing changed (no write needed). */

@@ -68,16 +68,18 @@ export class Sessions {
 
   // ---- the bot ----
 
-  /** false: a message with nothing to show (a 400 for the bot). */
-  async botActivity(session: Session, activity: BotActivity): Promise<boolean> {
-    return !refused(await this.apply(session.id, { type: 'bot-activity', activity }, session));
+  /** 'empty': a message with nothing to show (a 400 for the bot); 'handover': a message refused once the handover has begun (a 409). */
+  async botActivity(session: Session, activity: BotActivity): Promise<'ok' | 'empty' | 'handover'> {
+    const applied = await this.apply(session.id, { type: 'bot-activity', activity }, session);
+    const refusal = applied?.facts.find((f) => f.type === 'refused');
+    return refusal?.type === 'refused' && (refusal.reason === 'empty' || refusal.reason === 'handover') ? refusal.reason : 'ok';
   }
 
   // ---- the generic handover API ----
 
   /** The handover for `input.id`: made now, or the one made earlier under that id. */
   async createApiHandover(input: ApiHandoverInput): Promise<Session> {
-    const session = newApiHandover(input, { ref: randomUUID(), now: Date.now(), defaultQueueId: this.deps.config.gateway.queueId });
+    const session = newApiHandover(input, { ref: randomUUID(), now: Date.now(), defaultQueueId: this.deps.config.gateway.queueId, skillQueues: this.deps.config.skillQueues });
     if (await this.writer.create(session)) return session;
     return (await this.deps.store.getSession(input.id)) ?? session;
   }

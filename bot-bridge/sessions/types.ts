@@ -77,6 +77,8 @@ export interface Session {
   /** Agents seen in this chat, by gateway id, with their transcript participantId. */
   agents: Record<string, AgentRef>;
   nextParticipantId: number;
+  /** The bot's typing indicator is on (its next message, a handover or the end turns it off). */
+  botTyping?: boolean;
 }
 
 /** The fields every new session starts with; `fields` says what kind of chat it is and for whom. */

@@ -66,7 +66,11 @@ export async function botChannel(app: FastifyInstance, opts: BotChannelOptions):
     const name = obj(activity.from)?.name;
     const from = typeof name === 'string' && name.trim() ? name.slice(0, 100) : null;
     const read = activity.type === 'message' ? message(activity, id, from, session) : readActivity(activity, id, from);
-    if (!(await sessions.botActivity(session, read))) throw new ChannelError(400, 'BadArgument', 'A message needs text, attachments or suggested actions');
+    const result = await sessions.botActivity(session, read);
+    if (result === 'empty') throw new ChannelError(400, 'BadArgument', 'A message needs text, attachments or suggested actions');
+    // botbuilder's sendActivity throws on this (a RestError with statusCode 409): the bot knows it was not shown.
+    if (result === 'handover')
+      throw new ChannelError(409, 'HandoverInProgress', 'The customer is with an agent (or waiting for one): bot messages are not shown now (BOT_DURING_HANDOVER=refuse)');
     return { id };
   };
 
