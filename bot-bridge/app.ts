@@ -101,6 +101,8 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
   });
 
   await app.register(customerChatApi, { prefix: '/api/v2', deps, sessions });
+  // The bot's serviceUrl carries its chat's secret (/bot/{token}/); /v3 alone serves only chats made before there was one.
+  await app.register(botChannel, { prefix: '/bot/:token/v3', deps, sessions });
   await app.register(botChannel, { prefix: '/v3', deps, sessions });
   await app.register(handoverApi, { prefix: '/v1', deps, sessions });
   await app.register(webhookReceiver, { prefix: '/webhooks', deps, verifier });
@@ -111,7 +113,7 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
     name: 'Parley bot bridge',
     endpoints: {
       customerChat: '/api/v2',
-      botConnector: '/v3/conversations/{conversationId}/activities',
+      botConnector: '/bot/{token}/v3/conversations/{conversationId}/activities (the serviceUrl each activity gives the bot)',
       handoverApi: '/v1/handovers',
       gatewayWebhook: WEBHOOK_PATH,
       health: '/healthz',

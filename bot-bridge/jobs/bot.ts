@@ -16,6 +16,9 @@ import { botUserId, type Apply, type BotFailure, type QueuedActivity, type Sessi
  */
 export const CHANNEL_ID = 'webchat';
 
+/** Where the bot replies for this chat: the bridge, with the chat's own secret in the path (fronts/bot-channel). */
+export const serviceUrlOf = (session: Pick<Session, 'botToken'>, publicUrl: string) => (session.botToken ? `${publicUrl}/bot/${session.botToken}/` : `${publicUrl}/`);
+
 export function fullActivity(session: Session, a: QueuedActivity, deps: Pick<Deps, 'config' | 'publicUrl'>): Record<string, unknown> {
   const user = { id: botUserId(session), name: session.nickname, role: 'user' };
   const { membersAdded, ...rest } = a;
@@ -24,7 +27,7 @@ export function fullActivity(session: Session, a: QueuedActivity, deps: Pick<Dep
     ...(a.type === 'message' ? { textFormat: 'plain' } : {}),
     ...(membersAdded ? { membersAdded: [user] } : {}),
     channelId: CHANNEL_ID,
-    serviceUrl: `${deps.publicUrl()}/`,
+    serviceUrl: serviceUrlOf(session, deps.publicUrl()),
     from: user,
     recipient: { id: deps.config.bot.id, name: deps.config.bot.name, role: 'bot' },
     conversation: { id: session.botConversationId, conversationType: 'personal' },

@@ -9,7 +9,7 @@ import { callbackHandlers } from './callback';
 import { gatewayHandlers } from './gateway';
 import { inboxHandlers } from './inbox';
 
-export { CHANNEL_ID, fullActivity } from './bot';
+export { CHANNEL_ID, fullActivity, serviceUrlOf } from './bot';
 export { signCallback, verifyCallback, EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './callback';
 
 export function handlers(deps: Deps, apply: Apply): Record<string, Handler> {

@@ -83,7 +83,7 @@ export interface ChatRequest {
 }
 
 /** A widget chat starts with the bot. Its Bot Framework conversation id is not the chat id (the customer's credential). */
-export function newWidgetChat(input: ChatRequest, made: { id: string; botConversationId: string; now: number }): Session {
+export function newWidgetChat(input: ChatRequest, made: { id: string; botConversationId: string; botToken?: string; now: number }): Session {
   return newSession({
     id: made.id,
     kind: 'widget',
@@ -96,5 +96,6 @@ export function newWidgetChat(input: ChatRequest, made: { id: string; botConvers
     user: userFromChat(input.nickname, input.userData),
     queueId: input.queueId,
     botConversationId: made.botConversationId,
+    ...(made.botToken ? { botToken: made.botToken } : {}),
   });
 }

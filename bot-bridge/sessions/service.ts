@@ -1,7 +1,7 @@
 // What customers and bots do to a session, as the fronts call it: each operation is an event for the
 // session machine (machine.ts), carried out by the one writer (apply.ts). What is left here is what
 // the fronts need back: the new session, a refusal as an error, or whether a message was new.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Deps } from '../context';
 import { SessionWriter, type Applied, type Apply } from './apply';
 import { newApiHandover, newWidgetChat, type ApiHandoverInput, type ChatRequest } from './create';
@@ -43,7 +43,7 @@ export class Sessions {
   // ---- widget chats ----
 
   async requestChat(input: ChatRequest): Promise<Session> {
-    const session = newWidgetChat(input, { id: randomUUID(), botConversationId: randomUUID(), now: Date.now() });
+    const session = newWidgetChat(input, { id: randomUUID(), botConversationId: randomUUID(), botToken: randomBytes(24).toString('base64url'), now: Date.now() });
     await this.writer.create(session);
     return session;
   }

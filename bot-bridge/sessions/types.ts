@@ -70,6 +70,11 @@ export interface Session {
   queueId: string;
   /** The Bot Framework conversation id (widget chats): not the chat id, which is the customer's credential. */
   botConversationId: string | null;
+  /**
+   * Widget chats: the secret in the serviceUrl the bot is given ({publicUrl}/bot/{token}/): only a
+   * request carrying it is taken as the bot's. Absent in chats made before it existed.
+   */
+  botToken?: string | null;
   /** Generic API: where callbacks go. */
   callbackUrl: string | null;
   handover: Handover | null;

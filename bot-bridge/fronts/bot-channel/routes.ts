@@ -4,7 +4,7 @@
 // files, an attached transcript) and handed to the session machine, which decides what the customer sees
 // (sessions/bot.ts: nothing once an agent holds the chat) and starts the handover on handoff.initiate.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Deps } from '../../context';
 import { readBotMessage } from '../../cards';
 import { short } from '../../ops';
@@ -17,7 +17,7 @@ export interface BotChannelOptions {
 }
 
 type Json = Record<string, unknown>;
-type ConversationRequest = FastifyRequest<{ Params: { conversationId: string; activityId?: string } }>;
+type ConversationRequest = FastifyRequest<{ Params: { conversationId: string; activityId?: string; token?: string } }>;
 
 class ChannelError extends Error {
   constructor(
@@ -27,6 +27,13 @@ class ChannelError extends Error {
   ) {
     super(message);
   }
+}
+
+function sameToken(given: string | undefined, expected: string): boolean {
+  if (!given) return false;
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
 }
 
 const obj = (v: unknown): Json | null => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : null);
@@ -55,6 +62,11 @@ export async function botChannel(app: FastifyInstance, opts: BotChannelOptions):
     const sessionId = /^[0-9a-f-]{36}$/.test(id) ? await store.sessionByConversation(`bot:${id}`) : null;
     const session = sessionId ? await store.getSession(sessionId) : null;
     if (!session) throw new ChannelError(404, 'ConversationNotFound', `No conversation ${id}`);
+    // The conversation id is in every activity the bot gets (and may be logged anywhere); the token
+    // is only in the serviceUrl. A chat that has one takes nothing without it.
+    if (session.botToken && !sameToken(request.params.token, session.botToken)) {
+      throw new ChannelError(401, 'Unauthorized', 'Activities for this conversation go to the serviceUrl the bot was given with it');
+    }
     return session;
   }
 

@@ -107,7 +107,7 @@ describe('a bot that keeps talking after the handover', () => {
       });
       await agentClient(emu.url).accept(session.handover!.conversationId!);
       await eventually(async () => expect((await chat.chat(id)).body.chat.state).toBe('Chatting'));
-      const late = await http(`${b.url}/v3/conversations/${session.botConversationId}/activities`, {
+      const late = await http(`${b.url}/bot/${session.botToken}/v3/conversations/${session.botConversationId}/activities`, {
         method: 'POST',
         json: { type: 'message', text: 'I am still here!', from: { id: 'parley-bot', role: 'bot' } },
       });
