@@ -4,7 +4,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { BridgeConfig } from './config';
 import type { Deps } from './context';
-import { adminApp, botChannel, customerChatApi, handoverApi, metricsAccess, opsRoutes, WEBHOOK_PATH, webhookReceiver } from './fronts';
+import { adminApp, botChannel, customerChatApi, fileLinks, handoverApi, metricsAccess, opsRoutes, WEBHOOK_PATH, webhookReceiver } from './fronts';
 import { Availability, GatewayClient, WebhookVerifier, bootstrapGateway, gatewayIdentity } from './gateway';
 import { handlers } from './jobs';
 import { backoff, OutboxWorker } from './outbox';
@@ -101,6 +101,7 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
   });
 
   await app.register(customerChatApi, { prefix: '/api/v2', deps, sessions });
+  await app.register(fileLinks, { prefix: '/api/v2/files', store: deps.store });
   // The bot's serviceUrl carries its chat's secret (/bot/{token}/); /v3 alone serves only chats made before there was one.
   await app.register(botChannel, { prefix: '/bot/:token/v3', deps, sessions });
   await app.register(botChannel, { prefix: '/v3', deps, sessions });

@@ -2,6 +2,7 @@
 // serviceUrl pointing back here. A bot that does not answer in time is not asked again (it may be
 // working on it); what the customer is told then is the session machine's to say (bot-failed).
 import type { Deps } from '../context';
+import { attachmentOf } from '../files';
 import { backoff, type Handler, type JobResult } from '../outbox';
 import { short } from '../ops';
 import { botUserId, type Apply, type BotFailure, type QueuedActivity, type Session } from '../sessions';
@@ -16,14 +17,32 @@ import { botUserId, type Apply, type BotFailure, type QueuedActivity, type Sessi
  */
 export const CHANNEL_ID = 'webchat';
 
+/** A customer's file as the bot gets it: a link it can fetch without credentials, for a few minutes. */
+export interface BotAttachment {
+  contentType: string;
+  name: string;
+  contentUrl: string;
+}
+
+/** The customer's files of an activity, with fresh links (a file no longer kept is left out). */
+async function attachmentsOf(deps: Pick<Deps, 'store' | 'publicUrl'>, a: QueuedActivity): Promise<BotAttachment[]> {
+  const out: BotAttachment[] = [];
+  for (const ref of a.files ?? []) {
+    const file = await deps.store.getFile(ref.id);
+    if (file) out.push({ contentType: file.contentType, name: file.name, contentUrl: attachmentOf(file, deps.publicUrl()).url });
+  }
+  return out;
+}
+
 /** Where the bot replies for this chat: the bridge, with the chat's own secret in the path (fronts/bot-channel). */
 export const serviceUrlOf = (session: Pick<Session, 'botToken'>, publicUrl: string) => (session.botToken ? `${publicUrl}/bot/${session.botToken}/` : `${publicUrl}/`);
 
-export function fullActivity(session: Session, a: QueuedActivity, deps: Pick<Deps, 'config' | 'publicUrl'>): Record<string, unknown> {
+export function fullActivity(session: Session, a: QueuedActivity, deps: Pick<Deps, 'config' | 'publicUrl'>, attachments: BotAttachment[] = []): Record<string, unknown> {
   const user = { id: botUserId(session), name: session.nickname, role: 'user' };
-  const { membersAdded, ...rest } = a;
+  const { membersAdded, files: _files, ...rest } = a;
   return {
     ...rest,
+    ...(attachments.length ? { attachments } : {}),
     ...(a.type === 'message' ? { textFormat: 'plain' } : {}),
     ...(membersAdded ? { membersAdded: [user] } : {}),
     channelId: CHANNEL_ID,
@@ -61,7 +80,7 @@ export function botHandlers(deps: Deps, apply: Apply): Record<string, Handler> {
       const response = await fetch(config.bot.endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(fullActivity(session, a, deps)),
+        body: JSON.stringify(fullActivity(session, a, deps, await attachmentsOf(deps, a))),
         signal: AbortSignal.timeout(config.bot.timeoutMs),
       });
       await response.arrayBuffer().catch(() => undefined);

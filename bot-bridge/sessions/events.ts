@@ -41,6 +41,8 @@ export type SessionEvent =
       clientMessageId: string | null;
       /** A reply button's JSON value (Adaptive Action.Submit data): the bot gets it as the activity's value. */
       value?: Record<string, unknown>;
+      /** Files the customer uploaded first (url filled in when read). */
+      attachments?: Attachment[];
     }
   /** `recentlySent`: this replica told the gateway the customer types less than 3 s ago. */
   | { type: 'customer-typing'; on: boolean; recentlySent: boolean }

@@ -22,6 +22,8 @@ export interface QueuedActivity {
   name?: string;
   value?: unknown;
   membersAdded?: 'customer'[];
+  /** The customer's files: the bot gets each as an attachment with a short-lived contentUrl (jobs/bot.ts). */
+  files?: { id: string; name: string; contentType: string }[];
 }
 
 export interface CallbackEvent {
@@ -88,12 +90,13 @@ export const job = {
 const iso = (at: number) => new Date(at).toISOString();
 
 export const activity = {
-  message: (text: string, id: string, at: number, value?: Record<string, unknown>): QueuedActivity => ({
+  message: (text: string, id: string, at: number, value?: Record<string, unknown>, files?: QueuedActivity['files']): QueuedActivity => ({
     type: 'message',
     id,
     timestamp: iso(at),
     text,
     ...(value ? { value } : {}),
+    ...(files?.length ? { files } : {}),
   }),
   hello: (id: string, at: number): QueuedActivity => ({ type: 'conversationUpdate', id, timestamp: iso(at), membersAdded: ['customer'] }),
   handoffStatus: (id: string, at: number, state: 'accepted' | 'failed' | 'completed', message?: string): QueuedActivity => ({

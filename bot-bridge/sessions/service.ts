@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Deps } from '../context';
 import { SessionWriter, type Applied, type Apply } from './apply';
 import { newApiHandover, newWidgetChat, type ApiHandoverInput, type ChatRequest } from './create';
+import type { Attachment } from '../customer-chat-api/wire';
 import type { BotActivity } from './events';
 import type { Session } from './types';
 
@@ -49,8 +50,13 @@ export class Sessions {
   }
 
   /** A customer's message: to the bot, or to the agent once the handover has begun. */
-  async customerMessage(session: Session, body: string, clientMessageId: string | null, extras: { value?: Record<string, unknown> } = {}): Promise<void> {
-    const applied = await this.apply(session.id, { type: 'customer-message', text: body, clientMessageId, ...(extras.value ? { value: extras.value } : {}) }, session);
+  async customerMessage(
+    session: Session,
+    body: string,
+    clientMessageId: string | null,
+    extras: { value?: Record<string, unknown>; attachments?: Attachment[] } = {},
+  ): Promise<void> {
+    const applied = await this.apply(session.id, { type: 'customer-message', text: body, clientMessageId, ...extras }, session);
     if (!refused(applied)) return;
     // A retry of a message the chat already has is fine; anything new is not.
     if (clientMessageId && (await this.deps.store.findEntry(session.id, `cmid:${clientMessageId}`))) return;

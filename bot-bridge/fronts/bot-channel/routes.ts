@@ -7,6 +7,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Deps } from '../../context';
 import { readBotMessage } from '../../cards';
+import { MAX_FILE_BYTES, fileResponseHeaders } from '../../customer-chat-api';
+import { storeFile } from '../../files';
+import { MAX_BASE64, base64Bytes, botFiles } from './bot-files';
 import { short } from '../../ops';
 import { botUserId, type BotActivity, type Session, type Sessions } from '../../sessions';
 import { messageActivity, readActivity } from './read';
@@ -77,7 +80,7 @@ export async function botChannel(app: FastifyInstance, opts: BotChannelOptions):
     const id = randomUUID();
     const name = obj(activity.from)?.name;
     const from = typeof name === 'string' && name.trim() ? name.slice(0, 100) : null;
-    const read = activity.type === 'message' ? message(activity, id, from, session) : readActivity(activity, id, from);
+    const read = activity.type === 'message' ? await message(activity, id, from, session) : readActivity(activity, id, from);
     const result = await sessions.botActivity(session, read);
     if (result === 'empty') throw new ChannelError(400, 'BadArgument', 'A message needs text, attachments or suggested actions');
     // botbuilder's sendActivity throws on this (a RestError with statusCode 409): the bot knows it was not shown.
@@ -87,13 +90,45 @@ export async function botChannel(app: FastifyInstance, opts: BotChannelOptions):
   };
 
   /** A message: what could not be shown as it was is counted and logged (at debug: bots repeat themselves). */
-  function message(activity: Json, id: string, from: string | null, session: Session): BotActivity {
+  async function message(activity: Json, id: string, from: string | null, session: Session): Promise<BotActivity> {
     const read = readBotMessage(activity);
-    const simplified = [...read.simplified, ...read.files.map(() => 'file' as const)];
+    const { attachments, unstored } = await botFiles(store, session, read.files);
+    const simplified = [...read.simplified, ...unstored.map(() => 'file' as const)];
     for (const kind of simplified) metrics.botCardSimplifications.inc({ kind });
     if (simplified.length) log.debug({ chat: short(session.id), simplified }, 'bot message simplified');
-    return messageActivity(read, id, from);
+    return messageActivity(read, id, from, attachments, unstored);
   }
+
+  // ---- the Bot Connector attachments API (what 15.handling-attachments' "uploaded attachment" uses) ----
+
+  app.post('/conversations/:conversationId/attachments', { bodyLimit: MAX_BASE64 * 2 + 64 * 1024 }, async (request: ConversationRequest) => {
+    const session = await sessionOf(request);
+    const body = obj(request.body);
+    const bytes = base64Bytes(body?.originalBase64);
+    if (!body || !bytes) throw new ChannelError(400, 'BadArgument', `originalBase64 must be the file's bytes, base64, at most ${MAX_FILE_BYTES / 1024 / 1024} MB`);
+    const name = typeof body.name === 'string' ? body.name : 'file';
+    const file = await storeFile(store, session, { name, bytes, uploadedBy: 'bot', claimedType: typeof body.type === 'string' ? body.type : undefined });
+    return { id: file.id };
+  });
+
+  type AttachmentRequest = FastifyRequest<{ Params: { attachmentId: string; viewId?: string; token?: string } }>;
+  /** A file this chat's bot may read: its token in the path, and the file of its chat. */
+  async function botFile(request: AttachmentRequest) {
+    const file = /^[0-9a-f-]{36}$/.test(request.params.attachmentId) ? await store.getFile(request.params.attachmentId) : null;
+    const session = file ? await store.getSession(file.sessionId) : null;
+    if (!file || !session || !session.botToken || !sameToken(request.params.token, session.botToken)) throw new ChannelError(404, 'NotFound', 'No such attachment');
+    return file;
+  }
+  app.get('/attachments/:attachmentId', async (request: AttachmentRequest) => {
+    const file = await botFile(request);
+    return { name: file.name, type: file.contentType, views: [{ viewId: 'original', size: file.size }] };
+  });
+  app.get('/attachments/:attachmentId/views/:viewId', async (request: AttachmentRequest, reply) => {
+    const file = await botFile(request);
+    const bytes = await store.fileBytes(file.id);
+    if (!bytes) throw new ChannelError(404, 'NotFound', 'The attachment is no longer kept');
+    return reply.headers(fileResponseHeaders(file)).send(bytes);
+  });
 
   app.post('/conversations/:conversationId/activities', receive);
   app.post('/conversations/:conversationId/activities/:activityId', receive);

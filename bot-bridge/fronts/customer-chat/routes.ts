@@ -26,6 +26,7 @@ import {
 import { SessionError, type Sessions } from '../../sessions/service';
 import type { Session } from '../../sessions/types';
 import { chatView } from './chat-view';
+import { customerAttachments, customerFileRoutes, withFileUrls } from './files';
 import { pollTracker } from './poll-tracker';
 
 export interface CustomerChatOptions {
@@ -53,6 +54,9 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
     internalError: () => new ChatApiError(4, 'Temporarily unavailable, please retry', { httpStatus: 503 }),
   });
 
+  // (ext) Customer uploads and the signed file links (files.ts).
+  await customerFileRoutes(app, server, { store, publicUrl: deps.publicUrl });
+
   app.post('/chats', async (request): Promise<RequestChatResponse> => {
     const asked = parseRequestChat(request.body);
     const session = await sessions.requestChat({
@@ -72,7 +76,10 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
     switch (operation.operationName) {
       case 'SendMessage':
         // Sessions decide about an ended chat: a retried send is acknowledged, a new one refused.
-        await sessions.customerMessage(session, operation.text, operation.clientMessageId ?? null, operation.value ? { value: operation.value } : {});
+        await sessions.customerMessage(session, operation.text, operation.clientMessageId ?? null, {
+          ...(operation.value ? { value: operation.value } : {}),
+          ...(operation.attachments?.length ? { attachments: await customerAttachments(store, session, operation.attachments) } : {}),
+        });
         break;
       case 'SendStartTypingNotification':
       case 'SendStopTypingNotification':
@@ -97,7 +104,7 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
     const index = parseIndex(request.query.index);
     const session = await server.chatOf(request);
     await polls.polled(session.id);
-    return { messages: await store.readEntries(session.id, index), statusCode: 0 };
+    return { messages: await withFileUrls(store, await store.readEntries(session.id, index), deps.publicUrl()), statusCode: 0 };
   };
   app.get('/chats/:id/messages', getMessages);
   app.get('/me/chat/:id/messages', getMessages);

@@ -4,6 +4,7 @@
 // by giving every effect an idempotency key instead of relying on cross-method transactions (which
 // Redis cannot offer cheaply). A caller that needs one concern can ask for just that port.
 import type { CoordinationStore } from './coordination';
+import type { FileStore } from './files';
 import type { InboxStore } from './inbox';
 import type { StoreLifecycle } from './lifecycle';
 import type { OfflineStore } from './offline';
@@ -17,5 +18,6 @@ export type { CoordinationStore } from './coordination';
 export { conversationCounters } from './coordination';
 export type { OfflineMessage, OfflineStore } from './offline';
 export type { StoreLifecycle } from './lifecycle';
+export type { FileStore, StoredFile } from './files';
 
-export interface Store extends StoreLifecycle, SessionStore, InboxStore, OutboxStore, CoordinationStore, OfflineStore {}
+export interface Store extends StoreLifecycle, SessionStore, InboxStore, OutboxStore, CoordinationStore, OfflineStore, FileStore {}

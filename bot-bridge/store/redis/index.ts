@@ -9,6 +9,7 @@ import { connectRedis, type RedisConnection } from './connection';
 import { redisCoordination } from './coordination';
 import { redisInbox } from './inbox';
 import { redisLifecycle } from './lifecycle';
+import { redisFiles } from './files';
 import { redisOffline } from './offline';
 import { redisOutbox } from './outbox';
 import { redisSessions } from './sessions';
@@ -19,6 +20,7 @@ const ports: Driver<RedisConnection> = {
   outbox: redisOutbox,
   coordination: redisCoordination,
   offline: redisOffline,
+  files: redisFiles,
   lifecycle: redisLifecycle,
 };
 

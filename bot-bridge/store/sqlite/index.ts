@@ -7,6 +7,7 @@ import { sqliteCoordination } from './coordination';
 import { openDatabase, type Db } from './database';
 import { sqliteInbox } from './inbox';
 import { sqliteLifecycle } from './lifecycle';
+import { sqliteFiles } from './files';
 import { sqliteOffline } from './offline';
 import { sqliteOutbox } from './outbox';
 import { sqliteSessions } from './sessions';
@@ -17,6 +18,7 @@ const ports: Driver<Db> = {
   outbox: sqliteOutbox,
   coordination: sqliteCoordination,
   offline: sqliteOffline,
+  files: sqliteFiles,
   lifecycle: sqliteLifecycle,
 };
 

@@ -89,6 +89,7 @@ describe('reading', () => {
             { nickname: 'Lou', participantId: '1', type: 'Customer' },
             { nickname: 'Assistant', participantId: 'bot', type: 'External' },
           ],
+          extensions: { files: { maxBytes: 10 * 1024 * 1024, contentTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain'] } },
         },
         statusCode: 0,
       });
