@@ -79,7 +79,9 @@ describe('06.using-cards', () => {
       'Get started: https://docs.microsoft.com/en-us/azure/bot-service/',
     );
     expect(history.find((h) => h.text.startsWith('Passengers'))?.text).toContain('Total');
-    expect(history.filter((h) => /What card/.test(h.text)).map((h) => h.text)[0]).toMatch(/What card would you like to see\? You can click or type the card name\n\(options: Adaptive Card \| Animation Card/);
+    expect(history.filter((h) => /What card/.test(h.text)).map((h) => h.text)[0]).toMatch(
+      /What card would you like to see\? You can click or type the card name\n\(options: Adaptive Card \| Animation Card/,
+    );
     await agent.accept(interaction.id);
     await eventually(async () => expect((await c.chat.chat(c.id)).body.chat.state).toBe('Chatting'));
     // The sample, told nothing of agents, answers the customer no more: the agent does.
