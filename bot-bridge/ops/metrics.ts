@@ -45,6 +45,7 @@ export const GATEWAY_ROUTES = [
   '/channels/{id}',
   '/conversations',
   '/conversations/{id}/messages',
+  '/conversations/{id}/attachments',
   '/conversations/{id}/typing',
   '/conversations/{id}/participants',
   '/conversations/{id}/participants/user',

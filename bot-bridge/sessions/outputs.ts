@@ -56,10 +56,11 @@ export const job = {
     data: { sessionId, seq },
     key: `handover:${sessionId}:${seq}`,
   }),
-  message: (sessionId: string, seq: number, text: string, key: string): NewJob => ({
+  /** `files`: the customer's files, uploaded to the gateway and sent with the text. */
+  message: (sessionId: string, seq: number, text: string, key: string, files?: { id: string; name: string }[]): NewJob => ({
     queue: queueOf.gateway(sessionId),
     kind: 'gateway.message',
-    data: { sessionId, seq, text },
+    data: { sessionId, seq, text, ...(files?.length ? { files } : {}) },
     key,
   }),
   typing: (sessionId: string, seq: number, at: number): NewJob => ({

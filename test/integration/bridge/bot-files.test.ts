@@ -3,7 +3,7 @@
 // links; the customer's file reaching the bot as an attachment it can fetch; the bot's copy coming
 // back through the Bot Connector attachments API; inline data: URLs; https files as links.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PNG_1PX, chatClient, eventually, http, startEmulator, type RunningEmulator } from '../../support/emulator';
+import { PNG_1PX, agentClient, chatClient, eventually, http, startEmulator, type RunningEmulator } from '../../support/emulator';
 import { startBridge, type RunningBridge } from '../../support/bridge';
 import { startRecordingBot, type RecordingBot } from '../../support/recording-bot';
 
@@ -123,5 +123,30 @@ describe('files between the customer and the bot', () => {
     expect((await fetch(`${bridge.url}/bot/${other.botToken}/v3/attachments/${uploaded.body.id}/views/original`)).status).toBe(404);
     const bad = await http(`${base}/conversations/${session.botConversationId}/attachments`, { method: 'POST', json: { type: 'image/png', originalBase64: '***' } });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('files to the agent', () => {
+  it('a customer’s file during a handover is uploaded to the gateway and sent with the message: the agent sees it', async () => {
+    const id = await chat.requestChat({ nickname: 'Lev' });
+    const session = (await bridge.bridge.sessions.get(id))!;
+    const initiate = await http(`${bridge.url}/bot/${session.botToken}/v3/conversations/${session.botConversationId}/activities`, {
+      method: 'POST',
+      json: { type: 'event', name: 'handoff.initiate', value: { Reason: 'photo' }, from: { id: 'bot', role: 'bot' } },
+    });
+    expect(initiate.status).toBe(200);
+    const interaction = await eventually(async () => (await agentClient(emu.url).list()).find((i) => i.customer.name === 'Lev') ?? Promise.reject(new Error('not yet')));
+    const up = await chat.upload(id, { bytes: PNG_1PX, name: 'scratch.png' });
+    expect((await chat.sendFiles(id, [up.body.file.id], { text: 'see the scratch' })).status).toBe(200);
+    const seen = await eventually(
+      async () => {
+        const messages = (await agentClient(emu.url).transcript(interaction.id)).messages as Entry[];
+        return messages.find((m) => m.attachments?.length) ?? Promise.reject(new Error(`no file yet: ${JSON.stringify(messages.map((m) => m.text))}`));
+      },
+      { timeoutMs: 8000 },
+    );
+    expect(seen.text).toContain('see the scratch');
+    expect(seen.attachments).toEqual([expect.objectContaining({ name: 'scratch.png', contentType: 'image/png', size: PNG_1PX.length })]);
+    expect(Buffer.from(await (await fetch(`${emu.url}${seen.attachments[0].url}`)).arrayBuffer())).toEqual(PNG_1PX);
   });
 });
