@@ -5,7 +5,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { createBotTransport, type BotTransport } from './bot-transport';
 import type { BridgeConfig } from './config';
 import type { Deps } from './context';
-import { adminApp, botActivityArrived, botChannel, customerChatApi, handoverApi, metricsAccess, opsRoutes, WEBHOOK_PATH, webhookReceiver } from './fronts';
+import { adminApp, botActivityArrived, botChannel, customerChatApi, fileLinks, handoverApi, metricsAccess, opsRoutes, WEBHOOK_PATH, webhookReceiver } from './fronts';
 import { Availability, GatewayClient, WebhookVerifier, bootstrapGateway, gatewayIdentity } from './gateway';
 import { handlers } from './jobs';
 import { Limiter, memoryLimitStore, redisLimitStore, type LimitStore } from './limits';
@@ -96,7 +96,7 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
     },
   });
   // Whatever the transport, the bot's activities reach the session machine as the channel's do.
-  const transport = options.transport?.(deps, sessions) ?? createBotTransport(deps, (session, activity, id) => botActivityArrived(sessions, session, activity, id));
+  const transport = options.transport?.(deps, sessions) ?? createBotTransport(deps, (session, activity, id) => botActivityArrived(deps, sessions, session, activity, id));
   const jobHandlers = handlers(deps, sessions.apply, transport);
   metrics.outboxJobs.allow('kind', Object.keys(jobHandlers));
   worker = new OutboxWorker({
@@ -133,6 +133,9 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
   });
 
   await app.register(customerChatApi, { prefix: '/api/v2', deps, sessions, limiter });
+  await app.register(fileLinks, { prefix: '/api/v2/files', store: deps.store });
+  // The bot's serviceUrl carries its chat's secret (/bot/{token}/); /v3 alone serves only chats made before there was one.
+  await app.register(botChannel, { prefix: '/bot/:token/v3', deps, sessions });
   await app.register(botChannel, { prefix: '/v3', deps, sessions });
   await app.register(handoverApi, { prefix: '/v1', deps, sessions });
   await app.register(webhookReceiver, { prefix: '/webhooks', deps, verifier });
@@ -143,7 +146,7 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
     name: 'Parley bot bridge',
     endpoints: {
       customerChat: '/api/v2',
-      botConnector: '/v3/conversations/{conversationId}/activities',
+      botConnector: '/bot/{token}/v3/conversations/{conversationId}/activities (the serviceUrl each activity gives the bot)',
       handoverApi: '/v1/handovers',
       gatewayWebhook: WEBHOOK_PATH,
       health: '/healthz',

@@ -3,27 +3,57 @@
 // only reaches a bot without credentials: one with MicrosoftAppId answers 401, and says so here.
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../context';
+import { attachmentOf } from '../files';
 import { backoff } from '../outbox';
 import { botUserId, type QueuedActivity, type Session } from '../sessions';
 import { problems } from './diagnosis';
 import type { BotProblem, BotTransport, Delivery } from './types';
 
-export const CHANNEL_ID = 'parley';
+/**
+ * The channel id the bot sees. botbuilder decides by channel id what a channel can show
+ * (botbuilder-dialogs choices/channel.js: supportsSuggestedActions, supportsCardActions): for an
+ * id it does not know, ChoicePrompt and ConfirmPrompt fall back to a numbered text list. The
+ * bridge shows suggested actions as quick replies and card actions as buttons, as Web Chat does,
+ * so it says 'webchat' and an unmodified prompt shows buttons. channelData.channel says 'parley'
+ * for a bot that wants to know.
+ */
+export const CHANNEL_ID = 'webchat';
 
-export function fullActivity(session: Session, a: QueuedActivity, deps: Pick<Deps, 'config' | 'publicUrl'>): Record<string, unknown> {
+/** A customer's file as the bot gets it: a link it can fetch without credentials, for a few minutes. */
+export interface BotAttachment {
+  contentType: string;
+  name: string;
+  contentUrl: string;
+}
+
+/** The customer's files of an activity, with fresh links (a file no longer kept is left out). */
+async function attachmentsOf(deps: Pick<Deps, 'store' | 'publicUrl'>, a: QueuedActivity): Promise<BotAttachment[]> {
+  const out: BotAttachment[] = [];
+  for (const ref of a.files ?? []) {
+    const file = await deps.store.getFile(ref.id);
+    if (file) out.push({ contentType: file.contentType, name: file.name, contentUrl: attachmentOf(file, deps.publicUrl()).url });
+  }
+  return out;
+}
+
+/** Where the bot replies for this chat: the bridge, with the chat's own secret in the path (fronts/bot-channel). */
+export const serviceUrlOf = (session: Pick<Session, 'botToken'>, publicUrl: string) => (session.botToken ? `${publicUrl}/bot/${session.botToken}/` : `${publicUrl}/`);
+
+export function fullActivity(session: Session, a: QueuedActivity, deps: Pick<Deps, 'config' | 'publicUrl'>, attachments: BotAttachment[] = []): Record<string, unknown> {
   const user = { id: botUserId(session), name: session.nickname, role: 'user' };
-  const { membersAdded, ...rest } = a;
+  const { membersAdded, files: _files, ...rest } = a;
   return {
     ...rest,
+    ...(attachments.length ? { attachments } : {}),
     ...(a.type === 'message' ? { textFormat: 'plain' } : {}),
     ...(membersAdded ? { membersAdded: [user] } : {}),
     channelId: CHANNEL_ID,
-    serviceUrl: `${deps.publicUrl()}/`,
+    serviceUrl: serviceUrlOf(session, deps.publicUrl()),
     from: user,
     recipient: { id: deps.config.bot.id, name: deps.config.bot.name, role: 'bot' },
     conversation: { id: session.botConversationId, conversationType: 'personal' },
     locale: session.user.language ?? 'en',
-    channelData: { contactCenterId: session.contactCenterId, subject: session.subject, userData: session.userData },
+    channelData: { channel: 'parley', contactCenterId: session.contactCenterId, subject: session.subject, userData: session.userData },
   };
 }
 
@@ -51,7 +81,7 @@ export function botConnectorTransport(deps: Deps): BotTransport {
 
     async deliver(session: Session, a: QueuedActivity, job: { attempts: number }): Promise<Delivery> {
       try {
-        const response = await post(fullActivity(session, a, deps));
+        const response = await post(fullActivity(session, a, deps, await attachmentsOf(deps, a)));
         if (response.ok) return { ok: true };
         if (response.status === 401 || response.status === 403) {
           const problem = problems.botRefusedConnector(response.status);

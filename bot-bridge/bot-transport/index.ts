@@ -6,7 +6,7 @@ import { botConnectorTransport } from './bot-connector';
 import { directLineTransport, type DirectLineTransportOptions } from './directline';
 import type { Arrived, BotTransport } from './types';
 
-export { botConnectorTransport, CHANNEL_ID, fullActivity } from './bot-connector';
+export { botConnectorTransport, CHANNEL_ID, fullActivity, serviceUrlOf, type BotAttachment } from './bot-connector';
 export { directLineTransport, toDirectLine, type DirectLineTransportOptions } from './directline';
 export { problems } from './diagnosis';
 export { readableContext } from './copilot';

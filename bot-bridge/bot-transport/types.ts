@@ -7,7 +7,7 @@ import type { BotFailure, QueuedActivity, Session } from '../sessions';
 export type Delivery = { ok: true } | { retryAt: number; error: string } | { failed: BotFailure; detail: string };
 
 /** An activity from the bot arrived: hand it to the session machine (`id` keys what it shows). */
-export type Arrived = (session: Session, activity: Record<string, unknown>, id: string) => Promise<boolean>;
+export type Arrived = (session: Session, activity: Record<string, unknown>, id: string) => Promise<unknown>;
 
 /** Why the bot cannot be reached, in words a bot team can act on. */
 export interface BotProblem {

@@ -69,7 +69,11 @@ export interface BridgeConfig {
     transport: 'bot-connector' | 'directline';
     /** BOT_TRANSPORT=directline: the service and the secret (never logged, never sent to a customer). */
     directLine: { url: string; secret: string } | null;
+    /** BOT_DURING_HANDOVER: a bot message once the handover has begun is refused (409, the SDK throws) or shown to the customer. */
+    duringHandover: 'refuse' | 'show';
   };
+  /** SKILL_QUEUES: a handoff's `skill` → the queue it goes to (`billing=q-7,tech=q-9`); empty = the skill is the queue id. */
+  skillQueues: Record<string, string>;
   /** Bearer key of the generic handover API; null disables that API. */
   apiKey: string | null;
   /** HMAC key of the generic API's callbacks; null = the API key (see callbackSecretOf). */
@@ -151,6 +155,22 @@ export class ConfigError extends Error {
 }
 
 type Env = NodeJS.ProcessEnv;
+
+/** SKILL_QUEUES=billing=q-7,tech=q-9: skill names (any words) to queue ids (as GATEWAY_QUEUE_ID). */
+function skillQueues(r: Reader): Record<string, string> {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  const raw = r.raw('SKILL_QUEUES');
+  if (!raw) return out;
+  for (const pair of raw.split(',')) {
+    const [skill, queue, extra] = pair.split('=').map((part) => part.trim());
+    if (!skill || !queue || extra !== undefined || skill.length > 100 || !/^[\w.-]{1,100}$/.test(queue)) {
+      r.problems.push(`SKILL_QUEUES: "${pair.trim()}" is not skill=queue (a queue id is letters, digits, ".", "-" or "_")`);
+      continue;
+    }
+    out[skill.toLowerCase()] = queue;
+  }
+  return out;
+}
 
 class Reader {
   readonly problems: string[] = [];
@@ -342,7 +362,9 @@ export function configFromEnv(env: Env = process.env): BridgeConfig {
       timeoutMs: r.int('BOT_TIMEOUT_MS', 10_000, 100, 120_000),
       onFailure: r.oneOf('BOT_FAILURE', 'notice', ['notice', 'handover'] as const),
       ...botTransport(r, notices),
+      duringHandover: r.oneOf('BOT_DURING_HANDOVER', 'refuse', ['refuse', 'show'] as const),
     },
+    skillQueues: skillQueues(r),
     apiKey,
     callbackSecret,
     callback: { allowHttp: r.flag('CALLBACK_ALLOW_HTTP'), hosts: callbackHosts, allowPrivate },

@@ -118,14 +118,15 @@ export class GatewayClient {
     if (wait > this.maxWait) return { kind: 'retry', status: null, message: `rate limit: ${wait} ms of calls are queued ahead`, ambiguous: false, retryAfterMs: wait };
     const headers: Record<string, string> = { 'x-api-key': this.opts.apiKey, accept: 'application/hal+json, application/json' };
     if (this.opts.tenant) headers['x-8x8-tenant'] = this.opts.tenant;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    const form = body instanceof FormData;
+    if (body !== undefined && !form) headers['content-type'] = 'application/json';
     const started = performance.now();
     let status: number | 'error' = 'error';
     try {
       const response = await fetch(`${this.base}${path}`, {
         method,
         headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(body === undefined ? {} : { body: form ? body : JSON.stringify(body) }),
         signal: AbortSignal.timeout(timeoutMs),
       });
       status = response.status;
@@ -182,8 +183,19 @@ export class GatewayClient {
   listConversations(page: number, size: number) {
     return this.call('GET', `/conversations?page=${page}&size=${size}&sort=createdAt:desc`, '/conversations');
   }
-  sendMessage(conversationId: string, text: string) {
-    return this.call('POST', `/conversations/${encodeURIComponent(conversationId)}/messages`, '/conversations/{id}/messages', { authorType: 'user', text });
+  sendMessage(conversationId: string, text: string, attachmentIds: string[] = []) {
+    return this.call('POST', `/conversations/${encodeURIComponent(conversationId)}/messages`, '/conversations/{id}/messages', {
+      authorType: 'user',
+      text,
+      ...(attachmentIds.length ? { attachments: attachmentIds.map((id) => ({ id })) } : {}),
+    });
+  }
+  /** A customer's file for the agent (multipart: `attachment`, `authorType`) → `{ id, filename, sizeInBytes }`; then sent in a message by id. */
+  uploadAttachment(conversationId: string, file: { name: string; contentType: string; bytes: Buffer }) {
+    const form = new FormData();
+    form.append('authorType', 'user');
+    form.append('attachment', new Blob([new Uint8Array(file.bytes)], { type: file.contentType }), file.name);
+    return this.call('POST', `/conversations/${encodeURIComponent(conversationId)}/attachments`, '/conversations/{id}/attachments', form);
   }
   listMessages(conversationId: string, page: number, size: number) {
     return this.call('GET', `/conversations/${encodeURIComponent(conversationId)}/messages?page=${page}&size=${size}&sort=createdAt:asc`, '/conversations/{id}/messages');

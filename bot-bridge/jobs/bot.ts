@@ -7,7 +7,7 @@ import type { Handler, JobResult } from '../outbox';
 import { short } from '../ops';
 import type { Apply, BotFailure, QueuedActivity, Session } from '../sessions';
 
-export { CHANNEL_ID, fullActivity } from '../bot-transport';
+export { CHANNEL_ID, fullActivity, serviceUrlOf, type BotAttachment } from '../bot-transport';
 
 export function botHandlers(deps: Deps, apply: Apply, transport: BotTransport = botConnectorTransport(deps)): Record<string, Handler> {
   const { store, log, metrics } = deps;

@@ -131,6 +131,26 @@ export function gatewayHandlers(deps: Deps, apply: Apply): Record<string, Handle
     return { bury: why };
   }
 
+  /** The gateway ids of the job's files, uploading those not tried yet; a file no longer kept or refused is left out (its name is in the text). */
+  async function uploadFiles(j: Parameters<Handler>[0], conversationId: string): Promise<string[] | Awaited<ReturnType<Handler>>> {
+    const files = (j.data.files ?? []) as { id: string; name: string }[];
+    const ids = [...((Array.isArray(j.data.gatewayFiles) ? j.data.gatewayFiles : []) as string[])];
+    let tried = typeof j.data.filesTried === 'number' ? j.data.filesTried : 0;
+    for (const ref of files.slice(tried)) {
+      const file = await store.getFile(ref.id);
+      const bytes = file ? await store.fileBytes(ref.id) : null;
+      const outcome = file && bytes ? await gateway.uploadAttachment(conversationId, { name: file.name, contentType: file.contentType, bytes }) : null;
+      if (outcome?.kind === 'retry') return later(j, outcome, { ...j.data, gatewayFiles: ids, filesTried: tried });
+      const id = outcome?.kind === 'ok' ? (outcome.body as { id?: unknown } | undefined)?.id : undefined;
+      if (typeof id === 'string') ids.push(id);
+      else
+        log.warn({ chat: short(String(j.data.sessionId)), job: j.id, status: outcome?.status ?? null }, 'a customer file did not reach the gateway: the agent reads its name only');
+      tried += 1;
+      await store.saveJobData(j, { ...j.data, gatewayFiles: ids, filesTried: tried });
+    }
+    return ids;
+  }
+
   const message: Handler = async (j) => {
     const { sessionId, seq, text } = j.data as { sessionId: string; seq: number; text: string };
     const session = await store.getSession(sessionId);
@@ -156,9 +176,12 @@ export function gatewayHandlers(deps: Deps, apply: Apply): Record<string, Handle
       log.info({ chat: short(sessionId), job: j.id }, 'ambiguous send reconciled: it had not gone through, sending again');
     }
     if (Date.now() - j.createdAt > config.outbox.maxAgeS * 1000) return notDelivered(session, text, `not sent within ${config.outbox.maxAgeS} s: ${j.lastError ?? ''}`, j);
-    const data = { ...j.data, sentAt: Date.now() };
+    // The customer's files go to the gateway first (once: their gateway ids are kept in the job).
+    const uploaded = await uploadFiles(j, conversationId);
+    if (!Array.isArray(uploaded)) return uploaded;
+    const data = { ...j.data, gatewayFiles: uploaded, filesTried: ((j.data.files ?? []) as unknown[]).length, sentAt: Date.now() };
     await store.saveJobData(j, data);
-    const outcome = await gateway.sendMessage(conversationId, text);
+    const outcome = await gateway.sendMessage(conversationId, text, uploaded);
     if (outcome.kind === 'ok') {
       await store.incrCounter(conversationCounters(conversationId), `sent:${textHash(text)}`, 1, `sent:${j.id}`);
       return { done: true };

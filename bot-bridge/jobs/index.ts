@@ -10,7 +10,7 @@ import { callbackHandlers } from './callback';
 import { gatewayHandlers } from './gateway';
 import { inboxHandlers } from './inbox';
 
-export { CHANNEL_ID, fullActivity } from './bot';
+export { CHANNEL_ID, fullActivity, serviceUrlOf } from './bot';
 export { signCallback, verifyCallback, EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './callback';
 
 /** `transport`: how bot.send reaches the bot (the Bot Connector channel unless given). */

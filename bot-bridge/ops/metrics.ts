@@ -7,6 +7,7 @@
 // 22,003 series. Callers only ever see the bounded wrappers below, never a prom-client metric, so
 // none of them can add a series the declaration does not name.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { SIMPLIFICATIONS } from '../cards/read-kit';
 import type { Store } from '../store';
 import { LIMIT_NAMES } from '../limits/limiter';
 
@@ -57,6 +58,7 @@ export const GATEWAY_ROUTES = [
   '/channels/{id}',
   '/conversations',
   '/conversations/{id}/messages',
+  '/conversations/{id}/attachments',
   '/conversations/{id}/typing',
   '/conversations/{id}/participants',
   '/conversations/{id}/participants/user',
@@ -183,6 +185,7 @@ export class Metrics {
   readonly gatewayLatency: BoundedHistogram<'method' | 'route' | 'status'>;
   readonly botCalls: BoundedHistogram<'result'>;
   readonly botActivities: BoundedCounter<'type' | 'result'>;
+  readonly botCardSimplifications: BoundedCounter<'kind'>;
   readonly callbacks: BoundedCounter<'result'>;
   readonly dependencyErrors: BoundedCounter<'dependency'>;
   readonly refused: BoundedCounter<'limit'>;
@@ -255,8 +258,16 @@ export class Metrics {
     );
     this.botActivities = counter({
       name: 'parley_bot_activities_total',
-      help: 'Activities the bot sent to the bridge, by type and result (shown, handover, ignored, dropped_after_handover, dropped_after_end)',
-      labels: { type: ACTIVITY_TYPES, result: ['shown', 'handover', 'ignored', 'dropped_after_handover', 'dropped_after_end'] },
+      help: 'Activities the bot sent to the bridge, by type and result (shown, shown_during_handover, handover, ignored, refused_during_handover, dropped_after_handover, dropped_after_end)',
+      labels: {
+        type: ACTIVITY_TYPES,
+        result: ['shown', 'shown_during_handover', 'handover', 'ignored', 'refused_during_handover', 'dropped_after_handover', 'dropped_after_end'],
+      },
+    });
+    this.botCardSimplifications = counter({
+      name: 'parley_bot_card_simplifications_total',
+      help: 'Parts of bot messages shown simpler than sent (cards/read-kit.ts SIMPLIFICATIONS): unknown cards and elements, inputs, actions, unsafe links, sign-in without a link, fallback text, truncation, files shown as links',
+      labels: { kind: SIMPLIFICATIONS },
     });
     this.callbacks = counter({
       name: 'parley_callbacks_total',

@@ -99,6 +99,8 @@ export class SessionWriter {
       afterAgent: config.afterAgent,
       botFailure: config.bot.onFailure,
       postAgent: Boolean(setup?.webhookId),
+      botDuringHandover: config.bot.duringHandover,
+      skillQueues: config.skillQueues,
     };
   }
 }

@@ -1,6 +1,7 @@
-// The bot's side of a session: what it sends (shown only while it holds the chat: once an agent has
-// it, a late or chatty bot is not heard), its handoff.initiate and endOfConversation, and what the
-// customer is told when it does not answer.
+// The bot's side of a session: what it sends (shown while it holds the chat; once the handover has
+// begun a message is refused, which the bot's SDK reports to it, or shown with
+// BOT_DURING_HANDOVER=show), its typing (ended by its next message), handoff.initiate and
+// endOfConversation, and what the customer is told when it does not answer.
 import type { Draft } from './draft';
 import { botOf, left, notice, text, typing } from './entries';
 import type { BotActivity, Fact, SessionEvent } from './events';
@@ -19,19 +20,40 @@ export function botActivity(d: Draft, e: Event<'bot-activity'>): void {
   const count = (result: Result) => d.fact({ type: 'bot-activity', activity: typeOf(a), result });
   if (s.state === 'ended') return count('dropped_after_end');
   switch (a.type) {
-    case 'message':
+    case 'message': {
       if (!a.text) return d.fact({ type: 'refused', reason: 'empty' });
-      if (s.state !== 'bot') return count('dropped_after_handover');
-      d.entry(text(botOf(a.from ?? d.ctx.botName), a.text, { key: `bot:${a.id}`, at: now, quickReplies: a.quickReplies }));
-      return count('shown');
+      const during = s.state !== 'bot';
+      if (during && d.ctx.botDuringHandover !== 'show') {
+        d.fact({ type: 'refused', reason: 'handover' });
+        return count('refused_during_handover');
+      }
+      stopTyping(d, a.from);
+      d.entry(
+        text(botOf(a.from ?? d.ctx.botName), a.text, {
+          key: `bot:${a.id}`,
+          at: now,
+          quickReplies: a.quickReplies,
+          ...(a.body !== undefined ? { own: a.body } : {}),
+          ...(a.cards ? { cards: a.cards } : {}),
+          ...(a.layout ? { layout: a.layout } : {}),
+          ...(a.attachments ? { attachments: a.attachments } : {}),
+        }),
+      );
+      return count(during ? 'shown_during_handover' : 'shown');
+    }
     case 'typing':
       if (s.state !== 'bot') return count('dropped_after_handover');
       d.entry(typing(botOf(a.from ?? d.ctx.botName), true, now));
+      s.botTyping = true;
       return count('shown');
-    case 'handoff':
-      return count(handoverRequested(d, { context: a.context, history: a.history }) ? 'handover' : 'ignored');
+    case 'handoff': {
+      const started = handoverRequested(d, { context: a.context, history: a.history });
+      if (started) stopTyping(d, null);
+      return count(started ? 'handover' : 'ignored');
+    }
     case 'endOfConversation':
       if (s.state !== 'bot') return count('ignored');
+      stopTyping(d, a.from);
       s.state = 'ended';
       s.endedReason = 'bot';
       d.entry(notice(d.ctx.texts.conversationEnded, 'ended', { key: 'bot-ended', at: now }), left(botOf(a.from ?? d.ctx.botName), now, 'bot-left'));
@@ -40,6 +62,14 @@ export function botActivity(d: Draft, e: Event<'bot-activity'>): void {
     case 'other':
       return count('ignored');
   }
+}
+
+/** The bot's typing indicator ends when its message comes (or it hands over, or ends the chat). */
+function stopTyping(d: Draft, from: string | null): void {
+  const s = d.next;
+  if (!s.botTyping) return;
+  s.botTyping = false;
+  d.entry(typing(botOf(from ?? d.ctx.botName), false, d.ctx.now));
 }
 
 /**

@@ -1,5 +1,6 @@
 // New session documents: a widget chat (RequestChat) and a generic-API handover, and the handover
 // record a session gets each time it is handed to an agent. Pure: ids and times are given.
+import { own } from '../customer-chat-api/own';
 import { flattenContext, userFromChat } from './payload';
 import { newSession, type GatewayUser, type Handover, type HistoryMessage, type Primitive, type Session } from './types';
 
@@ -23,12 +24,22 @@ export function newHandover(seq: number, ref: string, queueId: string, context: 
   };
 }
 
-/** A bot may name the queue in its handoff context: { queue: "billing" } or { queueId: "billing" }. */
-export function pickQueue(context: unknown): string | null {
+const QUEUE_ID = /^[\w.-]{1,100}$/;
+
+/**
+ * A bot may name the queue in its handoff context: { queue: "billing" } or { queueId: "billing" },
+ * or the skill it needs: { skill: "billing" }, which SKILL_QUEUES maps to a queue (with a mapping,
+ * an unknown skill goes to the default queue; without one, the skill is the queue id).
+ */
+export function pickQueue(context: unknown, skillQueues: Record<string, string> = {}): string | null {
   if (typeof context !== 'object' || context === null) return null;
   const c = context as Record<string, unknown>;
   const queue = c.queueId ?? c.queue;
-  return typeof queue === 'string' && /^[\w.-]{1,100}$/.test(queue) ? queue : null;
+  if (typeof queue === 'string' && QUEUE_ID.test(queue)) return queue;
+  const skill = typeof c.skill === 'string' ? c.skill.trim() : '';
+  if (!skill) return null;
+  if (Object.keys(skillQueues).length) return own(skillQueues, skill.toLowerCase()) ?? null;
+  return QUEUE_ID.test(skill) ? skill : null;
 }
 
 export interface ApiHandoverInput {
@@ -42,9 +53,9 @@ export interface ApiHandoverInput {
 }
 
 /** A generic-API handover starts handed over: its first handover is asked for as it is made. */
-export function newApiHandover(input: ApiHandoverInput, made: { ref: string; now: number; defaultQueueId: string }): Session {
+export function newApiHandover(input: ApiHandoverInput, made: { ref: string; now: number; defaultQueueId: string; skillQueues?: Record<string, string> }): Session {
   const seq = 1;
-  const queueId = input.queueId || pickQueue(input.context) || made.defaultQueueId;
+  const queueId = input.queueId || pickQueue(input.context, made.skillQueues) || made.defaultQueueId;
   return newSession({
     id: input.id,
     kind: 'api',
@@ -72,7 +83,7 @@ export interface ChatRequest {
 }
 
 /** A widget chat starts with the bot. Its Bot Framework conversation id is not the chat id (the customer's credential). */
-export function newWidgetChat(input: ChatRequest, made: { id: string; botConversationId: string; now: number }): Session {
+export function newWidgetChat(input: ChatRequest, made: { id: string; botConversationId: string; botToken?: string; now: number }): Session {
   return newSession({
     id: made.id,
     kind: 'widget',
@@ -85,5 +96,6 @@ export function newWidgetChat(input: ChatRequest, made: { id: string; botConvers
     user: userFromChat(input.nickname, input.userData),
     queueId: input.queueId,
     botConversationId: made.botConversationId,
+    ...(made.botToken ? { botToken: made.botToken } : {}),
   });
 }

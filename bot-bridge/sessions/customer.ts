@@ -32,9 +32,12 @@ export function customerMessage(d: Draft, e: Event<'customer-message'>): void {
   // The clientMessageId makes a resent message one job and one entry.
   const key = e.clientMessageId ? `cmid:${e.clientMessageId}` : `msg:${d.ctx.newId()}`;
   const jobKey = `${s.id}:${key}`;
-  if (s.state !== 'bot' && s.handover) d.job(job.message(s.id, s.handover.seq, e.text, jobKey));
-  else d.job(job.bot(s.id, activity.message(e.text, e.clientMessageId ?? d.ctx.newId(), d.ctx.now), jobKey));
-  if (s.kind === 'widget') d.entry(text(customerOf(s), e.text, { key, at: d.ctx.now }));
+  const files = (e.attachments ?? []).map((a) => ({ id: a.id, name: a.name, contentType: a.contentType }));
+  // The agent gets the files (uploaded to the gateway) and reads their names.
+  const readable = files.length ? [e.text, ...files.map((f) => `File: ${f.name}`)].filter(Boolean).join('\n') : e.text;
+  if (s.state !== 'bot' && s.handover) d.job(job.message(s.id, s.handover.seq, readable, jobKey, files));
+  else d.job(job.bot(s.id, activity.message(e.text, e.clientMessageId ?? d.ctx.newId(), d.ctx.now, e.value, files), jobKey));
+  if (s.kind === 'widget') d.entry(text(customerOf(s), readable, { key, at: d.ctx.now, ...(e.attachments?.length ? { own: e.text, attachments: e.attachments } : {}) }));
 }
 
 export function customerTyping(d: Draft, e: Event<'customer-typing'>): void {

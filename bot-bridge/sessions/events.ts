@@ -2,6 +2,7 @@
 // something, what the machine is given besides the session (the clock, an id source, the texts and
 // the settings that decide transitions), and what it answers. Types only.
 import type { Texts } from '../config';
+import type { Attachment, Card } from '../customer-chat-api/wire';
 import type { GatewayEvent } from '../gateway';
 import type { NewEntry, NewJob } from '../store';
 import type { EndReason, HistoryMessage, Session, SessionState } from './types';
@@ -11,7 +12,19 @@ export type HandoverFailure = 'closed' | 'no-agents' | 'error' | 'timeout';
 
 /** What the bot sent to its Bot Connector (the bridge), already read by the bot channel front. */
 export type BotActivity =
-  | { type: 'message'; id: string; from: string | null; text: string; quickReplies: { title: string; payload: string }[] }
+  | {
+      type: 'message';
+      id: string;
+      from: string | null;
+      /** The readable fallback (the bot's words, then what its cards and files say). */
+      text: string;
+      quickReplies: { title: string; payload: string }[];
+      /** The bot's own words when it sent cards or files too ('' when it wrote nothing). */
+      body?: string;
+      cards?: Card[];
+      layout?: 'list' | 'carousel';
+      attachments?: Attachment[];
+    }
   | { type: 'typing'; from: string | null }
   | { type: 'handoff'; context: unknown; history: HistoryMessage[] | null }
   | { type: 'endOfConversation'; from: string | null }
@@ -22,7 +35,15 @@ export type SessionEvent =
   /** The session was just made (RequestChat, or the generic API's POST): its opening lines and jobs. */
   | { type: 'opened' }
   /** A customer's message (widget or generic API): to the bot, or to the agent once the handover has begun. */
-  | { type: 'customer-message'; text: string; clientMessageId: string | null }
+  | {
+      type: 'customer-message';
+      text: string;
+      clientMessageId: string | null;
+      /** A reply button's JSON value (Adaptive Action.Submit data): the bot gets it as the activity's value. */
+      value?: Record<string, unknown>;
+      /** Files the customer uploaded first (url filled in when read). */
+      attachments?: Attachment[];
+    }
   /** `recentlySent`: this replica told the gateway the customer types less than 3 s ago. */
   | { type: 'customer-typing'; on: boolean; recentlySent: boolean }
   /** The customer ends the chat (Complete, DELETE), or stopped polling (idle timeout). */
@@ -67,24 +88,30 @@ export interface MachineContext {
   botFailure: 'notice' | 'handover';
   /** Whether the gateway can be asked to keep the conversation with the bot after the agent (its webhook is known). */
   postAgent: boolean;
+  /** A bot message once the handover has begun: refused (the front answers 409) or shown. Default refuse. */
+  botDuringHandover?: 'refuse' | 'show';
+  /** A handoff's `skill` → queue id (SKILL_QUEUES); empty: the skill is the queue id. */
+  skillQueues?: Record<string, string>;
 }
 
 /** What happened, for the caller to log and count (logs and metrics are not the machine's business). */
 export type Fact =
   /** Nothing was done: the chat has ended, or a bot message had nothing to show. */
-  | { type: 'refused'; reason: 'ended' | 'empty' }
+  | { type: 'refused'; reason: 'ended' | 'empty' | 'handover' }
   | { type: 'chat-requested'; queueId: string }
   | { type: 'chat-ended'; reason: EndReason; from: SessionState }
   | { type: 'handover-requested'; seq: number; queueId: string; via: 'bot' | 'api' }
   | { type: 'handover-created'; seq: number; conversationId: string }
   | { type: 'handover-failed'; seq: number; reason: HandoverFailure }
   | { type: 'handover-event'; happened: 'agent-joined' | 'agent-left' | 'transfer' | 'returned-to-bot' | 'ended'; conversationId: string }
-  | { type: 'bot-activity'; activity: string; result: 'shown' | 'handover' | 'ignored' | 'dropped_after_handover' | 'dropped_after_end' }
+  | { type: 'bot-activity'; activity: string; result: BotActivityResult }
   | { type: 'bot-ended' }
   /** The customer typing was passed on to the gateway. */
   | { type: 'typing-sent' }
   /** A message found no handover to go to and went to the bot instead. */
   | { type: 'redirected-to-bot' };
+
+export type BotActivityResult = 'shown' | 'shown_during_handover' | 'handover' | 'ignored' | 'refused_during_handover' | 'dropped_after_handover' | 'dropped_after_end';
 
 export interface Transition {
   /** The same object when nothing changed (no write needed). */

@@ -23,7 +23,7 @@ export function handoverRequested(d: Draft, request: { context: unknown; history
   const previous = old?.conversationId && !old.closed ? old.conversationId : null;
   const seq = s.handoverCount + 1;
   const ref = d.ctx.newId();
-  const queueId = pickQueue(request.context) || s.queueId;
+  const queueId = pickQueue(request.context, d.ctx.skillQueues) || s.queueId;
   s.handoverCount = seq;
   s.handover = newHandover(seq, ref, queueId, flattenContext(request.context), request.history, d.ctx.now);
   s.state = 'handover';

@@ -22,6 +22,8 @@ export interface QueuedActivity {
   name?: string;
   value?: unknown;
   membersAdded?: 'customer'[];
+  /** The customer's files: the bot gets each as an attachment with a short-lived contentUrl (jobs/bot.ts). */
+  files?: { id: string; name: string; contentType: string }[];
 }
 
 export interface CallbackEvent {
@@ -54,10 +56,11 @@ export const job = {
     data: { sessionId, seq },
     key: `handover:${sessionId}:${seq}`,
   }),
-  message: (sessionId: string, seq: number, text: string, key: string): NewJob => ({
+  /** `files`: the customer's files, uploaded to the gateway and sent with the text. */
+  message: (sessionId: string, seq: number, text: string, key: string, files?: { id: string; name: string }[]): NewJob => ({
     queue: queueOf.gateway(sessionId),
     kind: 'gateway.message',
-    data: { sessionId, seq, text },
+    data: { sessionId, seq, text, ...(files?.length ? { files } : {}) },
     key,
   }),
   typing: (sessionId: string, seq: number, at: number): NewJob => ({
@@ -88,7 +91,14 @@ export const job = {
 const iso = (at: number) => new Date(at).toISOString();
 
 export const activity = {
-  message: (text: string, id: string, at: number): QueuedActivity => ({ type: 'message', id, timestamp: iso(at), text }),
+  message: (text: string, id: string, at: number, value?: Record<string, unknown>, files?: QueuedActivity['files']): QueuedActivity => ({
+    type: 'message',
+    id,
+    timestamp: iso(at),
+    text,
+    ...(value ? { value } : {}),
+    ...(files?.length ? { files } : {}),
+  }),
   hello: (id: string, at: number): QueuedActivity => ({ type: 'conversationUpdate', id, timestamp: iso(at), membersAdded: ['customer'] }),
   handoffStatus: (id: string, at: number, state: 'accepted' | 'failed' | 'completed', message?: string): QueuedActivity => ({
     type: 'event',

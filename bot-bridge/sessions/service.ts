@@ -1,10 +1,11 @@
 // What customers and bots do to a session, as the fronts call it: each operation is an event for the
 // session machine (machine.ts), carried out by the one writer (apply.ts). What is left here is what
 // the fronts need back: the new session, a refusal as an error, or whether a message was new.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Deps } from '../context';
 import { SessionWriter, type Applied, type Apply } from './apply';
 import { newApiHandover, newWidgetChat, type ApiHandoverInput, type ChatRequest } from './create';
+import type { Attachment } from '../customer-chat-api/wire';
 import type { BotActivity } from './events';
 import type { Session } from './types';
 
@@ -43,14 +44,19 @@ export class Sessions {
   // ---- widget chats ----
 
   async requestChat(input: ChatRequest): Promise<Session> {
-    const session = newWidgetChat(input, { id: randomUUID(), botConversationId: randomUUID(), now: Date.now() });
+    const session = newWidgetChat(input, { id: randomUUID(), botConversationId: randomUUID(), botToken: randomBytes(24).toString('base64url'), now: Date.now() });
     await this.writer.create(session);
     return session;
   }
 
   /** A customer's message: to the bot, or to the agent once the handover has begun. */
-  async customerMessage(session: Session, body: string, clientMessageId: string | null): Promise<void> {
-    const applied = await this.apply(session.id, { type: 'customer-message', text: body, clientMessageId }, session);
+  async customerMessage(
+    session: Session,
+    body: string,
+    clientMessageId: string | null,
+    extras: { value?: Record<string, unknown>; attachments?: Attachment[] } = {},
+  ): Promise<void> {
+    const applied = await this.apply(session.id, { type: 'customer-message', text: body, clientMessageId, ...extras }, session);
     if (!refused(applied)) return;
     // A retry of a message the chat already has is fine; anything new is not.
     if (clientMessageId && (await this.deps.store.findEntry(session.id, `cmid:${clientMessageId}`))) return;
@@ -68,16 +74,18 @@ export class Sessions {
 
   // ---- the bot ----
 
-  /** false: a message with nothing to show (a 400 for the bot). */
-  async botActivity(session: Session, activity: BotActivity): Promise<boolean> {
-    return !refused(await this.apply(session.id, { type: 'bot-activity', activity }, session));
+  /** 'empty': a message with nothing to show (a 400 for the bot); 'handover': a message refused once the handover has begun (a 409). */
+  async botActivity(session: Session, activity: BotActivity): Promise<'ok' | 'empty' | 'handover'> {
+    const applied = await this.apply(session.id, { type: 'bot-activity', activity }, session);
+    const refusal = applied?.facts.find((f) => f.type === 'refused');
+    return refusal?.type === 'refused' && (refusal.reason === 'empty' || refusal.reason === 'handover') ? refusal.reason : 'ok';
   }
 
   // ---- the generic handover API ----
 
   /** The handover for `input.id`: made now, or the one made earlier under that id. */
   async createApiHandover(input: ApiHandoverInput): Promise<Session> {
-    const session = newApiHandover(input, { ref: randomUUID(), now: Date.now(), defaultQueueId: this.deps.config.gateway.queueId });
+    const session = newApiHandover(input, { ref: randomUUID(), now: Date.now(), defaultQueueId: this.deps.config.gateway.queueId, skillQueues: this.deps.config.skillQueues });
     if (await this.writer.create(session)) return session;
     return (await this.deps.store.getSession(input.id)) ?? session;
   }

@@ -70,6 +70,11 @@ export interface Session {
   queueId: string;
   /** The Bot Framework conversation id (widget chats): not the chat id, which is the customer's credential. */
   botConversationId: string | null;
+  /**
+   * Widget chats: the secret in the serviceUrl the bot is given ({publicUrl}/bot/{token}/): only a
+   * request carrying it is taken as the bot's. Absent in chats made before it existed.
+   */
+  botToken?: string | null;
   /** Generic API: where callbacks go. */
   callbackUrl: string | null;
   handover: Handover | null;
@@ -77,6 +82,8 @@ export interface Session {
   /** Agents seen in this chat, by gateway id, with their transcript participantId. */
   agents: Record<string, AgentRef>;
   nextParticipantId: number;
+  /** The bot's typing indicator is on (its next message, a handover or the end turns it off). */
+  botTyping?: boolean;
 }
 
 /** The fields every new session starts with; `fields` says what kind of chat it is and for whom. */

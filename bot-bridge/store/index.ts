@@ -7,6 +7,7 @@ import { SqliteStore } from './sqlite';
 export type {
   CoordinationStore,
   Entry,
+  FileStore,
   InboxAdded,
   InboxEvent,
   InboxStore,
@@ -19,6 +20,7 @@ export type {
   SessionStore,
   Store,
   StoreLifecycle,
+  StoredFile,
 } from './ports';
 export { conversationCounters } from './ports';
 export { RedisStore } from './redis';

@@ -150,13 +150,15 @@ export class FaqBot extends ActivityHandler {
 
 /**
  * Leaves the message with the channel's offline-message store: the Parley bridge serves the
- * Customer Chat API next to its Bot Connector endpoint, so the serviceUrl tells where.
+ * Customer Chat API next to its Bot Connector endpoint, so the serviceUrl tells where (without
+ * the chat's own `bot/{token}/` part the bridge puts in it).
  */
 async function leaveOfflineMessage(context: TurnContext, fields: { email: string; message: string }): Promise<boolean> {
   const data = (context.activity.channelData ?? {}) as { contactCenterId?: string };
   if (!data.contactCenterId || !context.activity.serviceUrl) return false;
   try {
-    const response = await fetch(new URL('api/v2/offline-messages', context.activity.serviceUrl), {
+    const base = context.activity.serviceUrl.replace(/bot\/[\w-]+\/$/, '');
+    const response = await fetch(new URL('api/v2/offline-messages', base), {
       method: 'POST',
       headers: { 'content-type': 'application/json', ContactCenterId: data.contactCenterId },
       body: JSON.stringify({ fields: { name: context.activity.from.name ?? '', ...fields }, userData: { 'Left with': 'the demo bot' } }),

@@ -24,7 +24,7 @@ describe('bot activities', () => {
     expect(quickRepliesOf({ text: 'no actions' })).toEqual([]);
   });
 
-  it('reads the text of hero cards and their buttons', () => {
+  it('reads the text of hero cards and their buttons (buttons stay on the card, not quick replies)', () => {
     const activity = {
       attachments: [
         {
@@ -33,8 +33,8 @@ describe('bot activities', () => {
         },
       ],
     };
-    expect(textOf({ text: 'Here:', ...activity })).toBe('Here:\nReturns\n30 days, free.');
-    expect(quickRepliesOf(activity)).toEqual([{ title: 'Print a label', payload: 'label' }]);
+    expect(textOf({ text: 'Here:', ...activity })).toBe('Here:\nReturns\n30 days, free.\n[Print a label]');
+    expect(quickRepliesOf(activity)).toEqual([]);
   });
 
   it('reads the transcript attached to handoff.initiate (botbuilder names it "Transcript")', () => {

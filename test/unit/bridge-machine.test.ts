@@ -223,7 +223,7 @@ describe('the bot', () => {
   });
 
   it.each([
-    [chat('agent'), botSays('late'), 'message', 'dropped_after_handover'],
+    [chat('agent'), botSays('late'), 'message', 'refused_during_handover'],
     [chat('ended'), bot({ type: 'typing', from: null }), 'typing', 'dropped_after_end'],
     [chat('bot'), handoff(), 'event', 'handover'],
     [chat('handover'), handoff(), 'event', 'ignored'],

@@ -1,13 +1,18 @@
 // The Bot Connector side of the Bot Framework channel: the bot's replies arrive at
 // {serviceUrl}/v3/conversations/{conversationId}/activities[/{activityId}] (mounted under /v3).
-// Each activity is read here (text, hero cards, suggested actions as quick replies, an attached
-// transcript) and handed to the session machine, which decides what the customer sees
+// Each activity is read (./read.ts, ../../cards: text, cards, suggested actions as quick replies,
+// files, an attached transcript) and handed to the session machine, which decides what the customer sees
 // (sessions/bot.ts: nothing once an agent holds the chat) and starts the handover on handoff.initiate.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
-import { readableContext } from '../../bot-transport/copilot';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Deps } from '../../context';
-import { botUserId, type BotActivity, type HistoryMessage, type Session, type Sessions } from '../../sessions';
+import { readBotMessage } from '../../cards';
+import { MAX_FILE_BYTES, fileResponseHeaders } from '../../customer-chat-api';
+import { storeFile } from '../../files';
+import { MAX_BASE64, base64Bytes, botFiles } from './bot-files';
+import { short } from '../../ops';
+import { botUserId, type BotActivity, type Session, type Sessions } from '../../sessions';
+import { messageActivity, readActivity } from './read';
 
 export interface BotChannelOptions {
   deps: Deps;
@@ -15,7 +20,7 @@ export interface BotChannelOptions {
 }
 
 type Json = Record<string, unknown>;
-type ConversationRequest = FastifyRequest<{ Params: { conversationId: string; activityId?: string } }>;
+type ConversationRequest = FastifyRequest<{ Params: { conversationId: string; activityId?: string; token?: string } }>;
 
 class ChannelError extends Error {
   constructor(
@@ -27,92 +32,35 @@ class ChannelError extends Error {
   }
 }
 
-const MAX_BOT_TEXT = 10_000;
+function sameToken(given: string | undefined, expected: string): boolean {
+  if (!given) return false;
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
 const obj = (v: unknown): Json | null => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : null);
 
-/** suggestedActions → quickReplies; the payload is what the customer "says" when picking one (imBack). */
-export function quickRepliesOf(activity: Json): { title: string; payload: string }[] {
-  const actions = obj(activity.suggestedActions)?.actions;
-  const fromCards = Array.isArray(activity.attachments)
-    ? activity.attachments.flatMap((a) => {
-        const content = obj(obj(a)?.content);
-        return obj(a)?.contentType === 'application/vnd.microsoft.card.hero' && Array.isArray(content?.buttons) ? content.buttons : [];
-      })
-    : [];
-  const list = [...(Array.isArray(actions) ? actions : []), ...fromCards];
-  const out: { title: string; payload: string }[] = [];
-  for (const raw of list.slice(0, 20)) {
-    const action = obj(raw);
-    if (!action) continue;
-    const title = typeof action.title === 'string' ? action.title : typeof action.value === 'string' ? action.value : '';
-    const value = typeof action.value === 'string' ? action.value : title;
-    if (title.trim() && value.trim()) out.push({ title: title.slice(0, 200), payload: value.slice(0, 1000) });
-  }
-  return out;
-}
-
-/** A message's text, plus the text of hero cards (title, subtitle, text) when it has some. */
-export function textOf(activity: Json): string {
-  const parts: string[] = [];
-  if (typeof activity.text === 'string' && activity.text.trim()) parts.push(activity.text);
-  if (Array.isArray(activity.attachments)) {
-    for (const a of activity.attachments) {
-      const content = obj(obj(a)?.content);
-      if (obj(a)?.contentType !== 'application/vnd.microsoft.card.hero' || !content) continue;
-      for (const key of ['title', 'subtitle', 'text']) if (typeof content[key] === 'string' && content[key]) parts.push(content[key] as string);
-    }
-  }
-  return parts.join('\n').slice(0, MAX_BOT_TEXT);
-}
-
-/** The transcript a bot attaches to handoff.initiate: Bot Framework activities → gateway history. */
-export function historyOf(activity: Json): HistoryMessage[] | null {
-  if (!Array.isArray(activity.attachments)) return null;
-  for (const a of activity.attachments) {
-    const attachment = obj(a);
-    const content = obj(attachment?.content);
-    const isTranscript = attachment?.contentType === 'application/vnd.microsoft.activity.transcript' || attachment?.name === 'Transcript';
-    const activities = Array.isArray(content?.activities) ? content.activities : Array.isArray(attachment?.content) ? (attachment.content as unknown[]) : null;
-    if (!isTranscript || !activities) continue;
-    const out: HistoryMessage[] = [];
-    for (const raw of activities) {
-      const item = obj(raw);
-      if (!item || (item.type !== undefined && item.type !== 'message')) continue;
-      const text = textOf(item);
-      if (!text) continue;
-      const role = obj(item.from)?.role;
-      out.push({ authorType: role === 'bot' ? 'bot' : 'user', text });
-    }
-    return out;
-  }
-  return null;
-}
-
-/** The activity as the session machine takes it (either transport: the Bot Connector channel or Direct Line). */
-export function read(activity: Json, id: string, from: string | null): BotActivity {
-  switch (activity.type) {
-    case 'message':
-      return { type: 'message', id, from, text: textOf(activity), quickReplies: quickRepliesOf(activity) };
-    case 'typing':
-      return { type: 'typing', from };
-    case 'endOfConversation':
-      return { type: 'endOfConversation', from };
-    case 'event':
-      if (activity.name === 'handoff.initiate') return { type: 'handoff', context: readableContext(activity.value), history: historyOf(activity) };
-      return { type: 'other', activityType: 'event' };
-    default:
-      return { type: 'other', activityType: activity.type as string };
-  }
-}
-
 /**
- * An activity from the bot arrived, by whichever transport: read it and hand it to the session
- * machine. `id` keys what it shows (the same id twice shows once). false: a message with nothing to show.
+ * An activity from the bot arrived, by either transport (this channel or Direct Line): read it (its
+ * files kept, what was simplified counted) and hand it to the session machine. `id` keys what it
+ * shows (the same id twice shows once).
  */
-export async function botActivityArrived(sessions: Sessions, session: Session, activity: Json, id: string): Promise<boolean> {
+export async function botActivityArrived(deps: Deps, sessions: Sessions, session: Session, activity: Json, id: string): Promise<'ok' | 'empty' | 'handover'> {
   const name = obj(activity.from)?.name;
   const from = typeof name === 'string' && name.trim() ? name.slice(0, 100) : null;
-  return sessions.botActivity(session, read(activity, id, from));
+  const read = activity.type === 'message' ? await message(deps, activity, id, from, session) : readActivity(activity, id, from);
+  return sessions.botActivity(session, read);
+}
+
+/** A message: what could not be shown as it was is counted and logged (at debug: bots repeat themselves). */
+async function message(deps: Deps, activity: Json, id: string, from: string | null, session: Session): Promise<BotActivity> {
+  const read = readBotMessage(activity);
+  const { attachments, unstored } = await botFiles(deps.store, session, read.files);
+  const simplified = [...read.simplified, ...unstored.map(() => 'file' as const)];
+  for (const kind of simplified) deps.metrics.botCardSimplifications.inc({ kind });
+  if (simplified.length) deps.log.debug({ chat: short(session.id), simplified }, 'bot message simplified');
+  return messageActivity(read, id, from, attachments, unstored);
 }
 
 export async function botChannel(app: FastifyInstance, opts: BotChannelOptions): Promise<void> {
@@ -139,6 +87,11 @@ export async function botChannel(app: FastifyInstance, opts: BotChannelOptions):
     const sessionId = /^[0-9a-f-]{36}$/.test(id) ? await store.sessionByConversation(`bot:${id}`) : null;
     const session = sessionId ? await store.getSession(sessionId) : null;
     if (!session) throw new ChannelError(404, 'ConversationNotFound', `No conversation ${id}`);
+    // The conversation id is in every activity the bot gets (and may be logged anywhere); the token
+    // is only in the serviceUrl. A chat that has one takes nothing without it.
+    if (session.botToken && !sameToken(request.params.token, session.botToken)) {
+      throw new ChannelError(401, 'Unauthorized', 'Activities for this conversation go to the serviceUrl the bot was given with it');
+    }
     return session;
   }
 
@@ -147,9 +100,44 @@ export async function botChannel(app: FastifyInstance, opts: BotChannelOptions):
     if (!activity || typeof activity.type !== 'string') throw new ChannelError(400, 'BadArgument', 'The body must be an activity with a "type"');
     const session = await sessionOf(request);
     const id = randomUUID();
-    if (!(await botActivityArrived(sessions, session, activity, id))) throw new ChannelError(400, 'BadArgument', 'A message needs text (or a hero card with some)');
+    const result = await botActivityArrived(deps, sessions, session, activity, id);
+    if (result === 'empty') throw new ChannelError(400, 'BadArgument', 'A message needs text, attachments or suggested actions');
+    // botbuilder's sendActivity throws on this (a RestError with statusCode 409): the bot knows it was not shown.
+    if (result === 'handover')
+      throw new ChannelError(409, 'HandoverInProgress', 'The customer is with an agent (or waiting for one): bot messages are not shown now (BOT_DURING_HANDOVER=refuse)');
     return { id };
   };
+
+  // ---- the Bot Connector attachments API (what 15.handling-attachments' "uploaded attachment" uses) ----
+
+  app.post('/conversations/:conversationId/attachments', { bodyLimit: MAX_BASE64 * 2 + 64 * 1024 }, async (request: ConversationRequest) => {
+    const session = await sessionOf(request);
+    const body = obj(request.body);
+    const bytes = base64Bytes(body?.originalBase64);
+    if (!body || !bytes) throw new ChannelError(400, 'BadArgument', `originalBase64 must be the file's bytes, base64, at most ${MAX_FILE_BYTES / 1024 / 1024} MB`);
+    const name = typeof body.name === 'string' ? body.name : 'file';
+    const file = await storeFile(store, session, { name, bytes, uploadedBy: 'bot', claimedType: typeof body.type === 'string' ? body.type : undefined });
+    return { id: file.id };
+  });
+
+  type AttachmentRequest = FastifyRequest<{ Params: { attachmentId: string; viewId?: string; token?: string } }>;
+  /** A file this chat's bot may read: its token in the path, and the file of its chat. */
+  async function botFile(request: AttachmentRequest) {
+    const file = /^[0-9a-f-]{36}$/.test(request.params.attachmentId) ? await store.getFile(request.params.attachmentId) : null;
+    const session = file ? await store.getSession(file.sessionId) : null;
+    if (!file || !session || !session.botToken || !sameToken(request.params.token, session.botToken)) throw new ChannelError(404, 'NotFound', 'No such attachment');
+    return file;
+  }
+  app.get('/attachments/:attachmentId', async (request: AttachmentRequest) => {
+    const file = await botFile(request);
+    return { name: file.name, type: file.contentType, views: [{ viewId: 'original', size: file.size }] };
+  });
+  app.get('/attachments/:attachmentId/views/:viewId', async (request: AttachmentRequest, reply) => {
+    const file = await botFile(request);
+    const bytes = await store.fileBytes(file.id);
+    if (!bytes) throw new ChannelError(404, 'NotFound', 'The attachment is no longer kept');
+    return reply.headers(fileResponseHeaders(file)).send(bytes);
+  });
 
   app.post('/conversations/:conversationId/activities', receive);
   app.post('/conversations/:conversationId/activities/:activityId', receive);

@@ -2,6 +2,7 @@
 import { CAPABILITIES, type Chat, type Participant } from '../../customer-chat-api';
 import { agentOf, botOf, customerOf } from '../../sessions/entries';
 import type { Session } from '../../sessions/types';
+import { FILES_EXTENSION } from './files';
 
 export function chatView(session: Session, botName: string): Chat {
   const h = session.handover;
@@ -10,5 +11,7 @@ export function chatView(session: Session, botName: string): Chat {
   if (session.endedReason !== 'customer' && session.endedReason !== 'timeout') participants.push(customerOf(session));
   if (session.state === 'bot') participants.push(botOf(botName));
   if (session.state === 'agent' && h?.agent) participants.push(agentOf(h.agent));
-  return { id: session.id, state, capabilities: session.state === 'ended' ? [] : CAPABILITIES, participants };
+  const ended = session.state === 'ended';
+  // (ext) An open chat takes files (an ended one takes nothing).
+  return { id: session.id, state, capabilities: ended ? [] : CAPABILITIES, participants, ...(ended ? {} : { extensions: { files: FILES_EXTENSION } }) };
 }

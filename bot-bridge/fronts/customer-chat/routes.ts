@@ -32,6 +32,7 @@ import { clientKey, type Limiter, type Refusal } from '../../limits';
 import { SessionError, type Sessions } from '../../sessions/service';
 import type { Session } from '../../sessions/types';
 import { chatView } from './chat-view';
+import { customerAttachments, customerFileRoutes, withFileUrls } from './files';
 import { pollTracker } from './poll-tracker';
 
 export interface CustomerChatOptions {
@@ -85,6 +86,9 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
     internalError: () => new ChatApiError(4, 'Temporarily unavailable, please retry', { httpStatus: 503 }),
   });
 
+  // (ext) Customer uploads and the signed file links (files.ts).
+  await customerFileRoutes(app, server, { store, publicUrl: deps.publicUrl });
+
   app.post('/chats', async (request): Promise<RequestChatResponse> => {
     const asked = parseRequestChat(request.body);
     const size = jsonBytes(asked.userData);
@@ -114,7 +118,10 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
       case 'SendMessage':
         if (session.state !== 'ended') refuse(await limiter.message(address, server.contactCenterOf(request), session.id));
         // Sessions decide about an ended chat: a retried send is acknowledged, a new one refused.
-        await sessions.customerMessage(session, operation.text, operation.clientMessageId ?? null);
+        await sessions.customerMessage(session, operation.text, operation.clientMessageId ?? null, {
+          ...(operation.value ? { value: operation.value } : {}),
+          ...(operation.attachments?.length ? { attachments: await customerAttachments(store, session, operation.attachments) } : {}),
+        });
         break;
       case 'SendStartTypingNotification':
       case 'SendStopTypingNotification':
@@ -150,7 +157,7 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
     // An ended chat gets nothing new: no reason to hold its request.
     const read = () => store.readEntries(session.id, index, LIMITS.pageEntries);
     const messages = await waits.hold(session.id, session.state === 'ended' ? 0 : waitS, request, reply, read);
-    return { messages, ...(messages.length === LIMITS.pageEntries ? { more: true } : {}), statusCode: 0 };
+    return { messages: await withFileUrls(store, messages, deps.publicUrl()), ...(messages.length === LIMITS.pageEntries ? { more: true } : {}), statusCode: 0 };
   };
   app.get('/chats/:id/messages', getMessages);
   app.get('/me/chat/:id/messages', getMessages);

@@ -4,6 +4,7 @@
 // by giving every effect an idempotency key instead of relying on cross-method transactions (which
 // Redis cannot offer cheaply). A caller that needs one concern can ask for just that port.
 import type { CoordinationStore } from './coordination';
+import type { FileStore } from './files';
 import type { InboxStore } from './inbox';
 import type { StoreLifecycle } from './lifecycle';
 import type { EntryNotices } from './notices';
@@ -19,5 +20,6 @@ export { conversationCounters } from './coordination';
 export type { OfflineMessage, OfflineStore } from './offline';
 export type { StoreLifecycle } from './lifecycle';
 export type { EntryNotices } from './notices';
+export type { FileStore, StoredFile } from './files';
 
-export interface Store extends StoreLifecycle, SessionStore, InboxStore, OutboxStore, CoordinationStore, OfflineStore, EntryNotices {}
+export interface Store extends StoreLifecycle, SessionStore, InboxStore, OutboxStore, CoordinationStore, OfflineStore, EntryNotices, FileStore {}

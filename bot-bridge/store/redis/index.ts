@@ -10,6 +10,7 @@ import { redisCoordination } from './coordination';
 import { redisInbox } from './inbox';
 import { redisLifecycle } from './lifecycle';
 import { redisNotices } from './notices';
+import { redisFiles } from './files';
 import { redisOffline } from './offline';
 import { redisOutbox } from './outbox';
 import { redisSessions } from './sessions';
@@ -20,6 +21,7 @@ const ports: Driver<RedisConnection> = {
   outbox: redisOutbox,
   coordination: redisCoordination,
   offline: redisOffline,
+  files: redisFiles,
   lifecycle: redisLifecycle,
   notices: redisNotices,
 };

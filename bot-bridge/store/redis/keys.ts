@@ -26,6 +26,7 @@
 //               l:<name>         string: a lease's owner
 //               rl:<key>         string: the rate limit's next free slot (ms, Redis time)
 // offline       off              sorted set: offline message JSON, by arrival
+// files         f:<id>           hash: meta (JSON), b (the bytes); the retention from when stored
 //
 // What may be forgotten expires after the retention (RETENTION_DAYS), and nothing a live chat
 // needs does:
@@ -58,6 +59,7 @@ export function redisKeys(P: string) {
     lease: (name: string) => `${P}l:${name}`,
     rate: (key: string) => `${P}rl:${key}`,
     offline: `${P}off`,
+    file: (id: string) => `${P}f:${id}`,
   };
 }
 

@@ -8,6 +8,7 @@ import { openDatabase, type Db } from './database';
 import { sqliteInbox } from './inbox';
 import { sqliteLifecycle } from './lifecycle';
 import { sqliteNotices } from './notices';
+import { sqliteFiles } from './files';
 import { sqliteOffline } from './offline';
 import { sqliteOutbox } from './outbox';
 import { sqliteSessions } from './sessions';
@@ -18,6 +19,7 @@ const ports: Driver<Db> = {
   outbox: sqliteOutbox,
   coordination: sqliteCoordination,
   offline: sqliteOffline,
+  files: sqliteFiles,
   lifecycle: sqliteLifecycle,
   notices: sqliteNotices,
 };

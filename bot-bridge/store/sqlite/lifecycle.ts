@@ -28,6 +28,8 @@ export function sqliteLifecycle(db: Db): Omit<StoreLifecycle, 'driver'> {
     db.prepare('DELETE FROM claims WHERE created_at < ?'),
     // Picked up by the CRM long ago, or never: either way not kept for ever.
     db.prepare('DELETE FROM offline_messages WHERE received_at < ?'),
+    // A file is kept the retention from when it was stored, whatever its chat does.
+    db.prepare('DELETE FROM files WHERE created_at < ?'),
   ];
   // The key prefix of every conversation's counters.
   const counters = conversationCounters('');

@@ -43,4 +43,8 @@ CREATE TABLE IF NOT EXISTS rate (key TEXT PRIMARY KEY, tat REAL NOT NULL);
 -- offline messages
 CREATE TABLE IF NOT EXISTS offline_messages (id TEXT PRIMARY KEY, received_at INTEGER NOT NULL, json TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS offline_received ON offline_messages (received_at);
+
+-- files (kept the retention from when they were stored)
+CREATE TABLE IF NOT EXISTS files (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, meta TEXT NOT NULL, bytes BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS files_created ON files (created_at);
 `;

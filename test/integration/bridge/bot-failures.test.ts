@@ -92,11 +92,12 @@ describe('a bot that fails', () => {
 });
 
 describe('a bot that keeps talking after the handover', () => {
-  it('is not heard by the customer once an agent holds the chat', async () => {
+  /** A chat the agent has accepted, and how the bot's late message is answered. */
+  async function lateMessage(overrides: NonNullable<Parameters<typeof bridgeFor>[1]>, nickname: string) {
     const bot = await startBot();
     try {
-      const { b, chat } = await bridgeFor(bot.endpoint, { bot: { timeoutMs: 5000 } });
-      const id = await chat.requestChat({ nickname: 'Vic' });
+      const { b, chat } = await bridgeFor(bot.endpoint, { bot: { timeoutMs: 5000, ...overrides.bot } });
+      const id = await chat.requestChat({ nickname });
       await eventually(async () => expect(((await chat.messages(id, 1)).body.messages as Msg[]).some((m) => m.type === 'Text')).toBe(true));
       await chat.send(id, 'agent', 'v1');
       const session = await eventually(async () => {
@@ -106,16 +107,30 @@ describe('a bot that keeps talking after the handover', () => {
       });
       await agentClient(emu.url).accept(session.handover!.conversationId!);
       await eventually(async () => expect((await chat.chat(id)).body.chat.state).toBe('Chatting'));
-      const late = await http(`${b.url}/v3/conversations/${session.botConversationId}/activities`, {
+      const late = await http(`${b.url}/bot/${session.botToken}/v3/conversations/${session.botConversationId}/activities`, {
         method: 'POST',
         json: { type: 'message', text: 'I am still here!', from: { id: 'parley-bot', role: 'bot' } },
       });
-      expect(late.status).toBe(200);
       await new Promise((r) => setTimeout(r, 300));
-      expect(((await chat.messages(id, 1)).body.messages as Msg[]).some((m) => m.text === 'I am still here!')).toBe(false);
-      expect(await (await fetch(`${b.url}/metrics`)).text()).toMatch(/parley_bot_activities_total\{type="message",result="dropped_after_handover"\} 1/);
+      const seen = ((await chat.messages(id, 1)).body.messages as Msg[]).some((m) => m.text === 'I am still here!');
+      return { late, seen, metrics: await (await fetch(`${b.url}/metrics`)).text() };
     } finally {
       await bot.close();
     }
+  }
+
+  it('is refused with 409 once an agent holds the chat (the SDK throws, the bot knows), and the customer does not see it', async () => {
+    const { late, seen, metrics } = await lateMessage({}, 'Vic');
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe('HandoverInProgress');
+    expect(seen).toBe(false);
+    expect(metrics).toMatch(/parley_bot_activities_total\{type="message",result="refused_during_handover"\} 1/);
+  });
+
+  it('is shown with BOT_DURING_HANDOVER=show', async () => {
+    const { late, seen, metrics } = await lateMessage({ bot: { duringHandover: 'show' } }, 'Wes');
+    expect(late.status).toBe(200);
+    expect(seen).toBe(true);
+    expect(metrics).toMatch(/parley_bot_activities_total\{type="message",result="shown_during_handover"\} 1/);
   });
 });

@@ -89,7 +89,10 @@ describe('reading', () => {
             { nickname: 'Lou', participantId: '1', type: 'Customer' },
             { nickname: 'Assistant', participantId: 'bot', type: 'External' },
           ],
-          extensions: { longPoll: { maxWaitSeconds: 25 } },
+          extensions: {
+            longPoll: { maxWaitSeconds: 25 },
+            files: { maxBytes: 10 * 1024 * 1024, contentTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain'] },
+          },
         },
         statusCode: 0,
       });

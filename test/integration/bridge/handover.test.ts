@@ -222,7 +222,9 @@ describe('bot first', () => {
     const session = (await bridge.bridge.sessions.get(id))!;
     const before = (await http(`${emu.url}/chat-gateway/v1/conversations?size=1`, { headers: { 'x-api-key': 'emulator-key' } })).body.page.totalElements;
     const initiate = { type: 'event', name: 'handoff.initiate', value: { Reason: 'test' }, from: { id: 'parley-bot', role: 'bot' } };
-    const results = await Promise.all([0, 1, 2].map(() => http(`${bridge.url}/v3/conversations/${session.botConversationId}/activities`, { method: 'POST', json: initiate })));
+    const results = await Promise.all(
+      [0, 1, 2].map(() => http(`${bridge.url}/bot/${session.botToken}/v3/conversations/${session.botConversationId}/activities`, { method: 'POST', json: initiate })),
+    );
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     await interactionOf('Finn');
     await new Promise((r) => setTimeout(r, 500));

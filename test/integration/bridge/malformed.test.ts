@@ -8,6 +8,7 @@ let emu: RunningEmulator;
 let bridge: RunningBridge;
 let chatId: string;
 let botConversationId: string;
+let botToken: string;
 const KEY = 'malformed-test-key-0123';
 
 beforeAll(async () => {
@@ -16,6 +17,7 @@ beforeAll(async () => {
   const session = await bridge.bridge.sessions.requestChat({ contactCenterId: CC_ID, nickname: 'Quinn', subject: null, queueId: 'support', userData: {} });
   chatId = session.id;
   botConversationId = session.botConversationId!;
+  botToken = session.botToken!;
 });
 afterAll(async () => {
   await bridge?.close();
@@ -51,25 +53,34 @@ const cases = (): [string, Case][] => [
   ['the chat script with tenant twice', { method: 'GET', path: '/api/v2/chat-script?tenant=a&tenant=b', headers: { ContactCenterId: CC_ID } }],
   ['an offline message with fields as a list', { method: 'POST', path: '/api/v2/offline-messages', headers: chatHeaders, body: '{"fields":[1,2]}' }],
   ['a DELETE the API does not have', { method: 'DELETE', path: '/api/v2/chats', headers: { ContactCenterId: CC_ID } }],
-  ['a bot activity with broken JSON', { method: 'POST', path: `/v3/conversations/${'BOT'}/activities`, headers: { 'content-type': 'application/json' }, body: '{"type":' }],
-  ['a bot activity without a type', { method: 'POST', path: `/v3/conversations/${'BOT'}/activities`, headers: { 'content-type': 'application/json' }, body: '{"text":"hi"}' }],
-  ['a bot message without text', { method: 'POST', path: `/v3/conversations/${'BOT'}/activities/x`, headers: { 'content-type': 'application/json' }, body: '{"type":"message"}' }],
+  [
+    'a bot activity with broken JSON',
+    { method: 'POST', path: `/bot/TOKEN/v3/conversations/${'BOT'}/activities`, headers: { 'content-type': 'application/json' }, body: '{"type":' },
+  ],
+  [
+    'a bot activity without a type',
+    { method: 'POST', path: `/bot/TOKEN/v3/conversations/${'BOT'}/activities`, headers: { 'content-type': 'application/json' }, body: '{"text":"hi"}' },
+  ],
+  [
+    'a bot message without text',
+    { method: 'POST', path: `/bot/TOKEN/v3/conversations/${'BOT'}/activities/x`, headers: { 'content-type': 'application/json' }, body: '{"type":"message"}' },
+  ],
   [
     'a bot activity for an unknown conversation',
-    { method: 'POST', path: '/v3/conversations/nope/activities', headers: { 'content-type': 'application/json' }, body: '{"type":"message","text":"x"}' },
+    { method: 'POST', path: '/bot/TOKEN/v3/conversations/nope/activities', headers: { 'content-type': 'application/json' }, body: '{"type":"message","text":"x"}' },
   ],
   [
     'a bot activity over the body limit',
     {
       method: 'POST',
-      path: `/v3/conversations/${'BOT'}/activities`,
+      path: `/bot/TOKEN/v3/conversations/${'BOT'}/activities`,
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'message', text: 'x'.repeat(300_000) }),
     },
   ],
   [
     'a bot updating an activity',
-    { method: 'PUT', path: `/v3/conversations/${'BOT'}/activities/a1`, headers: { 'content-type': 'application/json' }, body: '{"type":"message","text":"x"}' },
+    { method: 'PUT', path: `/bot/TOKEN/v3/conversations/${'BOT'}/activities/a1`, headers: { 'content-type': 'application/json' }, body: '{"type":"message","text":"x"}' },
   ],
   ['a handover with broken JSON', { method: 'POST', path: '/v1/handovers', headers: apiHeaders, body: '{"user":' }],
   ['a handover with a huge body', { method: 'POST', path: '/v1/handovers', headers: apiHeaders, body: JSON.stringify({ history: [{ text: 'x'.repeat(2_000_000) }] }) }],
@@ -116,7 +127,7 @@ const cases = (): [string, Case][] => [
 
 describe('malformed requests', () => {
   it.each(cases())('%s: a clear 4xx, never a 500', async (_name, c) => {
-    const path = c.path.replace('CHAT', chatId).replace('BOT', botConversationId);
+    const path = c.path.replace('CHAT', chatId).replace('BOT', botConversationId).replace('TOKEN', botToken);
     const response = await fetch(`${bridge.url}${path}`, {
       method: c.method,
       headers: c.headers ?? {},

@@ -199,6 +199,7 @@ describe('retention, SQLite', () => {
       dead_jobs: () => false,
       claims: () => false,
       offline_messages: () => false,
+      files: () => false,
       settings: (r) => String(r.key).startsWith('gateway:'),
       leases: () => true,
       rate: () => true,
