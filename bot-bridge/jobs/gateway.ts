@@ -157,7 +157,13 @@ export function gatewayHandlers(deps: Deps, apply: Apply): Record<string, Handle
     if (!session) return { bury: 'the session is gone' };
     const h = session.handover;
     if (!h || h.seq !== seq || !h.conversationId || h.closed) {
-      if (session.state === 'handover' && h?.seq === seq) return { retryAt: Date.now() + 500, error: 'the conversation is not created yet', keepAttempts: true };
+      // Looked at again soon at first (a handover is usually created within a second), then less
+      // often: under a flood of handovers, hundreds of these polling every 500 ms took the worker's
+      // places from every other chat's jobs (the abuse bench's greetings waited minutes).
+      if (session.state === 'handover' && h?.seq === seq) {
+        const waited = Date.now() - j.createdAt;
+        return { retryAt: Date.now() + Math.min(5000, Math.max(500, waited / 4)), error: 'the conversation is not created yet', keepAttempts: true };
+      }
       // The handover this message was meant for did not happen or is over: the machine says where it goes.
       const applied = await apply(sessionId, { type: 'agent-turn-missed', text, jobKey: j.key ?? j.id, jobId: j.id }, session);
       return applied?.facts.some((f) => f.type === 'redirected-to-bot') ? { done: true } : { bury: 'the conversation is over' };
