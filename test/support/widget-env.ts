@@ -3,6 +3,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { launchBrowser } from './browser';
+import type { EmulatorConfig } from '../../demo/contact-center/config';
 import { startEmulator, type RunningEmulator } from './emulator';
 import { startHostSite, type HostSite } from './host-page';
 
@@ -12,10 +13,11 @@ export interface WidgetEnvironment {
   browser: Browser;
 }
 
-export function widgetEnvironment(): WidgetEnvironment {
+/** `emulator`: settings of its emulator, e.g. `{ longPollMaxWaitS: 0 }` for plain polling (LONG_POLL=0). */
+export function widgetEnvironment(emulator: Partial<EmulatorConfig> = {}): WidgetEnvironment {
   const env = {} as WidgetEnvironment;
   beforeAll(async () => {
-    env.emu = await startEmulator();
+    env.emu = await startEmulator(emulator);
     env.site = await startHostSite();
     env.browser = await launchBrowser();
   });

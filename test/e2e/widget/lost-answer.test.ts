@@ -7,7 +7,9 @@ import { CC_ID, agentClient, control } from '../../support/emulator';
 import { snippetPage } from '../../support/host-page';
 import { WidgetPage } from './widget-page';
 
-const env = widgetEnvironment();
+// Plain polling (LONG_POLL=0, as the vendor's servers): a held long-poll would bring the message's
+// echo, and the widget would learn from it that the server has the message, without a retry.
+const env = widgetEnvironment({ longPollMaxWaitS: 0 });
 beforeAll(async () => {
   env.site.pages.set('/', { body: snippetPage({ domain: env.emu.url, contactCenterId: CC_ID }) });
 });
