@@ -35,7 +35,19 @@ export const WEBHOOK_TYPES = [
 ] as const;
 
 /** What became of a delivery: taken, a retry, or why it was refused (gateway/verify.ts, the route). */
-export const WEBHOOK_RESULTS = ['accepted', 'duplicate', 'bad-signature', 'unknown-kid', 'stale', 'unsigned', 'malformed', 'tenant'] as const;
+export const WEBHOOK_RESULTS = [
+  'accepted',
+  'duplicate',
+  'bad-signature',
+  'unknown-kid',
+  'stale',
+  'unsigned',
+  'malformed',
+  'tenant',
+  'customer',
+  'unknown-conversation',
+  'unconfirmed',
+] as const;
 
 /** The routes the gateway client calls, as patterns (gateway/client.ts); a test checks the two agree. */
 export const GATEWAY_ROUTES = [
@@ -46,6 +58,7 @@ export const GATEWAY_ROUTES = [
   '/conversations',
   '/conversations/{id}/messages',
   '/conversations/{id}/attachments',
+  '/conversations/{id}/attachments/{attachmentId}/content',
   '/conversations/{id}/typing',
   '/conversations/{id}/participants',
   '/conversations/{id}/participants/user',
