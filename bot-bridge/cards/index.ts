@@ -6,3 +6,4 @@ export { cardLines, fallbackText, fileCard } from './fallback';
 export { AdaptiveReader } from './adaptive';
 export { CONTENT_TYPES, cardAction } from './bot-framework';
 export { CARD_BOUNDS, Notes, SIMPLIFICATIONS, httpUrl, type Simplification } from './read-kit';
+export { QUICK_REPLIES, readGatewayCards } from './gateway';

@@ -1,5 +1,6 @@
 // The Chat Gateway client (protocols/chat-gateway.md): x-api-key, a rate limiter shared by every
 // replica through the store, timeouts, and an honest answer to "did the call happen?".
+import { MAX_FILE_BYTES } from '../customer-chat-api/files';
 import { createHash } from 'node:crypto';
 import type { Store } from '../store';
 
@@ -190,6 +191,34 @@ export class GatewayClient {
       ...(attachmentIds.length ? { attachments: attachmentIds.map((id) => ({ id })) } : {}),
     });
   }
+  /** An agent's file, by its gateway id: the bytes (null when it cannot be had). */
+  async attachmentContent(conversationId: string, attachmentId: string): Promise<Buffer | null> {
+    await this.slot();
+    const headers: Record<string, string> = { 'x-api-key': this.opts.apiKey };
+    if (this.opts.tenant) headers['x-8x8-tenant'] = this.opts.tenant;
+    const route = '/conversations/{id}/attachments/{attachmentId}/content';
+    const started = performance.now();
+    let status: number | 'error' = 'error';
+    try {
+      const response = await fetch(`${this.base}/conversations/${encodeURIComponent(conversationId)}/attachments/${encodeURIComponent(attachmentId)}/content`, {
+        headers,
+        signal: AbortSignal.timeout(this.opts.timeoutMs),
+      });
+      status = response.status;
+      const length = Number(response.headers.get('content-length') ?? 0);
+      if (!response.ok || length > MAX_FILE_BYTES) {
+        await response.body?.cancel();
+        return null;
+      }
+      const bytes = Buffer.from(await response.arrayBuffer());
+      return bytes.length > 0 && bytes.length <= MAX_FILE_BYTES ? bytes : null;
+    } catch {
+      return null;
+    } finally {
+      this.opts.observe?.({ method: 'GET', route, status, seconds: (performance.now() - started) / 1000 });
+    }
+  }
+
   /** A customer's file for the agent (multipart: `attachment`, `authorType`) → `{ id, filename, sizeInBytes }`; then sent in a message by id. */
   uploadAttachment(conversationId: string, file: { name: string; contentType: string; bytes: Buffer }) {
     const form = new FormData();

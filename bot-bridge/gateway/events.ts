@@ -5,9 +5,24 @@ export type GatewayEvent =
   | { type: 'queued'; queueId: string; queueName: string }
   | { type: 'member'; memberType: 'user' | 'agent'; change: 'joined' | 'left'; id: string; name: string | null }
   | { type: 'transfer' }
-  | { type: 'message'; isEcho: boolean; senderType: string; senderId: string; text: string; name: string | null }
+  | {
+      type: 'message';
+      isEcho: boolean;
+      senderType: string;
+      senderId: string;
+      text: string;
+      name: string | null;
+      /** Files, by gateway id (fetched by id from the gateway, never from the preSignedUrl the event names). */
+      attachments?: { id: string; name: string }[];
+      /** Cards as the gateway has them (`{ contentType, content }`). */
+      cards?: { contentType: string; content: unknown }[];
+      /** Set by the inbox job once the files are the chat's own (stored by the bridge). */
+      files?: Attachment[];
+    }
   | { type: 'typing'; agentIds: string[] }
   | { type: 'ignored'; eventType: string };
+
+import type { Attachment } from '../customer-chat-api/wire';
 
 type Json = Record<string, unknown>;
 
@@ -41,7 +56,26 @@ export function normalizeEvent(body: Json): GatewayEvent {
       return { type: 'transfer' };
     case 'MESSAGE': {
       const sender = obj(data.sender);
-      return { type: 'message', isEcho: data.isEcho === true, senderType: str(sender.type), senderId: str(sender.id), text: str(data.text), name: str(sender.name) || null };
+      const attachments = (Array.isArray(data.attachments) ? data.attachments : [])
+        .map((a) => obj(a))
+        .filter((a) => typeof a.id === 'string' && /^[\w.-]{1,200}$/.test(a.id))
+        .slice(0, 10)
+        .map((a) => ({ id: a.id as string, name: str(a.fileName) || str(a.filename) || 'file' }));
+      const cards = (Array.isArray(data.cards) ? data.cards : [])
+        .map((c) => obj(c))
+        .filter((c) => typeof c.contentType === 'string')
+        .slice(0, 10)
+        .map((c) => ({ contentType: c.contentType as string, content: c.content }));
+      return {
+        type: 'message',
+        isEcho: data.isEcho === true,
+        senderType: str(sender.type),
+        senderId: str(sender.id),
+        text: str(data.text),
+        name: str(sender.name) || null,
+        ...(attachments.length ? { attachments } : {}),
+        ...(cards.length ? { cards } : {}),
+      };
     }
     case 'TEXT':
       return {

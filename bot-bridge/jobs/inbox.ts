@@ -6,7 +6,8 @@
 // agents joining or leaving and the conversation ending are applied only once the gateway's own
 // record agrees (confirm.ts); what it does not confirm is dropped, logged and counted.
 import type { Deps } from '../context';
-import { own } from '../customer-chat-api';
+import { own, type Attachment } from '../customer-chat-api';
+import { storeFile } from '../files';
 import { normalizeEvent, type GatewayEvent } from '../gateway';
 import { limitedWarnings, short } from '../ops';
 import { nextAttempt, type Handler, type JobResult } from '../outbox';
@@ -61,6 +62,17 @@ export function inboxHandlers(deps: Deps, apply: Apply): Record<string, Handler>
     } else if (normalized.type === 'queued') {
       const size = await deps.availability.queueSize(normalized.queueId).catch(() => null);
       position = size === null ? null : Math.max(1, size);
+    }
+    // An agent's files become the chat's own: fetched from the gateway by id (never from a URL the event names).
+    if (normalized.type === 'message' && !normalized.isEcho && normalized.attachments?.length) {
+      const files: Attachment[] = [];
+      for (const ref of normalized.attachments) {
+        const bytes = await deps.gateway.attachmentContent(conversationId, ref.id);
+        if (!bytes) continue;
+        const file = await storeFile(store, first, { name: ref.name, bytes, uploadedBy: 'agent' });
+        files.push({ id: file.id, name: file.name, contentType: file.contentType, size: file.size, url: '' });
+      }
+      normalized = { ...normalized, files };
     }
     await apply(
       sessionId,

@@ -59,6 +59,7 @@ export const GATEWAY_ROUTES = [
   '/conversations',
   '/conversations/{id}/messages',
   '/conversations/{id}/attachments',
+  '/conversations/{id}/attachments/{attachmentId}/content',
   '/conversations/{id}/typing',
   '/conversations/{id}/participants',
   '/conversations/{id}/participants/user',

@@ -5,6 +5,7 @@
 // derives from the event id, so applying an event twice adds nothing.
 //
 // What happens when the agent leaves: `agentLeft` below.
+import { fallbackText, readGatewayCards } from '../cards';
 import { fill } from '../config';
 import { own } from '../customer-chat-api';
 import type { NewEntry } from '../store';
@@ -147,11 +148,28 @@ export function relay(d: Draft, input: GatewayInput): void {
       return;
 
     case 'message': {
-      if (event.isEcho || !event.text) return;
-      const said = event.text;
+      if (event.isEcho) return;
+      // An agent's cards and files (the inbox job stored the files): shown with a readable text.
+      const rich = event.senderType === 'agent' ? readGatewayCards(event.cards ?? []) : null;
+      const files = event.senderType === 'agent' ? (event.files ?? []) : [];
+      if (!event.text && !rich?.cards.length && !event.attachments?.length && !rich?.quickReplies.length) return;
+      // A file the bridge could not fetch is still named.
+      const lost = files.length ? [] : (event.attachments ?? []).map((f) => `File: ${f.name} (not available)`);
+      const words = [event.text, ...lost].filter(Boolean).join('\n');
+      const said = rich?.cards.length || files.length ? fallbackText(words, rich?.cards ?? [], files) : words;
       if (event.senderType === 'agent' && event.senderId) {
         const agent = agentRef(event.senderId);
-        tell((key) => text(agentOf(agent), said, { key, at }), 'message', { agent: agentView(agent), text: said });
+        tell(
+          (key) =>
+            text(agentOf(agent), said, {
+              key,
+              at,
+              ...(rich?.quickReplies.length ? { quickReplies: rich.quickReplies } : {}),
+              ...(rich?.cards.length || files.length ? { own: words, cards: rich?.cards ?? [], attachments: files } : {}),
+            }),
+          'message',
+          { agent: agentView(agent), text: said },
+        );
       } else if (event.senderType === 'system') {
         tell((key) => notice(said, 'system', { key, at }), 'message', { agent: null, text: said });
       }

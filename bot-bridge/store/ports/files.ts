@@ -10,7 +10,7 @@ export interface StoredFile {
   /** Read from the bytes where the type is one the widget may show; else what the bot said, served as a download. */
   contentType: string;
   size: number;
-  uploadedBy: 'customer' | 'bot';
+  uploadedBy: 'customer' | 'bot' | 'agent';
   createdAt: number;
   /** This file's own signing key for its short-lived URLs (never leaves the server). */
   secret: string;

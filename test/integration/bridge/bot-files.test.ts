@@ -150,3 +150,38 @@ describe('files to the agent', () => {
     expect(Buffer.from(await (await fetch(`${emu.url}${seen.attachments[0].url}`)).arrayBuffer())).toEqual(PNG_1PX);
   });
 });
+
+describe('the agent’s files and cards', () => {
+  it('reach the customer: the file fetched from the gateway by id and stored, the cards in the card model', async () => {
+    const id = await chat.requestChat({ nickname: 'Mia' });
+    const session = (await bridge.bridge.sessions.get(id))!;
+    await http(`${bridge.url}/bot/${session.botToken}/v3/conversations/${session.botConversationId}/activities`, {
+      method: 'POST',
+      json: { type: 'event', name: 'handoff.initiate', value: {}, from: { id: 'bot', role: 'bot' } },
+    });
+    const agent = agentClient(emu.url);
+    const interaction = await eventually(async () => (await agent.list()).find((i) => i.customer.name === 'Mia') ?? Promise.reject(new Error('not yet')));
+    await agent.accept(interaction.id);
+    expect((await agent.sendFile(interaction.id, { bytes: PDF, name: 'label.pdf' }, 'Your return label')).status).toBeLessThan(300);
+    const withFile = await eventually(async () => (await entries(id)).find((e) => e.from.type === 'Agent' && e.attachments?.length) ?? Promise.reject(new Error('no file yet')), {
+      timeoutMs: 8000,
+    });
+    expect(withFile).toMatchObject({
+      body: 'Your return label',
+      text: 'Your return label\nFile: label.pdf',
+      attachments: [{ name: 'label.pdf', contentType: 'application/pdf', size: PDF.length }],
+    });
+    expect(withFile.attachments[0].url.startsWith(bridge.url)).toBe(true);
+    expect(Buffer.from(await (await fetch(withFile.attachments[0].url)).arrayBuffer())).toEqual(PDF);
+
+    const card = { title: 'Order A-1', facts: [{ title: 'Status', value: 'Shipped' }], buttons: [{ type: 'openUrl', title: 'Track', value: 'https://track.example/A-1' }] };
+    expect((await agent.post(`/interactions/${interaction.id}/messages`, { cards: [card] })).status).toBeLessThan(300);
+    const withCard = await eventually(async () => (await entries(id)).find((e) => e.from.type === 'Agent' && e.cards?.length) ?? Promise.reject(new Error('no card yet')), {
+      timeoutMs: 8000,
+    });
+    expect(withCard.cards).toEqual([
+      { title: 'Order A-1', facts: [{ title: 'Status', value: 'Shipped' }], buttons: [{ type: 'openUrl', title: 'Track', value: 'https://track.example/A-1' }] },
+    ]);
+    expect(withCard.text).toBe('Order A-1\nStatus: Shipped\nTrack: https://track.example/A-1');
+  });
+});
