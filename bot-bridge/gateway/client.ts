@@ -193,7 +193,9 @@ export class GatewayClient {
   }
   /** An agent's file, by its gateway id: the bytes (null when it cannot be had). */
   async attachmentContent(conversationId: string, attachmentId: string): Promise<Buffer | null> {
-    await this.slot();
+    // A priority call (it puts the agent's file in front of the customer); a slot too far out is
+    // waited for here rather than losing the file.
+    for (let wait = await this.slot('priority'); wait > this.maxWait; wait = await this.slot('priority')) await this.sleep(Math.min(wait, 1000));
     const headers: Record<string, string> = { 'x-api-key': this.opts.apiKey };
     if (this.opts.tenant) headers['x-8x8-tenant'] = this.opts.tenant;
     const route = '/conversations/{id}/attachments/{attachmentId}/content';
