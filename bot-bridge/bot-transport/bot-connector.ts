@@ -27,7 +27,7 @@ export interface BotAttachment {
 }
 
 /** The customer's files of an activity, with fresh links (a file no longer kept is left out). */
-async function attachmentsOf(deps: Pick<Deps, 'store' | 'publicUrl'>, a: QueuedActivity): Promise<BotAttachment[]> {
+export async function attachmentsOf(deps: Pick<Deps, 'store' | 'publicUrl'>, a: QueuedActivity): Promise<BotAttachment[]> {
   const out: BotAttachment[] = [];
   for (const ref of a.files ?? []) {
     const file = await deps.store.getFile(ref.id);

@@ -23,6 +23,7 @@ import { short } from '../ops';
 import type { QueuedActivity, Session } from '../sessions';
 import { conversationCounters } from '../store';
 import { problems } from './diagnosis';
+import { attachmentsOf, type BotAttachment } from './bot-connector';
 import type { Arrived, BotProblem, BotTransport, Delivery } from './types';
 
 export interface DirectLineTransportOptions {
@@ -252,7 +253,7 @@ export function directLineTransport(deps: Deps, arrived: Arrived, options: Direc
         await receive(session.id, live);
         // Direct Line itself tells the bot the customer joined, when the conversation starts.
         if (a.type === 'conversationUpdate') return { ok: true };
-        await live.conversation.post(toDirectLine(session, a), { clientActivityId: a.id, checkFirst: job.attempts > 1 });
+        await live.conversation.post(toDirectLine(session, a, await attachmentsOf(deps, a)), { clientActivityId: a.id, checkFirst: job.attempts > 1 });
         if (a.type === 'endOfConversation') await release(session.id);
         return { ok: true };
       } catch (error) {
@@ -280,12 +281,23 @@ export function directLineTransport(deps: Deps, arrived: Arrived, options: Direc
 }
 
 /** A queued activity as the customer's Direct Line client posts it (Direct Line adds from, conversation and the rest). */
-export function toDirectLine(session: Session, a: QueuedActivity): { type: string; [key: string]: unknown } {
+export function toDirectLine(session: Session, a: QueuedActivity, attachments: BotAttachment[] = []): { type: string; [key: string]: unknown } {
   const channelData = { contactCenterId: session.contactCenterId, subject: session.subject, userData: session.userData };
   const locale = session.user.language ?? 'en';
   switch (a.type) {
     case 'message':
-      return { type: 'message', text: a.text ?? '', textFormat: 'plain', locale, timestamp: a.timestamp, channelData };
+      // The customer's files as links the bot can fetch for a few minutes (as over the Bot Connector
+      // channel), and a reply button's value.
+      return {
+        type: 'message',
+        text: a.text ?? '',
+        textFormat: 'plain',
+        ...(a.value !== undefined ? { value: a.value } : {}),
+        ...(attachments.length ? { attachments } : {}),
+        locale,
+        timestamp: a.timestamp,
+        channelData,
+      };
     case 'event':
       return { type: 'event', name: a.name, value: a.value, locale, timestamp: a.timestamp, channelData };
     default:

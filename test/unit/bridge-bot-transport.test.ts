@@ -95,4 +95,11 @@ describe('activities posted over Direct Line', () => {
     expect(JSON.stringify(posted)).not.toContain('chat-id');
     expect(toDirectLine(session, activity.handoffStatus('a2', 0, 'accepted'))).toMatchObject({ type: 'event', name: 'handoff.status', value: { state: 'accepted' } });
   });
+
+  it("carries the customer's files as links the bot can fetch, and a reply button's value", () => {
+    const file = { contentType: 'image/png', name: 'broken.png', contentUrl: 'https://bridge.example/api/v2/files/f1?sig=x' };
+    const posted = toDirectLine(session, { ...activity.message('Size M', 'a3', 0), value: { size: 'M' } }, [file]);
+    expect(posted).toMatchObject({ type: 'message', text: 'Size M', value: { size: 'M' }, attachments: [file] });
+    expect(toDirectLine(session, activity.message('hi', 'a4', 0))).not.toHaveProperty('attachments');
+  });
 });
