@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chatClient, startEmulator } from '../support/emulator';
 import { DEMO_SECRET } from '../support/directline';
-import { percentile, round, startProcess, type Bench, type Row } from './lib';
+import { NO_LIMITS, percentile, round, startProcess, type Bench, type Row } from './lib';
 
 const TURNS = Number(process.env.BENCH_BOT_TURNS ?? 40);
 const ROUNDS = 3;
@@ -56,7 +56,7 @@ export const bench: Bench = {
     const bot = await startProcess('demo/bot/index.ts', { BOT_PORT: '0', LOG_LEVEL: 'error' }, /bot: listening on (http:\/\/\S+?)\s/);
     const endpoint = `${bot.url}/api/messages`;
     const dl = await startProcess('demo/directline/index.ts', { DIRECTLINE_PORT: '0', LOG_LEVEL: 'error', BOT_ENDPOINT: endpoint }, /directline: listening on (http:\/\/\S+)/);
-    const env = { BRIDGE_PORT: '0', GATEWAY_URL: emulator.url, LOG_LEVEL: 'error', BOT_ENDPOINT: endpoint, GATEWAY_RPS: '100' };
+    const env = { BRIDGE_PORT: '0', GATEWAY_URL: emulator.url, LOG_LEVEL: 'error', BOT_ENDPOINT: endpoint, GATEWAY_RPS: '100', ...NO_LIMITS };
     const pattern = /bridge: listening on (http:\/\/\S+)/;
     const bridges = {
       'bot-connector': await startProcess('bot-bridge/index.ts', { ...env, BRIDGE_STORE: `sqlite:${join(dir, 'connector.db')}` }, pattern),

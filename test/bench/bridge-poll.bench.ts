@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REDIS_URL, dropRedisPrefix, redisPrefix } from '../support/bridge';
-import { memoryOf, percentile, round, startProcess, type Bench, type Row } from './lib';
+import { NO_LIMITS, memoryOf, percentile, round, startProcess, type Bench, type Row } from './lib';
 
 const CHATS = Number(process.env.BENCH_BRIDGE_CHATS ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -109,12 +109,7 @@ async function runDriver(driver: 'sqlite' | 'redis', botEndpoint: string): Promi
       CHAT_IDLE_TIMEOUT_S: '3600',
       OUTBOX_CONCURRENCY: '64',
       LOG_LEVEL: 'error',
-      // Load from one address, not abuse: the abuse bench measures the limits.
-      LIMIT_CHATS_PER_ADDRESS: 'off',
-      LIMIT_CHATS_PER_CONTACT_CENTER: 'off',
-      LIMIT_OPEN_CHATS_PER_ADDRESS: '0',
-      LIMIT_MESSAGES_PER_ADDRESS: 'off',
-      LIMIT_MESSAGES_PER_CONTACT_CENTER: 'off',
+      ...NO_LIMITS,
     },
     /bridge: listening on (http:\/\/\S+)/,
   );

@@ -113,3 +113,18 @@ export async function blast(
   latencies.sort((a, b) => a - b);
   return { perSecond: round(total / elapsedS, 1), latencies, errors, elapsedS };
 }
+
+/**
+ * The bridge's Customer Chat API limits turned off: a bench's load comes from one address and is
+ * not abuse (the abuse bench measures the limits).
+ */
+export const NO_LIMITS = {
+  LIMIT_CHATS_PER_ADDRESS: 'off',
+  LIMIT_CHATS_PER_CONTACT_CENTER: 'off',
+  LIMIT_OPEN_CHATS_PER_ADDRESS: '0',
+  LIMIT_MESSAGES_PER_ADDRESS: 'off',
+  LIMIT_MESSAGES_PER_CONTACT_CENTER: 'off',
+  LIMIT_MESSAGES_PER_CHAT: 'off',
+  LIMIT_TYPING_PER_ADDRESS: 'off',
+  LIMIT_TYPING_PER_CONTACT_CENTER: 'off',
+} as const;

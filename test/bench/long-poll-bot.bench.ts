@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, waitFor } from './bridge-poll.bench';
-import { percentile, round, startProcess, type Bench, type Row } from './lib';
+import { NO_LIMITS, percentile, round, startProcess, type Bench, type Row } from './lib';
 
 const SAMPLES = Number(process.env.BENCH_LP_BOT_SAMPLES ?? 30);
 const INTERVAL_MS = 2000;
@@ -74,7 +74,7 @@ export const bench: Bench = {
     const dir = mkdtempSync(join(tmpdir(), 'bench-lp-bot-'));
     const bridge = await startProcess(
       'bot-bridge/index.ts',
-      { BRIDGE_PORT: '0', BRIDGE_STORE: `sqlite:${join(dir, 'bridge.db')}`, GATEWAY_URL: emulator.url, BOT_ENDPOINT: `${bot.url}/api/messages`, LOG_LEVEL: 'error' },
+      { BRIDGE_PORT: '0', BRIDGE_STORE: `sqlite:${join(dir, 'bridge.db')}`, GATEWAY_URL: emulator.url, BOT_ENDPOINT: `${bot.url}/api/messages`, LOG_LEVEL: 'error', ...NO_LIMITS },
       /bridge: listening on (http:\/\/\S+)/,
     );
     try {
