@@ -60,13 +60,18 @@ export async function startBridge(overrides: DeepPartial<BridgeConfig> = {}, opt
   return { bridge, url, adminUrl, close: () => bridge.app.close() };
 }
 
+/** Starts a bot's server on a free loopback port; the answer is its BOT_ENDPOINT (`/api/messages`). */
+export async function listenAsBot(app: { listen(o: { port: number; host: string }): Promise<unknown>; server: { address(): unknown } }): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address() as { port?: number } | string | null;
+  if (!address || typeof address === 'string' || !address.port) throw new Error('bot did not bind');
+  return `http://127.0.0.1:${address.port}/api/messages`;
+}
+
 /** The demo bot in-process; `endpoint` is what BOT_ENDPOINT would be. */
 export async function startBot() {
   const app = buildBotServer({});
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('bot did not bind');
-  return { endpoint: `http://127.0.0.1:${address.port}/api/messages`, close: () => app.close() };
+  return { endpoint: await listenAsBot(app), close: () => app.close() };
 }
 
 export interface DeliveryOptions {

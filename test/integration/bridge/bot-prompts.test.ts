@@ -14,7 +14,7 @@ import { ChoiceFactory, ChoicePrompt, ConfirmPrompt, DialogSet, DialogTurnStatus
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatClient, eventually, startEmulator, type RunningEmulator } from '../../support/emulator';
-import { startBridge, type RunningBridge } from '../../support/bridge';
+import { listenAsBot, startBridge, type RunningBridge } from '../../support/bridge';
 
 let emu: RunningEmulator;
 let bridge: RunningBridge;
@@ -59,11 +59,9 @@ beforeAll(async () => {
     await adapter.process(request as never, response as never, (context) => handler.run(context));
     return reply.code(status).send('');
   });
-  await bot.listen({ port: 0, host: '127.0.0.1' });
-  const address = bot.server.address();
-  if (!address || typeof address === 'string') throw new Error('bot did not bind');
+  const endpoint = await listenAsBot(bot);
   emu = await startEmulator();
-  bridge = await startBridge({ gateway: { url: emu.url }, bot: { endpoint: `http://127.0.0.1:${address.port}/api/messages` } });
+  bridge = await startBridge({ gateway: { url: emu.url }, bot: { endpoint } });
   chat = chatClient(bridge.url);
 });
 afterAll(async () => {

@@ -4,7 +4,7 @@
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatClient, eventually, http, startEmulator, type RunningEmulator } from '../../support/emulator';
-import { startBridge, type RunningBridge } from '../../support/bridge';
+import { listenAsBot, startBridge, type RunningBridge } from '../../support/bridge';
 
 type Activity = Record<string, any>;
 let emu: RunningEmulator;
@@ -19,11 +19,9 @@ beforeAll(async () => {
     if (activity.type === 'conversationUpdate') greetings.push(activity);
     return {};
   });
-  await bot.listen({ port: 0, host: '127.0.0.1' });
-  const address = bot.server.address();
-  if (!address || typeof address === 'string') throw new Error('bot did not bind');
+  const endpoint = await listenAsBot(bot);
   emu = await startEmulator();
-  bridge = await startBridge({ gateway: { url: emu.url }, bot: { endpoint: `http://127.0.0.1:${address.port}/api/messages` } });
+  bridge = await startBridge({ gateway: { url: emu.url }, bot: { endpoint } });
   chat = chatClient(bridge.url);
 });
 afterAll(async () => {
