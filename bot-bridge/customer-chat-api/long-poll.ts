@@ -4,7 +4,9 @@
 // while a read is under way makes the wait read again instead of sleeping. A wake may be spurious
 // (another replica's echo, a resubscription): the wait reads again and, finding nothing, goes on
 // waiting. Held requests end (answered with what there is) when the client goes away or the
-// server closes, so a closing server never waits for them.
+// server closes, so a closing server never waits for them. A wait that ends empty ends a little
+// early, at a random point in its last fifth: visitors who started waiting together (a page of them
+// loaded at once, every client after a restart) do not all ask again in the same instant.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Starts watching a chat's entries; null = cannot watch now (the request is answered at once). */
@@ -14,6 +16,10 @@ export interface LongPollOptions {
   watch: WatchEntries;
   /** Held requests per client address; more are answered at once (plain polling). 0 = no cap. */
   maxPerAddress?: number;
+  /** The share of a wait that may be cut off at random (0–1; default 0.2). */
+  spread?: number;
+  /** 0 ≤ n < 1; Math.random unless a test picks. */
+  random?: () => number;
 }
 
 export interface LongPolls {
@@ -30,6 +36,8 @@ export interface LongPolls {
 
 export function longPolls(options: LongPollOptions): LongPolls {
   const maxPerAddress = options.maxPerAddress ?? 0;
+  const spread = Math.min(1, Math.max(0, options.spread ?? 0.2));
+  const random = options.random ?? Math.random;
   const held = new Set<() => void>();
   const perAddress = new Map<string, number>();
   let closing = false;
@@ -64,7 +72,7 @@ export function longPolls(options: LongPollOptions): LongPolls {
       reply.raw.once('close', gone);
       held.add(end);
       count(address, 1);
-      const deadline = Date.now() + waitS * 1000;
+      const deadline = Date.now() + waitS * 1000 * (1 - spread * random());
       let timer: NodeJS.Timeout | undefined;
       try {
         for (;;) {

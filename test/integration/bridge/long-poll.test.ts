@@ -5,7 +5,7 @@
 // requests answered when the bridge closes, and a cap per address.
 import { EventEmitter } from 'node:events';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LIMITS, longPolls } from '../../../bot-bridge/customer-chat-api';
 import { RedisStore, SqliteStore } from '../../../bot-bridge/store';
 import { REDIS_URL, dropRedisPrefix, handOver, redisPrefix, startBot, startBridge, type RunningBridge } from '../../support/bridge';
@@ -213,6 +213,32 @@ describe('the wait', () => {
     expect(await held).toEqual([]);
     expect(unwatched).toBe(true);
     expect(waits.held()).toBe(0);
+  });
+
+  it('ends an empty wait at a random point in its last fifth, so visitors who waited together do not ask again together', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const ends: number[] = [];
+      for (const r of [0, 0.5, 0.999]) {
+        const waits = longPolls({ watch: async () => () => undefined, random: () => r });
+        const { request, reply } = fakeExchange();
+        const started = Date.now();
+        let endedAt = 0;
+        const held = waits.hold('chat', 10, request, reply, async () => []).then(() => (endedAt = Date.now()));
+        // Never before 8 s of a 10 s wait, never after 10 s.
+        await vi.advanceTimersByTimeAsync(7_990);
+        expect(endedAt).toBe(0);
+        await vi.advanceTimersByTimeAsync(2_010);
+        await held;
+        ends.push(endedAt - started);
+      }
+      expect(ends[0]).toBeGreaterThanOrEqual(10_000);
+      expect(ends[1]).toBeGreaterThanOrEqual(9_000);
+      expect(ends[1]).toBeLessThan(10_000);
+      expect(ends[2]).toBeLessThan(8_100);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('answers at once when it cannot watch (the channel between replicas is down)', async () => {
