@@ -7,4 +7,4 @@ import { journeys } from './journeys';
 // launcher opens nothing in Firefox (about one journey in ten, a different one each run; never in
 // Chromium or WebKit). Until its cause is found, a failed journey is run again up to twice, so a CI
 // run does not fail on it; a journey that fails three times still fails.
-describe.runIf(engineEnabled('firefox'))('firefox', { retry: 2 }, () => journeys('firefox', 'full'));
+describe.runIf(engineEnabled('firefox'))('firefox', { retry: Number(process.env.FF_RETRY ?? 2) }, () => journeys('firefox', 'full'));
