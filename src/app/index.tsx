@@ -86,13 +86,14 @@ export function mount(ctx: AppContext): MountedApp {
   root.append(container);
 
   let gone = false;
+  // A click on the loader's launcher after mount() opens the chat once the widget has started.
+  let started = false;
+  let openAsked = false;
   // The custom stylesheet is in place before the widget shows anything of its own.
   const styled = config.stylesheetURL ? loadStylesheet(root, config.stylesheetURL, config.nonce, log) : Promise.resolve();
-  void styled.then(() => {
+  void styled.then(async () => {
+    const hadFocus = gone ? false : await ctx.takeLauncher();
     if (gone) return;
-    const loaderLauncher = root.querySelector<HTMLButtonElement>('.launcher');
-    const hadFocus = !!loaderLauncher && root.activeElement === loaderLauncher;
-    loaderLauncher?.remove();
     render(
       <WidgetContext.Provider value={widget satisfies WidgetView}>
         <App webview={webview} onCloseRequest={() => emit('webview:close-requested', null)} />
@@ -114,10 +115,15 @@ export function mount(ctx: AppContext): MountedApp {
       emit('webview:ready', null);
       await new Promise((resolve) => setTimeout(resolve, WEBVIEW_GRACE_MS));
     }
-    if (ctx.reason === 'open' && !gone) await widget.open();
+    started = true;
+    if ((ctx.reason === 'open' || openAsked) && !gone) await widget.open();
   });
 
   return {
+    open() {
+      if (started) void widget.open();
+      else openAsked = true;
+    },
     unmount() {
       gone = true;
       render(null, container);

@@ -18,9 +18,17 @@ export interface AppContext {
   attach(app: Dispatch): void;
   /** What made the app load: "idle", "intent" (hover/focus), "open" (a click on the launcher) or a command. */
   reason: string;
+  /**
+   * Removes the loader's launcher for the app's own, once no press on it is under way; answers
+   * whether it had the focus. A launcher replaced between a press and its release would eat the
+   * click: the two land on different elements, and no click reaches either launcher.
+   */
+  takeLauncher(): Promise<boolean>;
 }
 
 export interface MountedApp {
+  /** The visitor clicked the loader's launcher after mount(), before the app's launcher took its place. */
+  open(): void;
   unmount(): void;
 }
 
@@ -71,7 +79,7 @@ function start(): void {
       : (loading ??= import(/* @vite-ignore */ new URL('app.js', base).href)
           .then((module: { mount(ctx: AppContext): MountedApp }) => {
             if (gone) return;
-            app = module.mount({ config, root, bus: core.bus, emit: core.emit, attach: core.attach, reason: clicked ? 'open' : reason });
+            app = module.mount({ config, root, bus: core.bus, emit: core.emit, attach: core.attach, reason: clicked ? 'open' : reason, takeLauncher });
           })
           .catch((error) => {
             loading = null;
@@ -86,16 +94,44 @@ function start(): void {
     host.remove();
   };
 
-  if (config.mode !== 'webview') {
-    const button = launcherButton();
+  // A press on the launcher, until its release has made its click. The app's launcher waits for it:
+  // a visitor's press lasts about 100 ms, and the app often arrives (idle load, or the hover's) in it.
+  let pressed: Promise<void> | null = null;
+  const button = config.mode === 'webview' ? null : launcherButton();
+  if (button) {
     button.addEventListener('pointerenter', () => void load('intent'), { once: true });
     button.addEventListener('focus', () => void load('intent'), { once: true });
+    button.addEventListener('pointerdown', () => {
+      pressed ??= new Promise((resolve) => {
+        // Released anywhere, cancelled, or the window lost (a release outside it never comes).
+        const over = () => {
+          removeEventListener('pointerup', over, true);
+          removeEventListener('pointercancel', over, true);
+          removeEventListener('blur', over);
+          // The click comes after the release, in the same task.
+          setTimeout(() => {
+            pressed = null;
+            resolve();
+          });
+        };
+        addEventListener('pointerup', over, true);
+        addEventListener('pointercancel', over, true);
+        addEventListener('blur', over);
+      });
+    });
     button.addEventListener('click', () => {
+      if (app) return app.open();
       clicked = true;
       void load('open');
     });
     root.append(button);
   }
+  const takeLauncher = async (): Promise<boolean> => {
+    while (pressed) await pressed;
+    const focused = !!button && root.activeElement === button;
+    button?.remove();
+    return focused;
+  };
   (document.body ?? document.documentElement).append(host);
 
   const chatApp = createChatApp(core.bus, unmount);
