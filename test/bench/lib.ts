@@ -30,7 +30,9 @@ export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 1
 
 /** Starts `npx tsx <entry>` with env, waits for the line with its URL, returns it and the process. */
 export async function startProcess(entry: string, env: Record<string, string>, urlPattern: RegExp): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A compiled entry (.mjs, e.g. the bridge's production bundle) runs as is; sources through tsx.
+  const args = entry.endsWith('.mjs') ? ['--enable-source-maps', entry] : ['--import', 'tsx', entry];
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${entry} did not start in 60 s:\n${output}`)), 60_000);

@@ -23,9 +23,12 @@ export function startDirectLineProcess(env: Record<string, string> = {}): Promis
   return startProcess('demo/directline/index.ts', { DIRECTLINE_PORT: '0', LOG_LEVEL: 'error', ...env }, /directline: listening on (http:\/\/\S+)/);
 }
 
-/** A bridge process, returned once /readyz says its store and gateway are there. */
-export async function startBridgeProcess(env: Record<string, string>): Promise<Running> {
-  const bridge = await startProcess('bot-bridge/index.ts', { BRIDGE_PORT: '0', LOG_LEVEL: 'warn', ...env }, /bridge: listening on (http:\/\/\S+)/);
+/**
+ * A bridge process, returned once /readyz says its store and gateway are there: from its sources
+ * (`npm run bridge`), or from a compiled bundle (`npm run build:bridge`, bot-bridge/bundle.ts).
+ */
+export async function startBridgeProcess(env: Record<string, string>, entry = 'bot-bridge/index.ts'): Promise<Running> {
+  const bridge = await startProcess(entry, { BRIDGE_PORT: '0', LOG_LEVEL: 'warn', ...env }, /bridge: listening on (http:\/\/\S+)/);
   await eventually(
     async () => {
       const response = await fetch(`${bridge.url}/readyz`);

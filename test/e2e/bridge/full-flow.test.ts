@@ -1,7 +1,9 @@
-// End to end over real processes (emulator + demo bot + bridge, as `npm run …` starts them): a
+// End to end over real processes (emulator + demo bot + bridge, as `npm run …` starts them; the
+// bridge from its production bundle, built here as `npm run build:bridge` does): a
 // customer goes from the bot to agents and back, and a generic-API bot hands over the same way.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleBridge } from '../../../bot-bridge/bundle';
 import { verifyCallback } from '../../../bot-bridge/jobs';
 import { agentClient, chatClient, eventually, http } from '../../support/emulator';
 import { startBotProcess, startBridgeProcess, startEmulatorProcess, stopAll, type Running } from '../../support/processes';
@@ -16,17 +18,21 @@ let receiver: Awaited<ReturnType<typeof startReceiver>>;
 const storeDir = fileTempDir('bridge-e2e-');
 
 beforeAll(async () => {
+  const bundle = bundleBridge();
   [emulator, bot, receiver] = await Promise.all([startEmulatorProcess(), startBotProcess(), startReceiver()]);
-  bridge = await startBridgeProcess({
-    BRIDGE_STORE: `sqlite:${join(storeDir, 'bridge.db')}`,
-    GATEWAY_URL: emulator.url,
-    BOT_ENDPOINT: bot.endpoint,
-    BRIDGE_API_KEY: KEY,
-    GATEWAY_RPS: '50',
-    // The callback receiver is on http://127.0.0.1: allowed for this test only (unsafe elsewhere).
-    CALLBACK_ALLOW_HTTP: '1',
-    CALLBACK_ALLOW_PRIVATE: '1',
-  });
+  bridge = await startBridgeProcess(
+    {
+      BRIDGE_STORE: `sqlite:${join(storeDir, 'bridge.db')}`,
+      GATEWAY_URL: emulator.url,
+      BOT_ENDPOINT: bot.endpoint,
+      BRIDGE_API_KEY: KEY,
+      GATEWAY_RPS: '50',
+      // The callback receiver is on http://127.0.0.1: allowed for this test only (unsafe elsewhere).
+      CALLBACK_ALLOW_HTTP: '1',
+      CALLBACK_ALLOW_PRIVATE: '1',
+    },
+    await bundle,
+  );
 });
 afterAll(async () => {
   await stopAll(bridge, bot, emulator);
