@@ -2,48 +2,47 @@
 // answered) while agents write to some of them: the bridge's memory, the time from an agent's message
 // to the customer's answer, and errors; with SQLite (one bridge) and with Redis (two replicas, the
 // visitors split between them and every webhook landing on the first). A bounded load generator on
-// loopback, in this process. The default is 15,000 visitors: the machine's open-file limit (hard
-// limit 20,000 per process) leaves no room for 20,000 sockets in one process, and one SQLite bridge
-// holding 19,000 ran out of descriptors for its own calls (BENCH_LP_VISITORS).
-import { Agent, request as httpRequest } from 'node:http';
+// loopback, in child processes (test/bench/fixtures/long-poll-visitors.ts) whose visitors arrive
+// spread over one wait, as on a running site. 20,000 visitors on Redis, 19,000 on SQLite (see
+// VISITORS_OF; BENCH_LP_VISITORS sets both). The bridges run as production runs them, from the
+// bundle `npm run build:bridge` makes; one more row gives an idle bridge's memory both ways.
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleBridge } from '../../bot-bridge/bundle';
 import { REDIS_URL, dropRedisPrefix, redisPrefix } from '../support/bridge';
 import { call, parallel, sessionsIn, startStubBot, waitFor } from './bridge-poll.bench';
-import { memoryOf, percentile, round, startProcess, type Bench, type Row } from './lib';
+import { wallClock, type FromVisitors, type ToVisitors, type Visitor } from './fixtures/long-poll-visitors';
+import { NO_LIMITS, memoryOf, percentile, round, startProcess, type Bench, type Row } from './lib';
 
-const VISITORS = Number(process.env.BENCH_LP_VISITORS ?? 15_000);
+/**
+ * 20,000 on Redis (10,000 per replica). One SQLite bridge is one process, and a process here may
+ * hold 20,000 descriptors at most (the hard limit, which root cannot raise in this machine): it
+ * holds 19,000 visitors and keeps the rest for its own files and calls.
+ */
+const VISITORS_OF = { sqlite: 19_000, redis: 20_000 };
+const visitorsOf = (driver: 'sqlite' | 'redis') => Number(process.env.BENCH_LP_VISITORS ?? VISITORS_OF[driver]);
 const AGENT_CHATS = Number(process.env.BENCH_LP_AGENT_CHATS ?? 100);
 const MESSAGES = Number(process.env.BENCH_LP_MESSAGES ?? 300);
 const MESSAGES_PER_S = 20;
 const WAIT_S = 25;
 const CC_ID = '3f6c1d2e-8b7a-4c59-9e21-5d4b3a2f1e0c';
 const BENCH = 'long-poll-load';
+/** Visitors per load-generator process: well under the open-file limit (20,000 per process here). */
+const PER_PROCESS = 7_000;
+const VISITORS_SCRIPT = fileURLToPath(new URL('./fixtures/long-poll-visitors.ts', import.meta.url));
 
-/** Held requests need a socket each: no pool limit. */
-const held = new Agent({ keepAlive: true, maxSockets: Infinity });
-
-function longPoll(base: string, id: string, index: number): Promise<{ status: number; messages: { index: number; text?: string }[] }> {
-  return new Promise((resolve) => {
-    const u = new URL(`${base}/api/v2/me/chat/${id}/messages?index=${index}&waitSeconds=${WAIT_S}`);
-    const req = httpRequest({ agent: held, host: u.hostname, port: u.port, path: u.pathname + u.search, headers: { ContactCenterId: CC_ID } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        try {
-          resolve({ status: res.statusCode ?? 0, messages: (JSON.parse(Buffer.concat(chunks).toString()) as { messages?: [] }).messages ?? [] });
-        } catch {
-          resolve({ status: 0, messages: [] });
-        }
-      });
-    });
-    req.on('error', () => resolve({ status: 0, messages: [] }));
-    req.end();
-  });
+/** The bridge's JS heap in use (MB), from its /metrics (open on loopback). */
+async function heapOf(base: string): Promise<number> {
+  const r = await call(`${base}/metrics`);
+  const used = /^parley_bridge_nodejs_heap_size_used_bytes (\S+)/m.exec(String(r.body))?.[1];
+  return used ? round(Number(used) / 2 ** 20, 0) : NaN;
 }
 
-async function runDriver(driver: 'sqlite' | 'redis', botEndpoint: string): Promise<Row[]> {
+async function runDriver(driver: 'sqlite' | 'redis', botEndpoint: string, entry: string): Promise<Row[]> {
+  const VISITORS = visitorsOf(driver);
   const prefix = redisPrefix();
   const emulator = await startProcess('demo/contact-center/index.ts', { EMULATOR_PORT: '0', LOG_LEVEL: 'error', CHAT_IDLE_TIMEOUT_S: '3600' }, /listening on (http:\/\/\S+)/);
   const dir = driver === 'sqlite' ? mkdtempSync(join(tmpdir(), 'bench-lp-')) : null;
@@ -62,12 +61,13 @@ async function runDriver(driver: 'sqlite' | 'redis', botEndpoint: string): Promi
     // Every visitor comes from 127.0.0.1 here.
     LONG_POLL_MAX_PER_ADDRESS: '0',
     LOG_LEVEL: 'error',
+    ...NO_LIMITS,
   };
-  const bridges = [await startProcess('bot-bridge/index.ts', env, /bridge: listening on (http:\/\/\S+)/)];
+  const bridges = [await startProcess(entry, env, /bridge: listening on (http:\/\/\S+)/)];
   // The second replica's public URL is the first's: the gateway's webhooks all land on the first.
-  if (driver === 'redis') bridges.push(await startProcess('bot-bridge/index.ts', { ...env, BRIDGE_PUBLIC_URL: bridges[0]!.url }, /bridge: listening on (http:\/\/\S+)/));
+  if (driver === 'redis') bridges.push(await startProcess(entry, { ...env, BRIDGE_PUBLIC_URL: bridges[0]!.url }, /bridge: listening on (http:\/\/\S+)/));
   const label = (m: string) => `${driver}${driver === 'redis' ? ' (2 replicas)' : ''}: ${m}`;
-  let running = true;
+  let stopGenerators = () => {};
   try {
     for (const b of bridges) await waitFor('the bridge to be ready', async () => (await call(`${b.url}/readyz`)).status === 200, 60_000);
     const main = bridges[0]!.url;
@@ -79,6 +79,7 @@ async function runDriver(driver: 'sqlite' | 'redis', botEndpoint: string): Promi
       32,
       async (i) => {
         const r = await call(`${bridges[i % bridges.length]!.url}/api/v2/chats`, 'POST', { operationName: 'RequestChat', nickname: `Wait ${i}` }, headers);
+        if (r.status !== 200) throw new Error(`RequestChat: ${r.status} ${JSON.stringify(r.body)}`);
         ids[i] = r.body.id;
       },
     );
@@ -108,50 +109,59 @@ async function runDriver(driver: 'sqlite' | 'redis', botEndpoint: string): Promi
     await new Promise((r) => setTimeout(r, 3000));
     const setupS = round((Date.now() - setupStarted) / 1000, 1);
 
-    // Every visitor waits, and asks again as soon as it is answered.
+    // Every visitor waits, and asks again as soon as it is answered: in VISITOR_PROCESSES child
+    // processes (sockets per process are limited, and the bench's own event loop must stay free).
     const sentAt = new Map<string, number>();
     const latencies: number[] = [];
-    let errors = 0;
-    let answers = 0;
-    /** Empty answers that came at once (the request was not held). */
-    let early = 0;
-    let inFlight = 0;
-    const loops = ids.map(async (id, i) => {
-      const base = bridges[i % bridges.length]!.url;
-      while (running) {
-        inFlight++;
-        const asked = performance.now();
-        const r = await longPoll(base, id, next.get(id)!);
-        inFlight--;
-        if (!running) break;
-        if (r.status !== 200) {
-          errors++;
-          await new Promise((resolve) => setTimeout(resolve, 1000));
-          continue;
-        }
-        answers++;
-        const now = performance.now();
-        for (const m of r.messages) {
-          const at = m.text ? sentAt.get(m.text) : undefined;
-          if (at !== undefined) (latencies.push(now - at), sentAt.delete(m.text!));
-        }
-        if (r.messages.length) next.set(id, r.messages.at(-1)!.index + 1);
-        // As the widget does: an empty answer that came at once (not held) is followed at the plain cadence.
-        else if (performance.now() - asked < 2000) (early++, await new Promise((resolve) => setTimeout(resolve, 2000 - (performance.now() - asked))));
-      }
+    const generators = Array.from({ length: Math.max(1, Math.ceil(VISITORS / PER_PROCESS)) }, () =>
+      fork(VISITORS_SCRIPT, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+    );
+    const asked = new Map<ChildProcess, (s: Extract<FromVisitors, { type: 'stats' }>) => void>();
+    for (const g of generators)
+      g.on('message', (m: FromVisitors) => {
+        if (m.type === 'stats') asked.get(g)?.(m);
+        else
+          for (const text of m.texts) {
+            const at = sentAt.get(text);
+            if (at !== undefined) (latencies.push(m.at - at), sentAt.delete(text));
+          }
+      });
+    stopGenerators = () => {
+      for (const g of generators) if (g.connected) g.send({ type: 'stop' } satisfies ToVisitors);
+    };
+    /** The generators' counts, summed. */
+    const total = async () => {
+      const all = await Promise.all(
+        generators.map(
+          (g) =>
+            new Promise<Extract<FromVisitors, { type: 'stats' }>>((resolve) => {
+              asked.set(g, resolve);
+              g.send({ type: 'stats' } satisfies ToVisitors);
+            }),
+        ),
+      );
+      const sum = (key: 'inFlight' | 'answers' | 'early' | 'errors') => all.reduce((n, s) => n + s[key], 0);
+      const statuses: Record<string, number> = {};
+      for (const s of all) for (const [status, n] of Object.entries(s.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
+      return { inFlight: sum('inFlight'), answers: sum('answers'), early: sum('early'), errors: sum('errors'), statuses };
+    };
+    generators.forEach((g, p) => {
+      const visitors: Visitor[] = [];
+      for (let i = p; i < ids.length; i += generators.length) visitors.push({ base: bridges[i % bridges.length]!.url, id: ids[i]!, next: next.get(ids[i]!)! });
+      g.send({ type: 'start', visitors, waitS: WAIT_S, ccId: CC_ID, spreadMs: WAIT_S * 1000 } satisfies ToVisitors);
     });
-    // They end when the bridges stop (finally below).
-    void Promise.all(loops);
-    await waitFor(`${VISITORS} held requests`, async () => inFlight >= VISITORS, 300_000);
-    await new Promise((r) => setTimeout(r, 5000));
+    await waitFor(`${VISITORS} held requests`, async () => (await total()).inFlight >= VISITORS, 300_000);
+    // A whole wait more: the first answers have come and been asked again, as on a running site.
+    await new Promise((r) => setTimeout(r, WAIT_S * 1000));
     const heldMemory = bridges.map((b) => memoryOf(b.child.pid!));
+    const heldHeap = await Promise.all(bridges.map((b) => heapOf(b.url)));
 
     // Agents write to the chats they have, one message at a time across them.
     const agentChats = agentIds.map((id, i) => ({ id, interaction: interactionOf.get(`Wait ${i}`)! })).filter((c) => c.interaction);
     for (let n = 0; n < MESSAGES; n++) {
       const chat = agentChats[n % agentChats.length]!;
       const text = `update ${n} for ${chat.id.slice(0, 8)}`;
-      sentAt.set(text, performance.now());
+      sentAt.set(text, wallClock());
       void call(`${emulator.url}/agent/api/interactions/${chat.interaction}/messages`, 'POST', { text });
       await new Promise((r) => setTimeout(r, 1000 / MESSAGES_PER_S));
     }
@@ -166,14 +176,14 @@ async function runDriver(driver: 'sqlite' | 'redis', botEndpoint: string): Promi
     for (let n = 0; n < MESSAGES; n++) {
       const chat = agentChats[n % agentChats.length]!;
       const text = `echo ${n}`;
-      sentAt.set(text, performance.now());
+      sentAt.set(text, wallClock());
       void call(`${main}/api/v2/chats/${chat.id}`, 'POST', { operationName: 'SendMessage', text, clientMessageId: `echo-${n}` }, headers).then((r) => sendMs.push(r.ms));
       await new Promise((r) => setTimeout(r, 1000 / MESSAGES_PER_S));
     }
     await waitFor('every echo at its customer', async () => sentAt.size === 0, 60_000).catch(() => undefined);
     lost += sentAt.size;
     const memory = bridges.map((b) => memoryOf(b.child.pid!));
-    running = false;
+    const { answers, early, errors, statuses } = await total();
     latencies.sort((a, b) => a - b);
     const p99 = round(percentile(agentLatencies, 99));
     const wakeP99 = round(percentile(latencies, 99));
@@ -193,7 +203,9 @@ async function runDriver(driver: 'sqlite' | 'redis', botEndpoint: string): Promi
         unit: 'MB',
         target: '≤ 500',
         ok: rss <= 500,
-        note: memory.map((m, i) => `replica ${i + 1}: ${heldMemory[i]!.rssMb} MB held, ${m.rssMb} MB after the messages, peak ${m.peakMb} MB`).join('; '),
+        note: memory
+          .map((m, i) => `replica ${i + 1}: ${heldMemory[i]!.rssMb} MB held (JS heap ${heldHeap[i]} MB used), ${m.rssMb} MB after the messages, peak ${m.peakMb} MB`)
+          .join('; '),
       },
       { bench: BENCH, metric: label(`agent message → customer's answer p50 (${agentLatencies.length} messages)`), value: round(percentile(agentLatencies, 50)), unit: 'ms' },
       {
@@ -225,16 +237,45 @@ async function runDriver(driver: 'sqlite' | 'redis', botEndpoint: string): Promi
         unit: 'req',
         target: '= 0',
         ok: errors + lost === 0,
-        note: `${errors} failed long-polls, ${lost} agent messages not delivered`,
+        note: `${errors} failed long-polls${errors ? ` (by status, 0 = no answer: ${JSON.stringify(statuses)})` : ''}, ${lost} agent messages not delivered`,
       },
     ];
   } finally {
-    running = false;
-    held.destroy();
+    stopGenerators();
     for (const b of bridges) await b.stop();
     await emulator.stop();
     if (driver === 'redis') await dropRedisPrefix(prefix);
     if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A bridge's memory once it is ready and idle: the production bundle against the sources run by tsx. */
+async function idleMemory(botEndpoint: string, entry: string): Promise<Row> {
+  const emulator = await startProcess('demo/contact-center/index.ts', { EMULATOR_PORT: '0', LOG_LEVEL: 'error' }, /listening on (http:\/\/\S+)/);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-lp-idle-'));
+  try {
+    const rss: number[] = [];
+    for (const [i, file] of [entry, 'bot-bridge/index.ts'].entries()) {
+      const env = { BRIDGE_PORT: '0', BRIDGE_STORE: `sqlite:${join(dir, `idle-${i}.db`)}`, GATEWAY_URL: emulator.url, BOT_ENDPOINT: botEndpoint, LOG_LEVEL: 'error' };
+      const bridge = await startProcess(file, env, /bridge: listening on (http:\/\/\S+)/);
+      try {
+        await waitFor('the bridge to be ready', async () => (await call(`${bridge.url}/readyz`)).status === 200, 60_000);
+        await new Promise((r) => setTimeout(r, 3000));
+        rss.push(memoryOf(bridge.child.pid!).rssMb);
+      } finally {
+        await bridge.stop();
+      }
+    }
+    return {
+      bench: BENCH,
+      metric: 'bridge RSS, ready and idle: production bundle',
+      value: rss[0]!,
+      unit: 'MB',
+      note: `npm run bridge (the sources through tsx): ${rss[1]} MB; the rows above run the bundle (npm run build:bridge), as production does`,
+    };
+  } finally {
+    await emulator.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -243,9 +284,12 @@ export const bench: Bench = {
   async run() {
     const bot = await startStubBot();
     try {
+      // What production runs: the bridge compiled into one file.
+      const entry = await bundleBridge();
       const drivers = (process.env.BENCH_LP_DRIVERS ?? 'sqlite,redis').split(',') as ('sqlite' | 'redis')[];
       const rows: Row[] = [];
-      for (const driver of drivers) rows.push(...(await runDriver(driver, bot.endpoint)));
+      for (const driver of drivers) rows.push(...(await runDriver(driver, bot.endpoint, entry)));
+      rows.push(await idleMemory(bot.endpoint, entry));
       return rows;
     } finally {
       await bot.close();
