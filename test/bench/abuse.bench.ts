@@ -69,6 +69,26 @@ async function probe(bridge: string, address: string): Promise<Probe> {
   return { startMs: accepted - started, greetingMs: greeted - accepted, queuedMs: queued - asked, refused };
 }
 
+/** Samples the bridge's /metrics every 2 s until stopped: the peak outbox depth and event-loop lag (p99). */
+function sampler(bridge: string): { stop(): { depth: number; lagMs: number } } {
+  let depth = 0;
+  let lagMs = 0;
+  const metric = (text: string, name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const timer = setInterval(() => {
+    void call(`${bridge}/metrics`).then((r) => {
+      if (typeof r.body !== 'string') return;
+      depth = Math.max(depth, metric(r.body, 'parley_outbox_depth') || 0);
+      lagMs = Math.max(lagMs, (metric(r.body, 'parley_bridge_nodejs_eventloop_lag_p99_seconds') || 0) * 1000);
+    });
+  }, 2000);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return { depth, lagMs: round(lagMs, 0) };
+    },
+  };
+}
+
 async function probes(bridge: string, label: string, n: number, until?: () => boolean): Promise<Probe[]> {
   const out: Probe[] = [];
   for (let i = 0; i < n && (until === undefined || until()); i++) out.push(await probe(bridge, `192.0.2.${label === 'flood' ? 100 + i : 1 + i}`));
@@ -111,10 +131,12 @@ export const bench: Bench = {
       const deadline = Date.now() + FLOOD_MAX_S * 1000;
       const floodStarted = Date.now();
       const flood = await floodProcess(bridge.url, HOSTILE, FLOOD_MAX_S);
+      const sampling = sampler(bridge.url);
       // Let the flood build up before the first customer comes.
       await new Promise((r) => setTimeout(r, 2000));
       const flooded = await probes(bridge.url, 'flood', PROBES, () => Date.now() < deadline);
       const count = await flood.stop();
+      const peak = sampling.stop();
       const floodS = round((Date.now() - floodStarted) / 1000, 0);
 
       const calmStart = p95(calm.map((p) => p.startMs));
@@ -125,7 +147,7 @@ export const bench: Bench = {
       const floodQueued = p95(flooded.map((p) => p.queuedMs));
       const within = (flood: number, calm: number) => Number.isFinite(flood) && flood <= 2 * Math.max(calm, 50);
       const refusedOfCustomers = flooded.reduce((n, p) => n + p.refused, 0);
-      const note = `${flooded.length} customers during ${floodS} s of ${HOSTILE} hostile clients (${count.requests} requests, ${count.chats} chats started; the flood in its own process); ${refusedOfCustomers} of the customers' requests refused; ${calm.length} with no flood`;
+      const note = `${flooded.length} customers during ${floodS} s of ${HOSTILE} hostile clients (${count.requests} requests, ${count.chats} chats started; the flood in its own process); ${refusedOfCustomers} of the customers' requests refused; bridge peaks: outbox depth ${peak.depth}, event-loop lag p99 ${peak.lagMs} ms; ${calm.length} with no flood`;
       return [
         { bench: BENCH, metric: 'chat start p95 (RequestChat until accepted), no flood', value: round(calmStart, 0), unit: 'ms', note: `${calm.length} customers` },
         {
