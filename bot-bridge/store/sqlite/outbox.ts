@@ -41,14 +41,17 @@ export function sqliteOutbox(db: Db): OutboxStore {
     claimKey: db.prepare('INSERT OR IGNORE INTO job_keys (key, created_at) VALUES (?, ?)'),
     insertJob: db.prepare("INSERT INTO jobs (queue, kind, data, key, state, not_before, created_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)"),
     // Due heads, the least used origins first (their count drained to now), then the longest due.
-    due: db.prepare<{ now: number; drain: number; limit: number }, JobRow & { used: number }>(
-      `SELECT j.*, COALESCE(o.origin, j.queue) AS origin,
+    // The heads come from the (queue, id) index in one pass, and only their ids and ranks are
+    // sorted: this runs on every claim, and under a flood the table holds thousands of jobs.
+    due: db.prepare<{ now: number; drain: number; limit: number }, { id: number; origin: string; used: number }>(
+      `SELECT h.id, COALESCE(o.origin, h.queue) AS origin,
            MAX(0, COALESCE(u.level, 0) - (@now - COALESCE(u.at, @now)) * 1.0 / @drain) AS used
-         FROM jobs j LEFT JOIN job_origins o ON o.queue = j.queue LEFT JOIN origin_use u ON u.origin = COALESCE(o.origin, j.queue)
-         WHERE j.id = (SELECT MIN(k.id) FROM jobs k WHERE k.queue = j.queue)
-         AND ((j.state = 'pending' AND j.not_before <= @now) OR (j.state = 'inflight' AND j.lease_until <= @now))
+         FROM (SELECT queue, MIN(id) AS id FROM jobs GROUP BY queue) h JOIN jobs j ON j.id = h.id
+         LEFT JOIN job_origins o ON o.queue = h.queue LEFT JOIN origin_use u ON u.origin = COALESCE(o.origin, h.queue)
+         WHERE (j.state = 'pending' AND j.not_before <= @now) OR (j.state = 'inflight' AND j.lease_until <= @now)
          ORDER BY used, j.not_before, j.id LIMIT @limit`,
     ),
+    row: db.prepare<[number], Omit<JobRow, 'origin'>>('SELECT * FROM jobs WHERE id = ?'),
     setOrigin: db.prepare('INSERT OR IGNORE INTO job_origins (queue, origin) VALUES (?, ?)'),
     dropOrigin: db.prepare('DELETE FROM job_origins WHERE queue = ? AND NOT EXISTS (SELECT 1 FROM jobs WHERE queue = ?)'),
     use: db.prepare<{ origin: string; now: number; drain: number; n: number }>(
@@ -98,12 +101,13 @@ export function sqliteOutbox(db: Db): OutboxStore {
       const now = Date.now();
       return immediate(db, () => {
         // A few more candidates than asked, so one origin with many due queues does not fill the claim.
-        const rows = pickFairly(s.due.all({ now, drain: ORIGIN_DRAIN_MS, limit: limit * 4 }), limit);
-        const jobs = rows.map((row) => {
+        const picked = pickFairly(s.due.all({ now, drain: ORIGIN_DRAIN_MS, limit: limit * 4 }), limit);
+        const jobs = picked.map(({ id, origin }) => {
+          const row = s.row.get(id)!;
           const token = randomBytes(8).toString('hex');
-          s.take.run(owner, token, now + leaseMs, row.id);
-          s.use.run({ origin: row.origin, now, drain: ORIGIN_DRAIN_MS, n: 1 });
-          return toJob({ ...row, token, attempts: row.attempts + 1 });
+          s.take.run(owner, token, now + leaseMs, id);
+          s.use.run({ origin, now, drain: ORIGIN_DRAIN_MS, n: 1 });
+          return toJob({ ...row, origin, token, attempts: row.attempts + 1 });
         });
         if (++claims % 100 === 0) s.forgetUse.run({ now, drain: ORIGIN_DRAIN_MS });
         return jobs;
