@@ -402,6 +402,7 @@ export function configFromEnv(env: Env = process.env): BridgeConfig {
       typingPerAddress: r.rate('LIMIT_TYPING_PER_ADDRESS', '60/min'),
       typingPerContactCenter: r.rate('LIMIT_TYPING_PER_CONTACT_CENTER', '1200/min'),
       openChatsPerAddress: r.int('LIMIT_OPEN_CHATS_PER_ADDRESS', 10, 0, 1_000_000) || null,
+      contactCenterReservedShare: r.int('LIMIT_CONTACT_CENTER_RESERVED_PERCENT', 20, 0, 90) / 100,
       userDataMaxBytes: r.int('USERDATA_MAX_BYTES', 8192, 256, 60_000),
       offlineMessageMaxBytes: r.int('OFFLINE_MESSAGE_MAX_BYTES', 16_384, 256, 60_000),
     },

@@ -4,5 +4,5 @@ export { Limiter, LIMIT_NAMES, type LimitName, type LimitRules, type LimiterOpti
 export { memoryLimitStore } from './memory';
 export { redisLimitStore } from './redis';
 export { parseRate, take, type Rate, type Verdict } from './rate';
-export { clientKey } from './client-address';
+export { clientKey, clientOrigin } from './client-address';
 export type { LimitStore } from './store';

@@ -3,7 +3,10 @@
 // bucket per chat for its messages; a cap on the chats one address has open. Each answer is "go
 // on" or a refusal naming the limit and when to come back. The address is checked before the
 // contact center, so one address spends its own budget long before it can empty everyone's.
-import type { Rate } from './rate';
+// A crowd of addresses can still empty the contact center's bucket: a share of it is kept for
+// quiet addresses (those that have used less than half their own bucket lately), so a customer
+// who comes during a flood is not refused for as long as the flood lasts.
+import { split, type Rate } from './rate';
 import type { LimitStore } from './store';
 
 export const LIMIT_NAMES = [
@@ -33,6 +36,12 @@ export interface LimitRules {
   typingPerAddress: Rate | null;
   typingPerContactCenter: Rate | null;
   openChatsPerAddress: number | null;
+  /**
+   * The share (0–1) of each per-contact-center bucket only quiet addresses may use, once the rest
+   * is spent: an address is quiet while its own bucket for the same thing is at least half full.
+   * 0 = one bucket for all.
+   */
+  contactCenterReservedShare: number;
 }
 
 export interface LimiterOptions {
@@ -60,10 +69,13 @@ export class Limiter {
         const refusal = await this.openCap(address, rules.openChatsPerAddress);
         if (refusal) return refusal;
       }
-      return this.buckets([
-        ['chats-per-address', `a:${address}:chats`, rules.chatsPerAddress],
-        ['chats-per-contact-center', `cc:${contactCenterId}:chats`, rules.chatsPerContactCenter],
-      ]);
+      return this.buckets(
+        [
+          ['chats-per-address', `a:${address}:chats`, rules.chatsPerAddress],
+          ['chats-per-contact-center', `cc:${contactCenterId}:chats`, rules.chatsPerContactCenter],
+        ],
+        rules.chatsPerAddress,
+      );
     });
   }
 
@@ -79,21 +91,27 @@ export class Limiter {
   async message(address: string, contactCenterId: string, chatId: string): Promise<Refusal | null> {
     const { rules } = this.opts;
     return this.guard(() =>
-      this.buckets([
-        ['messages-per-chat', `chat:${chatId}:messages`, rules.messagesPerChat],
-        ['messages-per-address', `a:${address}:messages`, rules.messagesPerAddress],
-        ['messages-per-contact-center', `cc:${contactCenterId}:messages`, rules.messagesPerContactCenter],
-      ]),
+      this.buckets(
+        [
+          ['messages-per-chat', `chat:${chatId}:messages`, rules.messagesPerChat],
+          ['messages-per-address', `a:${address}:messages`, rules.messagesPerAddress],
+          ['messages-per-contact-center', `cc:${contactCenterId}:messages`, rules.messagesPerContactCenter],
+        ],
+        rules.messagesPerAddress,
+      ),
     );
   }
 
   async typing(address: string, contactCenterId: string): Promise<Refusal | null> {
     const { rules } = this.opts;
     return this.guard(() =>
-      this.buckets([
-        ['typing-per-address', `a:${address}:typing`, rules.typingPerAddress],
-        ['typing-per-contact-center', `cc:${contactCenterId}:typing`, rules.typingPerContactCenter],
-      ]),
+      this.buckets(
+        [
+          ['typing-per-address', `a:${address}:typing`, rules.typingPerAddress],
+          ['typing-per-contact-center', `cc:${contactCenterId}:typing`, rules.typingPerContactCenter],
+        ],
+        rules.typingPerAddress,
+      ),
     );
   }
 
@@ -101,12 +119,28 @@ export class Limiter {
     return this.opts.store.close();
   }
 
-  /** In order; the first refusal stops (later buckets are not charged for a refused request). */
-  private async buckets(checks: [LimitName, string, Rate | null][]): Promise<Refusal | null> {
+  /**
+   * In order; the first refusal stops (later buckets are not charged for a refused request). The
+   * contact center's bucket (`cc:` keys) is split: the shared part first, then, for a quiet address
+   * (its bucket `addressRate` at least half full after this take), the reserved part.
+   */
+  private async buckets(checks: [LimitName, string, Rate | null][], addressRate: Rate | null): Promise<Refusal | null> {
+    const share = this.opts.rules.contactCenterReservedShare;
+    let quiet = false;
     for (const [limit, key, rate] of checks) {
       if (!rate) continue;
-      const verdict = await this.opts.store.take(key, rate);
-      if (!verdict.ok) return { limit, retryAfterMs: verdict.retryAfterMs };
+      const parts = key.startsWith('cc:') && share > 0 && addressRate !== null ? split(rate, share) : null;
+      const verdict = await this.opts.store.take(key, parts ? parts.rest : rate);
+      if (verdict.ok) {
+        if (key.startsWith('a:') && rate === addressRate) quiet = verdict.left >= addressRate.burst / 2;
+        continue;
+      }
+      if (parts && quiet) {
+        const spare = await this.opts.store.take(`${key}:reserved`, parts.reserved);
+        if (spare.ok) continue;
+        return { limit, retryAfterMs: Math.min(verdict.retryAfterMs, spare.retryAfterMs) };
+      }
+      return { limit, retryAfterMs: verdict.retryAfterMs };
     }
     return null;
   }

@@ -28,7 +28,8 @@ export interface BucketState {
   at: number;
 }
 
-export type Verdict = { ok: true } | { ok: false; retryAfterMs: number };
+/** `left`: the tokens the bucket holds after the take (whole ones). */
+export type Verdict = { ok: true; left: number } | { ok: false; retryAfterMs: number };
 
 /**
  * One take from a bucket at `now`: the new state (unchanged when refused: a refusal costs the
@@ -37,9 +38,23 @@ export type Verdict = { ok: true } | { ok: false; retryAfterMs: number };
 export function take(state: BucketState | undefined, rate: Rate, now: number, cost = 1): { state: BucketState; verdict: Verdict } {
   const before = state ?? { tokens: rate.burst, at: now };
   const tokens = Math.min(rate.burst, before.tokens + Math.max(0, now - before.at) * rate.perMs);
-  if (tokens >= cost) return { state: { tokens: tokens - cost, at: now }, verdict: { ok: true } };
+  if (tokens >= cost) return { state: { tokens: tokens - cost, at: now }, verdict: { ok: true, left: Math.floor(tokens - cost) } };
   return { state: before, verdict: { ok: false, retryAfterMs: Math.ceil((cost - tokens) / rate.perMs) } };
 }
 
 /** How long until a bucket left at `tokens` is full again: after that its state can be forgotten. */
 export const fullAfterMs = (tokens: number, rate: Rate): number => Math.ceil((rate.burst - tokens) / rate.perMs);
+
+/**
+ * A rate split in two: the reserved part `share` (0–1) of its burst (whole tokens) and of its
+ * refill, and the rest. Null when the burst is too small to keep a whole token aside.
+ */
+export function split(rate: Rate, share: number): { rest: Rate; reserved: Rate } | null {
+  const burst = Math.floor(rate.burst * share);
+  if (burst < 1 || burst >= rate.burst) return null;
+  const pct = Math.round(share * 100);
+  return {
+    rest: { burst: rate.burst - burst, perMs: rate.perMs * (1 - share), text: `${100 - pct}% of ${rate.text}` },
+    reserved: { burst, perMs: rate.perMs * share, text: `${pct}% of ${rate.text}` },
+  };
+}

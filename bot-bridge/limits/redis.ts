@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import type { Rate, Verdict } from './rate';
 import type { LimitStore } from './store';
 
-// KEYS[1] = bucket; ARGV = burst, tokens per ms. Returns { 1, 0 } when taken, { 0, retryAfterMs } when refused.
+// KEYS[1] = bucket; ARGV = burst, tokens per ms. Returns { 1, tokens left } when taken, { 0, retryAfterMs } when refused.
 // The same arithmetic as rate.ts take(): a refusal writes nothing.
 const TAKE = `
   local t = redis.call('TIME')
@@ -20,7 +20,7 @@ const TAKE = `
   tokens = tokens - 1
   redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', now)
   redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) / perMs) + 1000)
-  return { 1, 0 }`;
+  return { 1, math.floor(tokens) }`;
 
 // KEYS[1] = set; ARGV = member, ttlMs, now. The key lives as long as its longest-lived member.
 const ADD = `
@@ -42,8 +42,8 @@ export function redisLimitStore(url: string, prefix: string): LimitStore {
 
   return {
     async take(key: string, rate: Rate): Promise<Verdict> {
-      const [ok, retryAfterMs] = (await commands.parleyLimitTake!(prefix + key, rate.burst, rate.perMs)) as [number, number];
-      return ok === 1 ? { ok: true } : { ok: false, retryAfterMs: Number(retryAfterMs) };
+      const [ok, n] = (await commands.parleyLimitTake!(prefix + key, rate.burst, rate.perMs)) as [number, number];
+      return ok === 1 ? { ok: true, left: Number(n) } : { ok: false, retryAfterMs: Number(n) };
     },
     async members(key: string): Promise<string[]> {
       return redis.zrangebyscore(prefix + key, `(${Date.now()}`, '+inf');

@@ -46,6 +46,9 @@ export type Apply = (sessionId: string, event: SessionEvent, known?: Session) =>
 
 const ATTEMPTS = 20;
 
+/** Whose work a session's jobs are, for the outbox's fairness: the address that started it, or the session itself. */
+export const originOf = (session: Pick<Session, 'id' | 'origin'>): string => session.origin ?? `s:${session.id}`;
+
 export class SessionWriter {
   constructor(private readonly deps: Deps) {}
 
@@ -72,7 +75,7 @@ export class SessionWriter {
         continue;
       }
       for (const key of result.binds) await store.bindConversation(key, sessionId);
-      const enqueued = result.jobs.length ? await store.enqueue(result.jobs) : 0;
+      const enqueued = result.jobs.length ? await store.enqueue(result.jobs.map((j) => ({ origin: originOf(result.session), ...j }))) : 0;
       if (result.entries.length) {
         await store.append(sessionId, result.entries);
         // The customer's long-poll, held on this replica or another, reads them now.

@@ -80,6 +80,8 @@ export interface ChatRequest {
   subject: string | null;
   queueId: string;
   userData: Record<string, Primitive>;
+  /** Who asked (Session.origin). */
+  origin?: string;
 }
 
 /** A widget chat starts with the bot. Its Bot Framework conversation id is not the chat id (the customer's credential). */
@@ -97,5 +99,6 @@ export function newWidgetChat(input: ChatRequest, made: { id: string; botConvers
     queueId: input.queueId,
     botConversationId: made.botConversationId,
     ...(made.botToken ? { botToken: made.botToken } : {}),
+    ...(input.origin ? { origin: input.origin } : {}),
   });
 }

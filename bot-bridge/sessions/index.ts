@@ -2,7 +2,7 @@
 // call (`apply`), the machine and its vocabulary (for tests and the jobs' events), the job kinds and
 // activities the machine queues (for their handlers in jobs/), and the session document's types.
 export { Sessions, SessionError } from './service';
-export { SessionWriter, type Applied, type Apply } from './apply';
+export { SessionWriter, originOf, type Applied, type Apply } from './apply';
 export { transition } from './machine';
 export type { BotActivity, BotFailure, Fact, HandoverFailure, MachineContext, SessionEvent, Transition } from './events';
 export { activity, botUserId, job, queueOf, type CallbackEvent, type QueuedActivity } from './outputs';

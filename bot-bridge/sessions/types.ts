@@ -84,6 +84,11 @@ export interface Session {
   nextParticipantId: number;
   /** The bot's typing indicator is on (its next message, a handover or the end turns it off). */
   botTyping?: boolean;
+  /**
+   * Widget chats: who started it, as the outbox's fairness counts it (a hash of the client
+   * address's limit key, never the address). Absent: the chat is its own origin.
+   */
+  origin?: string;
 }
 
 /** The fields every new session starts with; `fields` says what kind of chat it is and for whom. */

@@ -4,10 +4,12 @@
 // processes (SQLite store, the default limits, TRUST_PROXY=loopback so each client's
 // X-Forwarded-For is its address). Every hostile client runs a bounded loop: it starts chats, says
 // "agent" in its first one, and sends 4 KB messages and typing notifications as fast as it can.
-import { Agent, request as httpRequest } from 'node:http';
+// The flood runs in a child process (abuse-flood.ts): in this one, 300 loops would delay the
+// customer's own clock and requests, and the bench would measure itself.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { call, floodProcess, headersFor } from './abuse-flood';
 import { percentile, round, startProcess, type Bench, type Row } from './lib';
 
 const BENCH = 'abuse';
@@ -15,42 +17,7 @@ const HOSTILE = Number(process.env.BENCH_ABUSE_CLIENTS ?? 300);
 /** The flood lasts until the flooded customers are done, and at most this long. */
 const FLOOD_MAX_S = Number(process.env.BENCH_ABUSE_MAX_SECONDS ?? 120);
 const PROBES = Number(process.env.BENCH_ABUSE_PROBES ?? 8);
-/** The most one hostile client tries: chats, and messages (and as many typing notifications) per chat. */
-const CHATS_PER_CLIENT = 20;
-const MESSAGES_PER_CHAT = 40;
 const PROBE_TIMEOUT_MS = 120_000;
-const CC_ID = '3f6c1d2e-8b7a-4c59-9e21-5d4b3a2f1e0c';
-const BIG = 'x'.repeat(4000);
-
-const agent = new Agent({ keepAlive: true, maxSockets: 512 });
-
-function call(url: string, method = 'GET', body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-  return new Promise((resolve) => {
-    const u = new URL(url);
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = httpRequest(
-      { agent, host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          let parsed: unknown = text;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            /* keep the text */
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-      },
-    );
-    req.on('error', () => resolve({ status: 0, body: undefined }));
-    req.end(payload);
-  });
-}
-
-const headersFor = (address: string) => ({ ContactCenterId: CC_ID, 'X-Forwarded-For': address });
 
 interface Probe {
   /** From the first RequestChat to the chat's id (refusals waited out). */
@@ -58,6 +25,8 @@ interface Probe {
   /** From the chat's id to the bot's greeting. */
   greetingMs: number;
   queuedMs: number;
+  /** Requests of this customer refused (RequestChat, SendMessage), each waited out. */
+  refused: number;
 }
 
 /** One real customer from its own address: starts a chat, waits for the bot's greeting, asks for an agent, waits for the queue notice. */
@@ -65,12 +34,15 @@ async function probe(bridge: string, address: string): Promise<Probe> {
   const headers = headersFor(address);
   const started = performance.now();
   let id: string | undefined;
+  let refused = 0;
   // A real widget waits out a refusal by its Retry-After; so does this customer.
   while (!id) {
     const r = await call(`${bridge}/api/v2/chats`, 'POST', { operationName: 'RequestChat', nickname: 'Real customer', userData: {} }, headers);
     if (r.status === 200) id = r.body.id as string;
-    else if (performance.now() - started > PROBE_TIMEOUT_MS) throw new Error(`RequestChat: ${r.status}`);
-    else await new Promise((res) => setTimeout(res, 1000));
+    else if (r.status === 429) refused++;
+    if (id) break;
+    if (performance.now() - started > PROBE_TIMEOUT_MS) throw new Error(`RequestChat: ${r.status}`);
+    await new Promise((res) => setTimeout(res, 1000));
   }
   let index = 1;
   const waitFor = async (what: (m: any) => boolean): Promise<number> => {
@@ -88,41 +60,33 @@ async function probe(bridge: string, address: string): Promise<Probe> {
   const asked = performance.now();
   for (;;) {
     const r = await call(`${bridge}/api/v2/chats/${id}`, 'POST', { operationName: 'SendMessage', text: 'agent', clientMessageId: 'agent' }, headers);
+    if (r.status === 429) refused++;
     if (r.status === 200 || performance.now() - asked > PROBE_TIMEOUT_MS) break;
     await new Promise((res) => setTimeout(res, 1000));
   }
   const queued = await waitFor((m) => m.type === 'Notice' && m.notice?.event === 'queued');
   await call(`${bridge}/api/v2/chats/${id}`, 'POST', { operationName: 'Complete' }, headers);
-  return { startMs: accepted - started, greetingMs: greeted - accepted, queuedMs: queued - asked };
+  return { startMs: accepted - started, greetingMs: greeted - accepted, queuedMs: queued - asked, refused };
 }
 
-interface FloodCount {
-  requests: number;
-  refused: number;
-  accepted: number;
-  chats: number;
-}
-
-/** One hostile client, from its own address, until the deadline or its loop's end. */
-async function hostile(bridge: string, address: string, over: () => boolean, count: FloodCount): Promise<void> {
-  const headers = headersFor(address);
-  const tally = (status: number) => {
-    count.requests++;
-    if (status === 429) count.refused++;
-    else if (status === 200) count.accepted++;
+/** Samples the bridge's /metrics every 2 s until stopped: the peak outbox depth and event-loop lag (p99). */
+function sampler(bridge: string): { stop(): { depth: number; lagMs: number } } {
+  let depth = 0;
+  let lagMs = 0;
+  const metric = (text: string, name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const timer = setInterval(() => {
+    void call(`${bridge}/metrics`).then((r) => {
+      if (typeof r.body !== 'string') return;
+      depth = Math.max(depth, metric(r.body, 'parley_outbox_depth') || 0);
+      lagMs = Math.max(lagMs, (metric(r.body, 'parley_bridge_nodejs_eventloop_lag_p99_seconds') || 0) * 1000);
+    });
+  }, 2000);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return { depth, lagMs: round(lagMs, 0) };
+    },
   };
-  for (let c = 0; c < CHATS_PER_CLIENT && !over(); c++) {
-    const r = await call(`${bridge}/api/v2/chats`, 'POST', { operationName: 'RequestChat', nickname: `Hostile ${address}`, userData: { pad: BIG } }, headers);
-    tally(r.status);
-    if (r.status !== 200) continue;
-    count.chats++;
-    const id = r.body.id as string;
-    if (c === 0) tally((await call(`${bridge}/api/v2/chats/${id}`, 'POST', { operationName: 'SendMessage', text: 'agent', clientMessageId: 'a' }, headers)).status);
-    for (let m = 0; m < MESSAGES_PER_CHAT && !over(); m++) {
-      tally((await call(`${bridge}/api/v2/chats/${id}`, 'POST', { operationName: 'SendMessage', text: BIG, clientMessageId: `m${m}` }, headers)).status);
-      tally((await call(`${bridge}/api/v2/chats/${id}`, 'POST', { operationName: 'SendStartTypingNotification' }, headers)).status);
-    }
-  }
 }
 
 async function probes(bridge: string, label: string, n: number, until?: () => boolean): Promise<Probe[]> {
@@ -164,17 +128,15 @@ export const bench: Bench = {
       await probes(bridge.url, 'warm', 2);
       const calm = await probes(bridge.url, 'calm', PROBES);
 
-      const count: FloodCount = { requests: 0, refused: 0, accepted: 0, chats: 0 };
       const deadline = Date.now() + FLOOD_MAX_S * 1000;
-      let done = false;
-      const over = () => done || Date.now() > deadline;
       const floodStarted = Date.now();
-      const flood = Promise.all(Array.from({ length: HOSTILE }, (_, i) => hostile(bridge.url, `10.66.${i >> 8}.${i & 255}`, over, count)));
+      const flood = await floodProcess(bridge.url, HOSTILE, FLOOD_MAX_S);
+      const sampling = sampler(bridge.url);
       // Let the flood build up before the first customer comes.
       await new Promise((r) => setTimeout(r, 2000));
-      const flooded = await probes(bridge.url, 'flood', PROBES, () => !over());
-      done = true;
-      await flood;
+      const flooded = await probes(bridge.url, 'flood', PROBES, () => Date.now() < deadline);
+      const count = await flood.stop();
+      const peak = sampling.stop();
       const floodS = round((Date.now() - floodStarted) / 1000, 0);
 
       const calmStart = p95(calm.map((p) => p.startMs));
@@ -184,7 +146,8 @@ export const bench: Bench = {
       const floodGreeting = p95(flooded.map((p) => p.greetingMs));
       const floodQueued = p95(flooded.map((p) => p.queuedMs));
       const within = (flood: number, calm: number) => Number.isFinite(flood) && flood <= 2 * Math.max(calm, 50);
-      const note = `${flooded.length} customers during ${floodS} s of ${HOSTILE} hostile clients (${count.requests} requests, ${count.chats} chats started); ${calm.length} with no flood`;
+      const refusedOfCustomers = flooded.reduce((n, p) => n + p.refused, 0);
+      const note = `${flooded.length} customers during ${floodS} s of ${HOSTILE} hostile clients (${count.requests} requests, ${count.chats} chats started; the flood in its own process); ${refusedOfCustomers} of the customers' requests refused; bridge peaks: outbox depth ${peak.depth}, event-loop lag p99 ${peak.lagMs} ms; ${calm.length} with no flood`;
       return [
         { bench: BENCH, metric: 'chat start p95 (RequestChat until accepted), no flood', value: round(calmStart, 0), unit: 'ms', note: `${calm.length} customers` },
         {

@@ -25,7 +25,7 @@ describe('rates', () => {
     expect(verdicts.slice(0, 3).every((v) => v.ok)).toBe(true);
     expect(verdicts[3]).toEqual({ ok: false, retryAfterMs: 20_000 });
     // A refusal costs nothing: 20 s later there is exactly one token.
-    expect(take(state, rate, 1_020_000).verdict).toEqual({ ok: true });
+    expect(take(state, rate, 1_020_000).verdict).toEqual({ ok: true, left: 0 });
     expect(take(take(state, rate, 1_020_000).state, rate, 1_020_000).verdict).toEqual({ ok: false, retryAfterMs: 20_000 });
   });
 });
@@ -35,11 +35,11 @@ describe('the in-process store', () => {
     let now = 0;
     const store = memoryLimitStore(() => now);
     const rate = parseRate('2/s')!;
-    expect(await store.take('k', rate)).toEqual({ ok: true });
-    expect(await store.take('k', rate)).toEqual({ ok: true });
+    expect(await store.take('k', rate)).toEqual({ ok: true, left: 1 });
+    expect(await store.take('k', rate)).toEqual({ ok: true, left: 0 });
     expect(await store.take('k', rate)).toEqual({ ok: false, retryAfterMs: 500 });
     now = 500;
-    expect(await store.take('k', rate)).toEqual({ ok: true });
+    expect(await store.take('k', rate)).toEqual({ ok: true, left: 0 });
     await store.add('set', 'a', 1000);
     now = 1500;
     await store.add('set', 'b', 1000);
@@ -69,6 +69,7 @@ const rules = (over: Partial<LimitRules>): LimitRules => ({
   typingPerAddress: null,
   typingPerContactCenter: null,
   openChatsPerAddress: null,
+  contactCenterReservedShare: 0,
   ...over,
 });
 
@@ -86,6 +87,31 @@ describe('the limiter', () => {
     expect(await from('198.51.100.1', 10)).toEqual(['ok', 'ok', ...Array(8).fill('chats-per-address')]);
     expect(await from('198.51.100.2', 3)).toEqual(['ok', 'ok', 'chats-per-address']);
     expect(await from('198.51.100.3', 1)).toEqual(['chats-per-contact-center']);
+  });
+
+  it('keeps a share of the contact center’s bucket for quiet addresses: a crowd that keeps it empty cannot keep a new address out', async () => {
+    const run = async (share: number) => {
+      let now = 0;
+      const l = new Limiter({
+        store: memoryLimitStore(() => now),
+        rules: rules({ chatsPerAddress: parseRate('4/h'), chatsPerContactCenter: parseRate('10/h'), contactCenterReservedShare: share }),
+        isOpen: async () => true,
+        openTtlMs: 60_000,
+        onError: () => undefined,
+      });
+      const crowd = Array.from({ length: 6 }, (_, i) => `10.66.0.${i}`);
+      // The crowd asks as fast as it can: the whole bucket, reserve and all, is gone at once.
+      for (const address of crowd) for (let i = 0; i < 4; i++) await l.chat(address, 'cc');
+      expect(await l.chat('10.66.0.99', 'cc')).not.toBeNull();
+      // 20 minutes on, the crowd asks again (each address once, its own bucket nearly empty), then a customer.
+      now = 20 * 60_000;
+      const crowdAgain = [];
+      for (const address of crowd) crowdAgain.push((await l.chat(address, 'cc'))?.limit ?? 'ok');
+      return { crowd: crowdAgain, customer: (await l.chat('192.0.2.1', 'cc'))?.limit ?? 'ok' };
+    };
+    expect(await run(0.5)).toEqual({ crowd: ['ok', ...Array(5).fill('chats-per-contact-center')], customer: 'ok' });
+    // Without the reserve the crowd takes what came back, and the customer is refused.
+    expect(await run(0)).toEqual({ crowd: ['ok', 'ok', 'ok', ...Array(3).fill('chats-per-contact-center')], customer: 'chats-per-contact-center' });
   });
 
   it('caps open chats per address, and frees a place when a chat has ended', async () => {
@@ -126,6 +152,7 @@ describe('limit settings', () => {
     expect(c.trustProxy).toBe(false);
     expect(c.limits.chatsPerAddress?.text).toBe('10/min');
     expect(c.limits.openChatsPerAddress).toBe(10);
+    expect(c.limits.contactCenterReservedShare).toBe(0.2);
     const set = configFromEnv({ TRUST_PROXY: 'loopback, 10.0.0.0/8', LIMIT_MESSAGES_PER_CHAT: 'off', LIMIT_OPEN_CHATS_PER_ADDRESS: '0', USERDATA_MAX_BYTES: '4096' });
     expect(set.trustProxy).toEqual(['loopback', '10.0.0.0/8']);
     expect(set.limits.messagesPerChat).toBeNull();

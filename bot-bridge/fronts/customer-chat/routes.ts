@@ -28,7 +28,7 @@ import {
   type Ok,
   type RequestChatResponse,
 } from '../../customer-chat-api';
-import { clientKey, type Limiter, type Refusal } from '../../limits';
+import { clientKey, clientOrigin, type Limiter, type Refusal } from '../../limits';
 import { SessionError, type Sessions } from '../../sessions/service';
 import type { Session } from '../../sessions/types';
 import { chatView } from './chat-view';
@@ -104,6 +104,7 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
       subject: asked.subject ?? null,
       queueId: asked.endpoint || config.chatScript.chatWindow.endpoint || config.gateway.queueId,
       userData: asked.userData,
+      origin: clientOrigin(address),
     });
     polls.started(session.id);
     await limiter.opened(address, session.id);

@@ -1,7 +1,7 @@
 // Webhook intake: record the event in the inbox and queue its application (jobs/inbox.ts). Done
 // before the gateway gets its 200, so a retry or a replay of the same event id has no second effect.
 import type { Deps } from '../../context';
-import { job, REFERENCE_KEY } from '../../sessions';
+import { job, originOf, REFERENCE_KEY } from '../../sessions';
 import type { InboxEvent } from '../../store';
 
 /**
@@ -36,7 +36,10 @@ export async function recordEvent(deps: Pick<Deps, 'store' | 'config' | 'wake'>,
     }
   }
   if (bound) {
-    await store.enqueue([job.inbox(event.conversationId, event.receivedAt + deps.config.webhook.reorderMs)]);
+    // The events count as the work of whoever started the chat (the outbox's fairness).
+    const session = await store.getSession(bound);
+    const origin = session ? originOf(session) : `s:${bound}`;
+    await store.enqueue([{ ...job.inbox(event.conversationId, event.receivedAt + deps.config.webhook.reorderMs), origin }]);
     deps.wake();
     return seen;
   }

@@ -15,6 +15,7 @@ import type { SessionStore } from './sessions';
 export type { Entry, NewEntry, Session, SessionStore } from './sessions';
 export type { InboxAdded, InboxEvent, InboxStore } from './inbox';
 export type { Job, NewJob, OutboxStore } from './outbox';
+export { ORIGIN_DRAIN_MS } from './outbox';
 export type { CoordinationStore } from './coordination';
 export { conversationCounters } from './coordination';
 export type { OfflineMessage, OfflineStore } from './offline';

@@ -20,6 +20,7 @@
 //               ob:k:<key>       string: the idempotency key was used
 //               ob:seq, ob:n     strings: the last job id, how many jobs wait
 //               ob:dead          list: buried jobs (the latest 1,000)
+//               ob:u:<origin>    hash: level (the origin's recent jobs, draining), at; expires once drained
 // coordination  set              hash: settings (kept for good)
 //               cl:<key>         string: a first writer's claim (claimSetting)
 //               c:<key>          hash: field → count, and once:<id> → 1
@@ -36,7 +37,7 @@
 // - in:, inp:, ob:k:, cl: and every other c: key: the retention from when they were last written;
 // - ob:dead and off: the retention from the last one added, and the hourly purge drops the members
 //   older than that (a list or a sorted set has no TTL per member);
-// - l: and rl: live milliseconds to seconds.
+// - l: and rl: live milliseconds to seconds; ob:u: until its level has drained (seconds to minutes).
 // The rest (states, seen, ended, inseq, ob:seq, ob:n, ob:ready, ob:q:<queue> while it has jobs,
 // ob:j:<id> until its job is done, set) is the store's own bookkeeping: bounded, or kept by design.
 export function redisKeys(P: string) {

@@ -1,7 +1,12 @@
 // The outbox in Redis (keys.ts: ob:*). A job is a hash, each queue a sorted set of job ids, and
 // ob:ready scores each queue by when its head is due, so a claim looks only at queues that are.
-import type { Job, NewJob, OutboxStore } from '../ports';
+// Fairness: each job names its queue's origin, and ob:u:<origin> counts that origin's recent jobs
+// (a level that drains one per ORIGIN_DRAIN_MS, and expires once drained).
+import { ORIGIN_DRAIN_MS, type Job, type NewJob, type OutboxStore } from '../ports';
 import { lua, type RedisConnection } from './connection';
+
+/** How many of the longest-due queues a claim ranks by origin (at least; 8 per job asked for). */
+const WINDOW = 512;
 
 interface RawJob {
   id: string;
@@ -14,6 +19,7 @@ interface RawJob {
   created: string;
   token: string;
   err: string;
+  origin?: string;
 }
 
 const toJob = (raw: RawJob): Job => ({
@@ -27,56 +33,87 @@ const toJob = (raw: RawJob): Job => ({
   createdAt: Number(raw.created),
   token: raw.token,
   lastError: raw.err || null,
+  origin: raw.origin || raw.queue,
 });
 
-// ARGV: P, now, ttl, queue, kind, data, key or '', notBefore. 0 = the key was used.
+// ARGV: P, now, ttl, queue, kind, data, key or '', notBefore, origin. 0 = the key was used. The
+// queue's origin is its first job's: a later job of a queue with jobs takes that one's.
 const ENQUEUE = lua(`
     local P, now, ttl = ARGV[1], tonumber(ARGV[2]), ARGV[3]
-    local queue, key, nb = ARGV[4], ARGV[7], tonumber(ARGV[8])
+    local queue, key, nb, origin = ARGV[4], ARGV[7], tonumber(ARGV[8]), ARGV[9]
     if key ~= '' then
       if not redis.call('SET', P .. 'ob:k:' .. key, 1, 'NX', 'EX', ttl) then return 0 end
     end
     local id = redis.call('INCR', P .. 'ob:seq')
     local j = P .. 'ob:j:' .. id
-    redis.call('HSET', j, 'id', id, 'queue', queue, 'kind', ARGV[5], 'data', ARGV[6], 'key', key, 'state', 'pending',
-      'nb', nb, 'lease', 0, 'attempts', 0, 'created', now, 'token', '', 'owner', '', 'err', '')
     local q = P .. 'ob:q:' .. queue
+    local first = redis.call('ZRANGE', q, 0, 0)[1]
+    if first then origin = redis.call('HGET', P .. 'ob:j:' .. first, 'origin') or origin end
+    if origin == '' then origin = queue end
+    redis.call('HSET', j, 'id', id, 'queue', queue, 'kind', ARGV[5], 'data', ARGV[6], 'key', key, 'state', 'pending',
+      'nb', nb, 'lease', 0, 'attempts', 0, 'created', now, 'token', '', 'owner', '', 'err', '', 'origin', origin)
     redis.call('ZADD', q, id, id)
     redis.call('INCR', P .. 'ob:n')
     local head = redis.call('ZRANGE', q, 0, 0)[1]
     if head == tostring(id) then redis.call('ZADD', P .. 'ob:ready', nb, queue) end
     return 1`);
 
-// ARGV: P, now, owner, leaseMs, limit. Returns the claimed jobs' hashes as JSON.
+// ARGV: P, now, owner, leaseMs, limit, drainMs. Returns the claimed jobs' hashes as JSON. Looks at
+// the longest-due queues (a window of WINDOW), and takes from them those of the least used origins
+// first (store/shared/fair.ts, the same rule as SQLite), counting each pick as it is made.
 const CLAIM = lua(`
-    local P, now, owner, leaseMs, limit = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+    local P, now, owner, leaseMs, limit, drain = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
     local ready = P .. 'ob:ready'
     local out = {}
-    local queues = redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0, limit * 4)
+    local due = {}
+    local used = {}
+    local queues = redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0, math.max(limit * 8, ${WINDOW}))
     for _, queue in ipairs(queues) do
-      if #out >= limit then break end
       local head = redis.call('ZRANGE', P .. 'ob:q:' .. queue, 0, 0)[1]
       if not head then
         redis.call('ZREM', ready, queue)
       else
         local j = P .. 'ob:j:' .. head
-        local f = redis.call('HMGET', j, 'state', 'nb', 'lease')
-        local due = (f[1] == 'pending' and tonumber(f[2]) <= now) or (f[1] == 'inflight' and tonumber(f[3]) <= now)
-        if due then
-          local attempts = redis.call('HINCRBY', j, 'attempts', 1)
-          local token = owner .. ':' .. head .. ':' .. attempts .. ':' .. now
-          redis.call('HSET', j, 'state', 'inflight', 'owner', owner, 'token', token, 'lease', now + leaseMs)
-          redis.call('ZADD', ready, now + leaseMs, queue)
-          local h = redis.call('HGETALL', j)
-          local t = {}
-          for i = 1, #h, 2 do t[h[i]] = h[i + 1] end
-          table.insert(out, cjson.encode(t))
+        local f = redis.call('HMGET', j, 'state', 'nb', 'lease', 'origin')
+        if (f[1] == 'pending' and tonumber(f[2]) <= now) or (f[1] == 'inflight' and tonumber(f[3]) <= now) then
+          local origin = f[4]
+          if not origin or origin == '' then origin = queue end
+          if used[origin] == nil then
+            local u = redis.call('HMGET', P .. 'ob:u:' .. origin, 'level', 'at')
+            used[origin] = math.max(0, (tonumber(u[1]) or 0) - (now - (tonumber(u[2]) or now)) / drain)
+          end
+          table.insert(due, { queue = queue, head = head, origin = origin })
         elseif f[1] == 'pending' then
           redis.call('ZADD', ready, f[2], queue)
         else
           redis.call('ZADD', ready, f[3], queue)
         end
       end
+    end
+    local picks = {}
+    while #out < limit and #due > 0 do
+      local best, bestUse = 1, math.huge
+      for i, c in ipairs(due) do
+        local use = used[c.origin]
+        if use < bestUse then best, bestUse = i, use end
+      end
+      local c = table.remove(due, best)
+      used[c.origin] = used[c.origin] + 1
+      picks[c.origin] = (picks[c.origin] or 0) + 1
+      local j = P .. 'ob:j:' .. c.head
+      local attempts = redis.call('HINCRBY', j, 'attempts', 1)
+      local token = owner .. ':' .. c.head .. ':' .. attempts .. ':' .. now
+      redis.call('HSET', j, 'state', 'inflight', 'owner', owner, 'token', token, 'lease', now + leaseMs)
+      redis.call('ZADD', ready, now + leaseMs, c.queue)
+      local h = redis.call('HGETALL', j)
+      local t = {}
+      for i = 1, #h, 2 do t[h[i]] = h[i + 1] end
+      table.insert(out, cjson.encode(t))
+    end
+    for origin, n in pairs(picks) do
+      local u = P .. 'ob:u:' .. origin
+      redis.call('HSET', u, 'level', tostring(used[origin]), 'at', now)
+      redis.call('PEXPIRE', u, math.ceil(used[origin] * drain) + 1000)
     end
     return out`);
 
@@ -150,14 +187,14 @@ export function redisOutbox(c: RedisConnection): OutboxStore {
       const now = Date.now();
       let added = 0;
       for (const job of jobs) {
-        const result = await run.enqueue(P, now, c.ttlS, job.queue, job.kind, JSON.stringify(job.data), job.key ?? '', job.notBefore ?? now);
+        const result = await run.enqueue(P, now, c.ttlS, job.queue, job.kind, JSON.stringify(job.data), job.key ?? '', job.notBefore ?? now, job.origin ?? '');
         added += Number(result);
       }
       return added;
     },
 
     async claim(owner: string, limit: number, leaseMs: number): Promise<Job[]> {
-      const rows = (await run.claim(P, Date.now(), owner, leaseMs, limit)) as string[];
+      const rows = (await run.claim(P, Date.now(), owner, leaseMs, limit, ORIGIN_DRAIN_MS)) as string[];
       return rows.map((json) => toJob(JSON.parse(json) as RawJob));
     },
 

@@ -3,5 +3,6 @@
 export { assembled, type Driver } from './assembled';
 export { entryAt, entryJson } from './entry-json';
 export { groupCommit } from './group-commit';
+export { pickFairly, type Candidate } from './fair';
 export { ENDED, POLLED, isEnded, isWatched } from './session-index';
 export { localWatchers, type LocalWatchers } from './local-watchers';

@@ -1,7 +1,7 @@
 // The SQLite database as a whole: whether it answers, closing it, and retention (Redis forgets by
 // TTL instead): one transaction forgets, across the ports, what no retry or reader can still ask for:
 // ended sessions with their transcript, bindings and counters; event ids, job keys, dead jobs,
-// claims, other counters and offline messages older than the retention.
+// claims, other counters, offline messages and the outbox's counts per origin older than the retention.
 import { conversationCounters, type StoreLifecycle } from '../ports';
 import { ENDED } from '../shared';
 import { immediate, type Db } from './database';
@@ -30,6 +30,9 @@ export function sqliteLifecycle(db: Db): Omit<StoreLifecycle, 'driver'> {
     db.prepare('DELETE FROM offline_messages WHERE received_at < ?'),
     // A file is kept the retention from when it was stored, whatever its chat does.
     db.prepare('DELETE FROM files WHERE created_at < ?'),
+    // An origin's count of recent jobs is forgotten once drained (outbox.ts); one not used for the
+    // retention goes whatever is left of it.
+    db.prepare('DELETE FROM origin_use WHERE at < ?'),
   ];
   // The key prefix of every conversation's counters.
   const counters = conversationCounters('');

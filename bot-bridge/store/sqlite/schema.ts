@@ -25,6 +25,10 @@ CREATE TABLE IF NOT EXISTS jobs (
   attempts INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, last_error TEXT);
 CREATE INDEX IF NOT EXISTS jobs_queue ON jobs (queue, id);
 CREATE TABLE IF NOT EXISTS job_keys (key TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
+-- fairness: each waiting queue's origin (while it has jobs), and each origin's count of recent jobs
+-- (forgotten once drained)
+CREATE TABLE IF NOT EXISTS job_origins (queue TEXT PRIMARY KEY, origin TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS origin_use (origin TEXT PRIMARY KEY, level REAL NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS dead_jobs (
   id INTEGER PRIMARY KEY, queue TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, key TEXT, attempts INTEGER NOT NULL,
   created_at INTEGER NOT NULL, error TEXT NOT NULL, died_at INTEGER NOT NULL);

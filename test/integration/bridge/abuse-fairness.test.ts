@@ -1,7 +1,9 @@
 // Fairness under a flood, on both store drivers, read from the order and count of what is served
 // (never from elapsed time): the outbox serves its queues (one per chat) round-robin, so one chat's
-// backlog cannot hold back a chat that has one job; and bulk gateway calls (typing) can fill only
-// their part of GATEWAY_RPS, so handovers and messages still find slots while they flood.
+// backlog cannot hold back a chat that has one job; it serves origins (client addresses) by their
+// recent use, so one address's many chats cannot hold back another address's one; and bulk
+// gateway calls (typing) can fill only their part of GATEWAY_RPS, so handovers and messages still
+// find slots while they flood.
 import { describe, expect, it } from 'vitest';
 import { GatewayClient } from '../../../bot-bridge/gateway';
 import { RedisStore, SqliteStore, type Store } from '../../../bot-bridge/store';
@@ -49,6 +51,54 @@ describe.each(drivers)('outbox fairness: %s', (_name, open) => {
       await store.bury(first!, 'given up');
       const [second] = await store.claim('w', 1, 30_000);
       expect(second!.queue).toBe('good');
+    }));
+});
+
+describe.each(drivers)('outbox fairness by origin: %s', (_name, open) => {
+  // One address's flood: 8 chats with 5 jobs each, all queued before the other address's one job.
+  const flood = (now: number) =>
+    Array.from({ length: 8 }, (_, chat) =>
+      Array.from({ length: 5 }, (_, i) => ({ queue: `bot:flood-${chat}`, kind: 'bot.send', data: { i }, origin: 'a:flood', notBefore: now - 5000 + chat })),
+    ).flat();
+
+  it('serves an address with one job after one job of the address with many, not after one job of each of its chats', () =>
+    using(open, async (store) => {
+      const now = Date.now();
+      await store.enqueue(flood(now));
+      await store.enqueue([{ queue: 'bot:customer', kind: 'bot.send', data: {}, origin: 'a:customer', notBefore: now - 1000 }]);
+      const served: string[] = [];
+      for (let round = 0; round < 4; round++) {
+        const [job] = await store.claim('w', 1, 30_000);
+        served.push(job!.origin);
+        expect(await store.complete(job!)).toBe(true);
+      }
+      // Round-robin by chat alone would serve the flood's 8 chats first.
+      expect(served).toEqual(['a:flood', 'a:customer', 'a:flood', 'a:flood']);
+    }));
+
+  it('gives the quiet address a place in a claim of many, however many queues the busy one has due', () =>
+    using(open, async (store) => {
+      const now = Date.now();
+      await store.enqueue(flood(now));
+      await store.enqueue([{ queue: 'bot:customer', kind: 'bot.send', data: {}, origin: 'a:customer', notBefore: now - 1000 }]);
+      const claimed = await store.claim('w', 4, 30_000);
+      expect(claimed.map((j) => j.origin).sort()).toEqual(['a:customer', 'a:flood', 'a:flood', 'a:flood']);
+    }));
+
+  it("keeps a queue's origin for its later jobs, and a job with none is its queue's own", () =>
+    using(open, async (store) => {
+      const now = Date.now();
+      await store.enqueue([{ queue: 'gw:x', kind: 'gateway.message', data: {}, origin: 'a:x', notBefore: now - 100 }]);
+      await store.enqueue([{ queue: 'gw:x', kind: 'gateway.message', data: {}, notBefore: now - 100 }]);
+      await store.enqueue([{ queue: 'in:y', kind: 'inbox.apply', data: {}, notBefore: now - 50 }]);
+      const first = await store.claim('w', 2, 30_000);
+      expect(first.map((j) => [j.queue, j.origin])).toEqual([
+        ['gw:x', 'a:x'],
+        ['in:y', 'in:y'],
+      ]);
+      await store.complete(first[0]!);
+      const [second] = await store.claim('w', 1, 30_000);
+      expect([second!.queue, second!.origin]).toEqual(['gw:x', 'a:x']);
     }));
 });
 

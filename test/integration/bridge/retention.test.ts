@@ -196,6 +196,9 @@ describe('retention, SQLite', () => {
       inbox: () => false,
       jobs: () => false,
       job_keys: () => false,
+      // A queue's origin goes with its last job; an origin's count of recent jobs after the retention at most.
+      job_origins: () => false,
+      origin_use: () => false,
       dead_jobs: () => false,
       claims: () => false,
       offline_messages: () => false,
