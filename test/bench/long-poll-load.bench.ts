@@ -63,12 +63,13 @@ async function runDriver(driver: 'sqlite' | 'redis', botEndpoint: string, entry:
     LOG_LEVEL: 'error',
     ...NO_LIMITS,
   };
-  const bridges = [await startProcess(entry, env, /bridge: listening on (http:\/\/\S+)/)];
-  // The second replica's public URL is the first's: the gateway's webhooks all land on the first.
-  if (driver === 'redis') bridges.push(await startProcess(entry, { ...env, BRIDGE_PUBLIC_URL: bridges[0]!.url }, /bridge: listening on (http:\/\/\S+)/));
+  const bridges: Awaited<ReturnType<typeof startProcess>>[] = [];
   const label = (m: string) => `${driver}${driver === 'redis' ? ' (2 replicas)' : ''}: ${m}`;
   let stopGenerators = () => {};
   try {
+    bridges.push(await startProcess(entry, env, /bridge: listening on (http:\/\/\S+)/));
+    // The second replica's public URL is the first's: the gateway's webhooks all land on the first.
+    if (driver === 'redis') bridges.push(await startProcess(entry, { ...env, BRIDGE_PUBLIC_URL: bridges[0]!.url }, /bridge: listening on (http:\/\/\S+)/));
     for (const b of bridges) await waitFor('the bridge to be ready', async () => (await call(`${b.url}/readyz`)).status === 200, 60_000);
     const main = bridges[0]!.url;
     const headers = { ContactCenterId: CC_ID };
