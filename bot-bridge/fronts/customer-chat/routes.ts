@@ -69,7 +69,10 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
   const { maxWaitS } = config.longPoll;
   // GetMessages' long-poll, woken by the store's entry notices (sessions/apply.ts announces).
   const waits = longPolls({ watch: (id, wake) => store.watchEntries(id, wake), maxPerAddress: config.longPoll.maxPerAddress });
-  app.addHook('preClose', async () => waits.close());
+  app.addHook('preClose', async () => {
+    waits.close();
+    await polls.flush();
+  });
 
   const server = serveCustomerChatApi<Session>(app, {
     contactCenterIds: config.contactCenterIds,
@@ -138,7 +141,7 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
 
   const getChat = async (request: ChatIdRequest): Promise<GetChatResponse> => {
     const session = await server.chatOf(request);
-    await polls.polled(session.id);
+    polls.polled(session.id);
     const chat = chatView(session, config.bot.name);
     // An ended chat gets nothing new: nothing to wait for.
     if (maxWaitS > 0 && session.state !== 'ended') chat.extensions = { ...chat.extensions, longPoll: { maxWaitSeconds: maxWaitS } };
@@ -154,7 +157,7 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
     const index = parseIndex(request.query.index);
     const waitS = parseWaitSeconds(request.query.waitSeconds, maxWaitS);
     const session = await server.chatOf(request);
-    await polls.polled(session.id);
+    polls.polled(session.id);
     // An ended chat gets nothing new: no reason to hold its request.
     const read = () => store.readEntries(session.id, index, LIMITS.pageEntries);
     const messages = await waits.hold(session.id, session.state === 'ended' ? 0 : waitS, request, reply, read);

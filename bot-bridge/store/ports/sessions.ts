@@ -23,8 +23,8 @@ export interface SessionStore {
    * false = someone else wrote first: reload and try again.
    */
   saveSession(session: Session, expected: number): Promise<boolean>;
-  /** Marks the customer as still there (idle timeout). */
-  touchSession(id: string, at: number): Promise<void>;
+  /** Marks customers as still there (idle timeout): [session id, when seen], many in one write. */
+  touchSessions(touches: readonly (readonly [id: string, at: number])[]): Promise<void>;
   /** Sessions not ended whose customer has not been seen since `before` (widget chats only). */
   idleSessions(before: number, limit: number): Promise<string[]>;
   countSessions(): Promise<Record<string, number>>;

@@ -120,9 +120,9 @@ export function redisSessions(c: RedisConnection): SessionStore {
       return ok;
     },
 
-    async touchSession(id: string, at: number): Promise<void> {
+    async touchSessions(touches: readonly (readonly [string, number])[]): Promise<void> {
       // XX: only sessions still watched (not ended); GT: never move back in time.
-      await redis.zadd(key.seen, 'XX', 'GT', at, id);
+      if (touches.length) await redis.zadd(key.seen, 'XX', 'GT', ...touches.flatMap(([id, at]) => [at, id]));
     },
 
     async idleSessions(before: number, limit: number): Promise<string[]> {

@@ -16,6 +16,7 @@ export function sqliteSessions(db: Db): SessionStore {
     getSession: db.prepare<[string], { doc: string }>('SELECT doc FROM sessions WHERE id = ?'),
     saveSession: db.prepare('UPDATE sessions SET doc = @doc, version = @version, state = @state, updated_at = @now WHERE id = @id AND version = @expected'),
     touch: db.prepare('UPDATE sessions SET seen = MAX(seen, ?) WHERE id = ?'),
+    hasEntry: db.prepare('SELECT 1 FROM entries WHERE session_id = ? AND idx >= ? LIMIT 1'),
     idle: db.prepare<[string, string, number, number], { id: string }>('SELECT id FROM sessions WHERE state != ? AND kind = ? AND seen < ? LIMIT ?'),
     count: db.prepare<[], { state: string; n: number }>('SELECT state, COUNT(*) AS n FROM sessions GROUP BY state'),
     bind: db.prepare('INSERT OR IGNORE INTO conversations (conversation_id, session_id) VALUES (?, ?)'),
@@ -47,8 +48,8 @@ export function sqliteSessions(db: Db): SessionStore {
       return result.changes === 1;
     },
 
-    async touchSession(id: string, at: number): Promise<void> {
-      s.touch.run(at, id);
+    async touchSessions(touches: readonly (readonly [string, number])[]): Promise<void> {
+      if (touches.length) immediate(db, () => touches.forEach(([id, at]) => s.touch.run(at, id)));
     },
 
     async idleSessions(before: number, limit: number): Promise<string[]> {
@@ -89,6 +90,8 @@ export function sqliteSessions(db: Db): SessionStore {
     },
 
     async readEntries(sessionId: string, from: number | null, limit?: number): Promise<Entry[]> {
+      // Nothing to read, nothing to advance: no write transaction (most long-poll reads find nothing).
+      if (from !== null && !s.hasEntry.get(sessionId, Math.max(1, from))) return [];
       return immediate(db, () => {
         const start = from ?? (s.cursor.get(sessionId)?.cursor ?? 0) + 1;
         // LIMIT -1: no limit.

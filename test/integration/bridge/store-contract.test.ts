@@ -106,7 +106,7 @@ forEachDriver('sessions and transcript', () => {
     const api = session({ kind: 'api', contactCenterId: null });
     for (const s of [idle, fresh, ended, api]) await store.createSession(s);
     const cut = Date.now() + 1000;
-    await store.touchSession(fresh.id, cut + 5000);
+    await store.touchSessions([[fresh.id, cut + 5000]]);
     ended.state = 'ended';
     await store.saveSession(ended, 1);
     const found = await store.idleSessions(cut, 1000);
@@ -114,6 +114,23 @@ forEachDriver('sessions and transcript', () => {
     expect(found).not.toContain(fresh.id);
     expect(found).not.toContain(ended.id);
     expect(found).not.toContain(api.id);
+  });
+
+  it('touches many sessions in one write, and never moves a session back in time', async () => {
+    const [a, b, c] = [session(), session(), session()];
+    for (const s of [a, b, c]) await store.createSession(s);
+    const cut = Date.now() + 1000;
+    await store.touchSessions([
+      [a.id, cut + 5000],
+      [b.id, cut + 5000],
+    ]);
+    // An older mark for a (a slower replica's) does not make it look idle again.
+    await store.touchSessions([[a.id, cut - 500]]);
+    await store.touchSessions([]);
+    const found = await store.idleSessions(cut, 1000);
+    expect(found).toContain(c.id);
+    expect(found).not.toContain(a.id);
+    expect(found).not.toContain(b.id);
   });
 
   it('binds a conversation to a session', async () => {
