@@ -11,7 +11,7 @@ import type { Store } from '../../bot-bridge/store';
 import type { Logger } from '../../bot-bridge/ops';
 import { buildBotServer } from '../../demo/bot/app';
 import type { Gateway, WebhookSigner } from '../../demo/contact-center/gateway';
-import { agentClient, eventually, type chatClient } from './emulator';
+import { agentClient, closeServer, eventually, type chatClient } from './emulator';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -71,7 +71,7 @@ export async function listenAsBot(app: { listen(o: { port: number; host: string 
 /** The demo bot in-process; `endpoint` is what BOT_ENDPOINT would be. */
 export async function startBot() {
   const app = buildBotServer({});
-  return { endpoint: await listenAsBot(app), close: () => app.close() };
+  return { endpoint: await listenAsBot(app), close: () => closeServer(app) };
 }
 
 export interface DeliveryOptions {
