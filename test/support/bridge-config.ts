@@ -32,3 +32,15 @@ function merge<T>(base: T, overrides: DeepPartial<T>): T {
   }
   return out as T;
 }
+
+/** Every Customer Chat API bucket and cap off: a test turns on the one it is about. */
+export const LIMITS_OFF = {
+  chatsPerAddress: null,
+  chatsPerContactCenter: null,
+  messagesPerAddress: null,
+  messagesPerContactCenter: null,
+  messagesPerChat: null,
+  typingPerAddress: null,
+  typingPerContactCenter: null,
+  openChatsPerAddress: null,
+} as const;

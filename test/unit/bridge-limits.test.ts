@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { clientKey, Limiter, memoryLimitStore, parseRate, take, type LimitRules } from '../../bot-bridge/limits';
 import { configFromEnv } from '../../bot-bridge/config';
+import { LIMITS_OFF } from '../support/bridge-config';
 
 describe('rates', () => {
   it('reads N/s, N/min, N/h and off, and refuses anything else', () => {
@@ -61,14 +62,7 @@ describe('client addresses', () => {
 });
 
 const rules = (over: Partial<LimitRules>): LimitRules => ({
-  chatsPerAddress: null,
-  chatsPerContactCenter: null,
-  messagesPerAddress: null,
-  messagesPerContactCenter: null,
-  messagesPerChat: null,
-  typingPerAddress: null,
-  typingPerContactCenter: null,
-  openChatsPerAddress: null,
+  ...LIMITS_OFF,
   contactCenterReservedShare: 0,
   ...over,
 });

@@ -1,6 +1,6 @@
 // The embed as a site owner meets it: relocatable dist/, lazy app chunk, one host element and
 // nothing else touched, config errors, a second copy, unmount, storage only after interaction.
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { widgetEnvironment } from '../../support/widget-env';
 import { CC_ID, agentClient, eventually, http, resetEmulator } from '../../support/emulator';
@@ -32,6 +32,17 @@ afterEach(async () => {
 });
 
 const config = { domain: '', contactCenterId: CC_ID };
+
+/** Holds the page's requests matching `pattern` until the returned function lets them go, then answers them with `answer` (the real response by default). */
+async function holdRequests(on: Page, pattern: string, answer: (route: Route) => Promise<void> = (route) => route.continue()): Promise<() => void> {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await on.route(pattern, async (route) => {
+    await held;
+    await answer(route);
+  });
+  return release;
+}
 const emulatorRequests = async (since: number) => (await http(`${env.emu.url}/emulator/api/requests?since=${since}`)).body.requests as { method: string; path: string }[];
 
 it('loads its chunks relative to the loader, from another origin and path, after the page has loaded', async () => {
@@ -56,12 +67,7 @@ it('loads its chunks relative to the loader, from another origin and path, after
 
 it('shows the launcher before the app arrives, and opens on the click that loaded it', async () => {
   env.site.pages.set('/', { body: snippetPage({ ...config, domain: env.emu.url }) });
-  let release!: () => void;
-  const held = new Promise<void>((r) => (release = r));
-  await page.route('**/app.js', async (route) => {
-    await held;
-    await route.continue();
-  });
+  const release = await holdRequests(page, '**/app.js');
   await page.goto(`${env.site.url}/`);
   const widget = new WidgetPage(page);
   await expect.poll(() => widget.launcher.isVisible()).toBe(true);
@@ -75,12 +81,7 @@ it('shows the launcher before the app arrives, and opens on the click that loade
 // reaches neither (Firefox fires none at all): about one Firefox journey in ten lost its first click so.
 it("opens on a press of the launcher that the app arrives in, released on the app's launcher", async () => {
   env.site.pages.set('/', { body: snippetPage({ ...config, domain: env.emu.url }) });
-  let release!: () => void;
-  const held = new Promise<void>((r) => (release = r));
-  await page.route('**/app.js', async (route) => {
-    await held;
-    await route.continue();
-  });
+  const release = await holdRequests(page, '**/app.js');
   await page.goto(`${env.site.url}/`);
   const widget = new WidgetPage(page);
   await expect.poll(() => widget.launcher.isVisible()).toBe(true);
@@ -100,12 +101,7 @@ it("opens on a press of the launcher that the app arrives in, released on the ap
 it('opens on a click of the launcher after the app arrived and before its own launcher shows', async () => {
   // The app shows its launcher once the site's stylesheet is in; until then the loader's is there.
   env.site.pages.set('/', { body: snippetPage({ ...config, domain: env.emu.url, stylesheetURL: `${env.site.url}/theme.css` }) });
-  let release!: () => void;
-  const held = new Promise<void>((r) => (release = r));
-  await page.route('**/theme.css', async (route) => {
-    await held;
-    await route.fulfill({ contentType: 'text/css', body: '.launcher { outline: 1px solid red; }' });
-  });
+  const release = await holdRequests(page, '**/theme.css', (route) => route.fulfill({ contentType: 'text/css', body: '.launcher { outline: 1px solid red; }' }));
   await page.goto(`${env.site.url}/`);
   const widget = new WidgetPage(page);
   await expect.poll(() => page.evaluate(() => !!document.querySelector('parley-chat')!.shadowRoot!.querySelector('link[data-parley-stylesheet]'))).toBe(true);

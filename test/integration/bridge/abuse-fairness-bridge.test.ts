@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CC_ID, http, startEmulator, type RunningEmulator } from '../../support/emulator';
 import { REDIS_URL, dropRedisPrefix, redisPrefix, startBridge } from '../../support/bridge';
+import { LIMITS_OFF } from '../../support/bridge-config';
 
 let emu: RunningEmulator;
 beforeAll(async () => {
@@ -16,16 +17,7 @@ afterAll(async () => {
   await emu?.close();
 });
 
-const OFF = {
-  chatsPerAddress: null,
-  chatsPerContactCenter: null,
-  messagesPerAddress: null,
-  messagesPerContactCenter: null,
-  messagesPerChat: null,
-  typingPerAddress: null,
-  typingPerContactCenter: null,
-  openChatsPerAddress: null,
-};
+const OFF = LIMITS_OFF;
 
 /** A bot that records who each delivery was for (the customer's nickname) and holds the first customer delivery until let go. */
 async function holdingBot() {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRate } from '../../../bot-bridge/limits';
 import { CC_ID, OTHER_CC_ID, http, startEmulator, type RunningEmulator } from '../../support/emulator';
 import { REDIS_URL, dropRedisPrefix, redisPrefix, startBot, startBridge, type RunningBridge } from '../../support/bridge';
+import { LIMITS_OFF } from '../../support/bridge-config';
 
 let emu: RunningEmulator;
 let bot: Awaited<ReturnType<typeof startBot>>;
@@ -23,16 +24,7 @@ afterAll(async () => {
   await emu?.close();
 });
 
-const OFF = {
-  chatsPerAddress: null,
-  chatsPerContactCenter: null,
-  messagesPerAddress: null,
-  messagesPerContactCenter: null,
-  messagesPerChat: null,
-  typingPerAddress: null,
-  typingPerContactCenter: null,
-  openChatsPerAddress: null,
-};
+const OFF = LIMITS_OFF;
 
 async function bridgeWith(limits: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<RunningBridge> {
   const b = await startBridge({ gateway: { url: emu.url }, bot: { endpoint: bot.endpoint }, contactCenterIds: [CC_ID, OTHER_CC_ID], limits: { ...OFF, ...limits }, ...extra });
