@@ -3,9 +3,9 @@
 // own (`floodProcess`), so the 300 hostile loops do not starve the event loop that times the real
 // customer: what the bench measures is the bridge's delay, not its own.
 import { spawn } from 'node:child_process';
-import { Agent, request as httpRequest } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { jsonCaller } from './lib';
 
 export const CC_ID = '3f6c1d2e-8b7a-4c59-9e21-5d4b3a2f1e0c';
 /** The most one hostile client tries: chats, and messages (and as many typing notifications) per chat. */
@@ -15,33 +15,7 @@ const BIG = 'x'.repeat(4000);
 
 export const headersFor = (address: string) => ({ ContactCenterId: CC_ID, 'X-Forwarded-For': address });
 
-const agent = new Agent({ keepAlive: true, maxSockets: 512 });
-
-export function call(url: string, method = 'GET', body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-  return new Promise((resolve) => {
-    const u = new URL(url);
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = httpRequest(
-      { agent, host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          let parsed: unknown = text;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            /* keep the text */
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-      },
-    );
-    req.on('error', () => resolve({ status: 0, body: undefined }));
-    req.end(payload);
-  });
-}
+export const call = jsonCaller(512);
 
 export interface FloodCount {
   requests: number;

@@ -2,12 +2,12 @@
 // (GetMessages with the server's cursor) while agents write: poll latency and the bridge's memory,
 // with the SQLite and the Redis driver. Emulator and bridge run in their own processes; a stub bot
 // (in this process) asks for an agent at the customer's first message.
-import { createServer, Agent, request as httpRequest } from 'node:http';
+import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REDIS_URL, dropRedisPrefix, redisPrefix } from '../support/bridge';
-import { NO_LIMITS, memoryOf, percentile, round, startProcess, type Bench, type Row } from './lib';
+import { NO_LIMITS, jsonCaller, memoryOf, percentile, round, startProcess, type Bench, type Row } from './lib';
 
 const CHATS = Number(process.env.BENCH_BRIDGE_CHATS ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -16,34 +16,8 @@ const AGENT_MESSAGES_PER_S = 20;
 const CC_ID = '3f6c1d2e-8b7a-4c59-9e21-5d4b3a2f1e0c';
 const BENCH = 'bridge-poll';
 
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-
-export function call(url: string, method = 'GET', body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; ms: number }> {
-  const t0 = performance.now();
-  return new Promise((resolve) => {
-    const u = new URL(url);
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = httpRequest(
-      { agent, host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          let parsed: unknown = text;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            /* keep the text */
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed, ms: performance.now() - t0 });
-        });
-      },
-    );
-    req.on('error', () => resolve({ status: 0, body: undefined, ms: performance.now() - t0 }));
-    req.end(payload);
-  });
-}
+/** JSON over keep-alive node:http, answered with the status, the parsed body and the time taken. */
+export const call = jsonCaller(64);
 
 export async function parallel<T>(items: T[], concurrency: number, work: (item: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -208,7 +182,7 @@ export const bench: Bench = {
       return [...(await runDriver('sqlite', bot.endpoint)), ...(await runDriver('redis', bot.endpoint))];
     } finally {
       await bot.close();
-      agent.destroy();
+      call.close();
     }
   },
 };

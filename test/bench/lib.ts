@@ -130,3 +130,36 @@ export const NO_LIMITS = {
   LIMIT_TYPING_PER_ADDRESS: 'off',
   LIMIT_TYPING_PER_CONTACT_CENTER: 'off',
 } as const;
+
+/** A JSON client over keep-alive node:http with `maxSockets` connections, for benches (cheaper than fetch); `close()` ends its connections. */
+export function jsonCaller(maxSockets: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets });
+  const call = function call(url: string, method = 'GET', body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; ms: number }> {
+    const t0 = performance.now();
+    return new Promise((resolve) => {
+      const u = new URL(url);
+      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const req = httpRequest(
+        { agent, host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString();
+            let parsed: unknown = text;
+            try {
+              parsed = text ? JSON.parse(text) : undefined;
+            } catch {
+              /* keep the text */
+            }
+            resolve({ status: res.statusCode ?? 0, body: parsed, ms: performance.now() - t0 });
+          });
+        },
+      );
+      req.on('error', () => resolve({ status: 0, body: undefined, ms: performance.now() - t0 }));
+      req.end(payload);
+    });
+  };
+  /** Ends the keep-alive connections (the process may exit). */
+  return Object.assign(call, { close: () => agent.destroy() });
+}
