@@ -24,9 +24,9 @@ const TAKE = `
 
 // KEYS[1] = set; ARGV = member, ttlMs, now. The key lives as long as its longest-lived member.
 const ADD = `
-  local until = tonumber(ARGV[3]) + tonumber(ARGV[2])
+  local expires = tonumber(ARGV[3]) + tonumber(ARGV[2])
   redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
-  redis.call('ZADD', KEYS[1], until, ARGV[1])
+  redis.call('ZADD', KEYS[1], expires, ARGV[1])
   local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
   redis.call('PEXPIRE', KEYS[1], math.max(1, math.ceil(tonumber(last[2]) - tonumber(ARGV[3]))))
   return 1`;

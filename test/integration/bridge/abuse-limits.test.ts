@@ -160,4 +160,21 @@ describe('limits shared by replicas on Redis', () => {
       await dropRedisPrefix(prefix);
     }
   });
+
+  it('caps the chats one address has open across both bridges, and frees a place when one ends', async () => {
+    const prefix = redisPrefix();
+    try {
+      const one = await bridgeWith({ openChatsPerAddress: 2 }, { store: REDIS_URL, redisPrefix: prefix });
+      const two = await bridgeWith({ openChatsPerAddress: 2 }, { store: REDIS_URL, redisPrefix: prefix });
+      const first = (await start(one)).body.id as string;
+      expect((await start(two)).status).toBe(200);
+      expectRefused(await start(one), /Too many chats are open from this address/);
+      expect((await operate(two, first, { operationName: 'Complete' })).status).toBe(200);
+      expect((await start(one)).status).toBe(200);
+      expectRefused(await start(two), /open/);
+    } finally {
+      for (const b of bridges.splice(-2)) await b.close();
+      await dropRedisPrefix(prefix);
+    }
+  });
 });
