@@ -6,13 +6,16 @@ import { createBotTransport, type BotTransport } from './bot-transport';
 import type { BridgeConfig } from './config';
 import type { Deps } from './context';
 import { adminApp, botActivityArrived, botChannel, customerChatApi, fileLinks, handoverApi, metricsAccess, opsRoutes, WEBHOOK_PATH, webhookReceiver } from './fronts';
-import { Availability, GatewayClient, WebhookVerifier, bootstrapGateway, gatewayIdentity } from './gateway';
+import { Availability, GatewayClient, WebhookVerifier, bootstrapGateway, gatewayIdentity, knownGatewayIdentity } from './gateway';
 import { handlers } from './jobs';
 import { Limiter, memoryLimitStore, redisLimitStore, type LimitStore } from './limits';
 import { backoff, OutboxWorker } from './outbox';
 import { createLogger, Metrics, startSweeper, type Logger } from './ops';
 import { Sessions } from './sessions/service';
 import { openStore, type Store } from './store';
+
+/** How often a replica looks for the webhook identity while another replica is learning it. */
+const IDENTITY_PEER_POLL_MS = 250;
 
 export interface Bridge {
   app: FastifyInstance;
@@ -116,6 +119,30 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
     identity: null,
     pins: { get: (kid) => store.getSetting(`jwk:${jwkUrl}:${kid}`), claim: (kid, jwk) => store.claimSetting(`jwk:${jwkUrl}:${kid}`, jwk) },
   });
+  // A delivery refused for want of an identity looks in the store first (another replica may have
+  // learned it): one look at a time, at most every IDENTITY_PEER_POLL_MS.
+  let looking: Promise<boolean> | null = null;
+  let lookedAt = 0;
+  const lookUpIdentity = (): Promise<boolean> => {
+    if (looking) return looking;
+    if (Date.now() - lookedAt < IDENTITY_PEER_POLL_MS) return Promise.resolve(false);
+    looking = knownGatewayIdentity({
+      store,
+      gatewayUrl: config.gateway.url,
+      apiKey: config.gateway.apiKey,
+      configured: { tenantId: config.gateway.expectedTenantId, customerId: config.gateway.expectedCustomerId },
+    })
+      .then((identity) => {
+        if (identity) verifier.trust(identity);
+        return identity !== null;
+      })
+      .catch(() => false)
+      .finally(() => {
+        looking = null;
+        lookedAt = Date.now();
+      });
+    return looking;
+  };
 
   // 64 KB is plenty for a chat message; the fronts that take more (webhooks, bot activities, the
   // handover API's history) raise it for their own routes.
@@ -138,7 +165,7 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
   await app.register(botChannel, { prefix: '/bot/:token/v3', deps, sessions });
   await app.register(botChannel, { prefix: '/v3', deps, sessions });
   await app.register(handoverApi, { prefix: '/v1', deps, sessions });
-  await app.register(webhookReceiver, { prefix: '/webhooks', deps, verifier });
+  await app.register(webhookReceiver, { prefix: '/webhooks', deps, verifier, lookUpIdentity });
   await app.register(opsRoutes, { deps, listener: 'public' });
   const admin = config.metrics.port === null ? null : await adminApp(deps);
 
@@ -190,7 +217,7 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
   // needs the gateway to reach us, through a load balancer that routes only to ready replicas:
   // so it runs after the setup (which /readyz waits for), and is retried until it works.
   const learnIdentity = async () => {
-    for (let attempt = 1; !stopped; attempt++) {
+    for (let attempt = 1; !stopped; ) {
       try {
         const identity = await gatewayIdentity({
           store,
@@ -207,11 +234,16 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
           markReady();
           return;
         }
+        // Another replica is learning them: it takes one round trip through the gateway, and every
+        // webhook that lands here meanwhile is refused (and comes again later, after the ones that
+        // followed it). So look again soon, not on a growing backoff.
+        await new Promise((r) => setTimeout(r, IDENTITY_PEER_POLL_MS));
+        continue;
       } catch (error) {
         log.warn({ err: error, attempt }, 'cannot tell whose webhooks to take yet (all are refused until then), retrying');
       }
-      // Another replica may be learning it (null), or the gateway could not reach us yet.
-      await new Promise((r) => setTimeout(r, Math.min(backoff(attempt, 500, 15_000), 15_000)));
+      // The gateway could not reach us yet, or the store is away.
+      await new Promise((r) => setTimeout(r, Math.min(backoff(attempt++, 500, 15_000), 15_000)));
     }
   };
 

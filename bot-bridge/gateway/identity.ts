@@ -12,7 +12,8 @@
 // every webhook and says, at start, to configure both ids.
 //
 // Learning does not hold up readiness: behind a load balancer the ping reaches the bridge only once
-// some replica is ready. Until the ids are known webhooks get 401, and the gateway retries them.
+// some replica is ready. Until the ids are known webhooks get 401, and the gateway retries them;
+// a replica whose setup is still under way takes the ids another one stored (knownGatewayIdentity).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store';
 import type { GatewayClient } from './client';
@@ -64,6 +65,19 @@ export async function gatewayIdentity(opts: IdentityOptions): Promise<GatewayIde
     throw new IdentityError(`the gateway signs for tenant "${known.tenantId}", customer "${known.customerId}": GATEWAY_TENANT_ID / GATEWAY_CUSTOMER_ID say otherwise`);
   }
   return known;
+}
+
+/**
+ * The ids configured or already stored (by another replica, or an earlier start), without learning:
+ * null when neither. For a replica still setting up, which must not refuse a delivery for ids the
+ * others have learned (a refused event comes again later, after the ones that followed it).
+ */
+export async function knownGatewayIdentity(opts: Pick<IdentityOptions, 'store' | 'gatewayUrl' | 'apiKey' | 'configured'>): Promise<GatewayIdentity | null> {
+  const { tenantId, customerId } = opts.configured;
+  if (tenantId !== null && customerId !== null) return { tenantId, customerId };
+  const stored = parse(await opts.store.getSetting(settingKey(opts.gatewayUrl, opts.apiKey)));
+  if (!stored || (tenantId !== null && tenantId !== stored.tenantId) || (customerId !== null && customerId !== stored.customerId)) return null;
+  return stored;
 }
 
 async function learnUnderLease(opts: IdentityOptions, key: string): Promise<GatewayIdentity | null> {
