@@ -10,15 +10,19 @@ export function testConfig(overrides: DeepPartial<BridgeConfig> = {}): BridgeCon
 }
 
 /**
- * Test files start many chats from 127.0.0.1 on one bridge, faster than any person: the per-address
- * limits are lifted here (the abuse tests set their own). The contact center's stay as deployed.
+ * Test files start many chats from 127.0.0.1 on one bridge, faster than any person and, in a burst,
+ * faster than the contact center's per-second ceiling: the rates are lifted here (the abuse and
+ * limits tests set their own); the sizes stay as deployed.
  */
 const lifted = parseRate('100000/min');
 const TEST_LIMITS: DeepPartial<BridgeConfig['limits']> = {
   chatsPerAddress: lifted,
+  chatsPerContactCenter: lifted,
   messagesPerAddress: lifted,
+  messagesPerContactCenter: lifted,
   messagesPerChat: lifted,
   typingPerAddress: lifted,
+  typingPerContactCenter: lifted,
   openChatsPerAddress: null,
 };
 
