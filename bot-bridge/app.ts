@@ -217,7 +217,7 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
   // needs the gateway to reach us, through a load balancer that routes only to ready replicas:
   // so it runs after the setup (which /readyz waits for), and is retried until it works.
   const learnIdentity = async () => {
-    for (let attempt = 1; !stopped; ) {
+    for (let attempt = 1; !stopped;) {
       try {
         const identity = await gatewayIdentity({
           store,

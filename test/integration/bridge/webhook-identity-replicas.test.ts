@@ -34,7 +34,12 @@ describe('a replica that is still setting up', () => {
     bridges.push(second);
     expect(second.bridge.verifier.knownIdentity()).toBeNull();
 
-    const event = { eventType: 'MESSAGE', conversationId: 'not-one-of-ours', timestamp: Date.now(), data: { isEcho: false, sender: { id: 'agent-kim', type: 'agent' }, text: 'hello' } };
+    const event = {
+      eventType: 'MESSAGE',
+      conversationId: 'not-one-of-ours',
+      timestamp: Date.now(),
+      data: { isEcho: false, sender: { id: 'agent-kim', type: 'agent' }, text: 'hello' },
+    };
     const response = await postWebhook(second.url, signedDelivery(emu.signer, event));
     expect(response.status).toBe(200);
     expect(second.bridge.verifier.knownIdentity()).toEqual({ tenantId: 'demo', customerId: 'emulator-customer' });
