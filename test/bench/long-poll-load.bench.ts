@@ -113,6 +113,8 @@ async function runDriver(driver: 'sqlite' | 'redis', botEndpoint: string, entry:
     // Every visitor waits, and asks again as soon as it is answered: in VISITOR_PROCESSES child
     // processes (sockets per process are limited, and the bench's own event loop must stay free).
     const sentAt = new Map<string, number>();
+    /** The agent API calls and SendMessages that did not answer 200 (status 0: no answer): a message not delivered may be one. */
+    const refusedSends: string[] = [];
     const latencies: number[] = [];
     const generators = Array.from({ length: Math.max(1, Math.ceil(VISITORS / PER_PROCESS)) }, () =>
       fork(VISITORS_SCRIPT, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
@@ -163,11 +165,11 @@ async function runDriver(driver: 'sqlite' | 'redis', botEndpoint: string, entry:
       const chat = agentChats[n % agentChats.length]!;
       const text = `update ${n} for ${chat.id.slice(0, 8)}`;
       sentAt.set(text, wallClock());
-      void call(`${emulator.url}/agent/api/interactions/${chat.interaction}/messages`, 'POST', { text });
+      void call(`${emulator.url}/agent/api/interactions/${chat.interaction}/messages`, 'POST', { text }).then((r) => r.status === 200 || refusedSends.push(`agent ${r.status}`));
       await new Promise((r) => setTimeout(r, 1000 / MESSAGES_PER_S));
     }
     await waitFor('every agent message at its customer', async () => sentAt.size === 0, 60_000).catch(() => undefined);
-    let lost = sentAt.size;
+    const lostAgent = sentAt.size;
     sentAt.clear();
     const agentLatencies = latencies.splice(0).sort((a, b) => a - b);
     const sendMs: number[] = [];
@@ -178,11 +180,15 @@ async function runDriver(driver: 'sqlite' | 'redis', botEndpoint: string, entry:
       const chat = agentChats[n % agentChats.length]!;
       const text = `echo ${n}`;
       sentAt.set(text, wallClock());
-      void call(`${main}/api/v2/chats/${chat.id}`, 'POST', { operationName: 'SendMessage', text, clientMessageId: `echo-${n}` }, headers).then((r) => sendMs.push(r.ms));
+      void call(`${main}/api/v2/chats/${chat.id}`, 'POST', { operationName: 'SendMessage', text, clientMessageId: `echo-${n}` }, headers).then((r) => {
+        sendMs.push(r.ms);
+        if (r.status !== 200) refusedSends.push(`SendMessage ${r.status}`);
+      });
       await new Promise((r) => setTimeout(r, 1000 / MESSAGES_PER_S));
     }
     await waitFor('every echo at its customer', async () => sentAt.size === 0, 60_000).catch(() => undefined);
-    lost += sentAt.size;
+    const lostEcho = sentAt.size;
+    const lost = lostAgent + lostEcho;
     const memory = bridges.map((b) => memoryOf(b.child.pid!));
     const { answers, early, errors, statuses } = await total();
     latencies.sort((a, b) => a - b);
@@ -238,7 +244,7 @@ async function runDriver(driver: 'sqlite' | 'redis', botEndpoint: string, entry:
         unit: 'req',
         target: '= 0',
         ok: errors + lost === 0,
-        note: `${errors} failed long-polls${errors ? ` (by status, 0 = no answer: ${JSON.stringify(statuses)})` : ''}, ${lost} agent messages not delivered`,
+        note: `${errors} failed long-polls${errors ? ` (by status, 0 = no answer: ${JSON.stringify(statuses)})` : ''}, ${lostAgent} agent messages and ${lostEcho} customer messages not at their customer within 60 s${refusedSends.length ? ` (sends not answered 200: ${refusedSends.join(', ')})` : ''}`,
       },
     ];
   } finally {
