@@ -29,7 +29,14 @@ export interface SampleRig {
 
 export async function sampleRig(name: string, emulatorUrl: string, overrides: Parameters<typeof startBridge>[0] = {}): Promise<SampleRig> {
   const sample = await startSample(name);
-  const bridge = await startBridge({ ...overrides, gateway: { url: emulatorUrl }, bot: { endpoint: sample.endpoint, timeoutMs: 15_000, ...overrides.bot } });
+  // A bridge that fails to start leaves no rig to close: stop the sample's process here, or it
+  // outlives the test run.
+  const bridge = await startBridge({ ...overrides, gateway: { url: emulatorUrl }, bot: { endpoint: sample.endpoint, timeoutMs: 15_000, ...overrides.bot } }).catch(
+    async (error: unknown) => {
+      await sample.stop();
+      throw error;
+    },
+  );
   return {
     sample,
     bridge,
