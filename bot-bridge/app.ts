@@ -112,37 +112,23 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
     onResult: (kind, result) => metrics.outboxJobs.inc({ kind, result }),
   });
   const jwkUrl = config.gateway.jwkUrl ?? `${config.gateway.url}/chat-gateway/v1/jwk/{kid}/public`;
+  // Whose webhooks these are: configured, or learned once from the gateway and kept in the store.
+  const identitySource = {
+    store,
+    gatewayUrl: config.gateway.url,
+    apiKey: config.gateway.apiKey,
+    configured: { tenantId: config.gateway.expectedTenantId, customerId: config.gateway.expectedCustomerId },
+  };
   const verifier = new WebhookVerifier({
     jwkUrl,
     maxAgeS: config.webhook.maxAgeS,
-    // Until the bootstrap knows the tenant and customer (configured or learned), webhooks get 401.
+    // Until the bootstrap knows the tenant and customer (configured or learned), webhooks get 401,
+    // unless another replica has stored them already.
     identity: null,
+    lookUpIdentity: () => knownGatewayIdentity(identitySource),
+    lookUpEveryMs: IDENTITY_PEER_POLL_MS,
     pins: { get: (kid) => store.getSetting(`jwk:${jwkUrl}:${kid}`), claim: (kid, jwk) => store.claimSetting(`jwk:${jwkUrl}:${kid}`, jwk) },
   });
-  // A delivery refused for want of an identity looks in the store first (another replica may have
-  // learned it): one look at a time, at most every IDENTITY_PEER_POLL_MS.
-  let looking: Promise<boolean> | null = null;
-  let lookedAt = 0;
-  const lookUpIdentity = (): Promise<boolean> => {
-    if (looking) return looking;
-    if (Date.now() - lookedAt < IDENTITY_PEER_POLL_MS) return Promise.resolve(false);
-    looking = knownGatewayIdentity({
-      store,
-      gatewayUrl: config.gateway.url,
-      apiKey: config.gateway.apiKey,
-      configured: { tenantId: config.gateway.expectedTenantId, customerId: config.gateway.expectedCustomerId },
-    })
-      .then((identity) => {
-        if (identity) verifier.trust(identity);
-        return identity !== null;
-      })
-      .catch(() => false)
-      .finally(() => {
-        looking = null;
-        lookedAt = Date.now();
-      });
-    return looking;
-  };
 
   // 64 KB is plenty for a chat message; the fronts that take more (webhooks, bot activities, the
   // handover API's history) raise it for their own routes.
@@ -165,7 +151,7 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
   await app.register(botChannel, { prefix: '/bot/:token/v3', deps, sessions });
   await app.register(botChannel, { prefix: '/v3', deps, sessions });
   await app.register(handoverApi, { prefix: '/v1', deps, sessions });
-  await app.register(webhookReceiver, { prefix: '/webhooks', deps, verifier, lookUpIdentity });
+  await app.register(webhookReceiver, { prefix: '/webhooks', deps, verifier });
   await app.register(opsRoutes, { deps, listener: 'public' });
   const admin = config.metrics.port === null ? null : await adminApp(deps);
 
@@ -219,15 +205,7 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
   const learnIdentity = async () => {
     for (let attempt = 1; !stopped;) {
       try {
-        const identity = await gatewayIdentity({
-          store,
-          client: deps.gateway,
-          gatewayUrl: config.gateway.url,
-          apiKey: config.gateway.apiKey,
-          webhookUri: `${publicUrl}${WEBHOOK_PATH}`,
-          configured: { tenantId: config.gateway.expectedTenantId, customerId: config.gateway.expectedCustomerId },
-          owner: worker!.owner,
-        });
+        const identity = await gatewayIdentity({ ...identitySource, client: deps.gateway, webhookUri: `${publicUrl}${WEBHOOK_PATH}`, owner: worker!.owner });
         if (identity) {
           verifier.trust(identity);
           log.info({ tenantId: identity.tenantId, customerId: identity.customerId }, 'webhooks must be signed for this tenant and customer');

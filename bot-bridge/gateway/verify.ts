@@ -46,6 +46,14 @@ export interface VerifierOptions {
   fetchRefillMs?: number;
   /** Called for each JWK fetch (tests count them). */
   onFetch?: (kid: string) => void;
+  /**
+   * Where the identity may already be while this verifier knows none (the store, where another
+   * replica put what it learned): asked instead of refusing, one ask at a time and at most every
+   * `lookUpEveryMs` (250). A replica still setting up must not refuse deliveries for an identity its
+   * peers know: the gateway would send each again later, after the events that followed it.
+   */
+  lookUpIdentity?: () => Promise<GatewayIdentity | null>;
+  lookUpEveryMs?: number;
 }
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -94,6 +102,8 @@ export class WebhookVerifier {
   private readonly fetching = new Map<string, Promise<Key | null>>();
   private readonly now: () => number;
   private identity: GatewayIdentity | null;
+  private looking: Promise<GatewayIdentity | null> | null = null;
+  private lookedAt = -Infinity;
   private tokens: number;
   private refilledAt: number;
 
@@ -111,6 +121,21 @@ export class WebhookVerifier {
 
   knownIdentity(): GatewayIdentity | null {
     return this.identity;
+  }
+
+  private lookUpIdentity(): Promise<GatewayIdentity | null> {
+    const source = this.opts.lookUpIdentity;
+    if (!source) return Promise.resolve(null);
+    if (this.looking) return this.looking;
+    if (this.now() - this.lookedAt < (this.opts.lookUpEveryMs ?? 250)) return Promise.resolve(null);
+    this.looking = source()
+      .catch(() => null)
+      .then((found) => (this.identity ??= found))
+      .finally(() => {
+        this.looking = null;
+        this.lookedAt = this.now();
+      });
+    return this.looking;
   }
 
   /**
@@ -153,7 +178,7 @@ export class WebhookVerifier {
       return { ok: false, reason: 'stale', message: `x-8x8-transmission-time is outside the ${this.opts.maxAgeS} s window` };
     }
     if (check.identity) {
-      const own = this.identity;
+      const own = this.identity ?? (await this.lookUpIdentity());
       if (!own) return { ok: false, reason: 'tenant', message: 'this bridge does not know its tenant yet (it learns it from the gateway at start): retry later' };
       if (tenantId !== own.tenantId) return { ok: false, reason: 'tenant', message: "x-8x8-tenant-id is not this bridge's tenant" };
       if (customerId !== own.customerId) return { ok: false, reason: 'customer', message: "x-8x8-customer-id is not this bridge's customer" };

@@ -75,6 +75,27 @@ describe('the identity a delivery is signed for', () => {
     expect(await verdictOf(verifier, real)).toMatchObject({ ok: true });
   });
 
+  it('while it knows none, asks where peers keep it: one ask at a time, at most every lookUpEveryMs', async () => {
+    let now = Date.now();
+    let stored: typeof identity | null = null;
+    let asks = 0;
+    const verifier = new WebhookVerifier({ jwkUrl, maxAgeS: 86_400, now: () => now, lookUpEveryMs: 250, lookUpIdentity: async () => (asks++, stored) });
+    // Three deliveries at once, nothing stored yet: one ask, three refusals.
+    expect((await Promise.all([1, 2, 3].map(() => verdictOf(verifier, real)))).map((v) => v.ok)).toEqual([false, false, false]);
+    expect(asks).toBe(1);
+    stored = identity;
+    // Within the interval it does not ask again, even though the store now has it.
+    expect(await verdictOf(verifier, real)).toMatchObject({ ok: false, reason: 'tenant' });
+    expect(asks).toBe(1);
+    now += 250;
+    expect(await verdictOf(verifier, real)).toMatchObject({ ok: true, tenantId: 'demo' });
+    expect(verifier.knownIdentity()).toEqual(identity);
+    // Known now: never asked again, and another tenant's delivery is refused as usual.
+    now += 1000;
+    expect(await verdictOf(verifier, real, { tenantId: 'another-tenant' })).toMatchObject({ ok: false, reason: 'tenant' });
+    expect(asks).toBe(2);
+  });
+
   it('refuses a delivery older than the window (60 s by default in the config)', async () => {
     const verifier = new WebhookVerifier({ jwkUrl, maxAgeS: 60, identity });
     expect(await verdictOf(verifier, real, { transmissionTime: Date.now() - 90_000 })).toMatchObject({ ok: false, reason: 'stale' });

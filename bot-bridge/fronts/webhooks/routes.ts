@@ -16,11 +16,6 @@ export const WEBHOOK_PATH = '/webhooks/chat-gateway';
 export interface WebhookOptions {
   deps: Deps;
   verifier: WebhookVerifier;
-  /**
-   * While the verifier knows no identity yet: looks for one another replica stored, trusting it
-   * when found (true). At most one look at a time, and not more often than every few hundred ms.
-   */
-  lookUpIdentity?: () => Promise<boolean>;
 }
 
 type WebhookRequest = FastifyRequest<{ Body: Buffer | undefined; Querystring: Record<string, string | string[] | undefined> }>;
@@ -87,11 +82,7 @@ export async function webhookReceiver(app: FastifyInstance, opts: WebhookOptions
       return reply.code(200).send({ ok: true });
     }
 
-    let verdict = await verifier.verify(raw, request.headers);
-    // A replica still setting up may be the one the balancer picked: another may have learned the
-    // identity already. Refusing would make the gateway send this event again later, after the
-    // ones that follow it, and the customer would see the agent's messages out of order.
-    if (!verdict.ok && verdict.reason === 'tenant' && !verifier.knownIdentity() && (await opts.lookUpIdentity?.())) verdict = await verifier.verify(raw, request.headers);
+    const verdict = await verifier.verify(raw, request.headers);
     if (!verdict.ok) return refuse(reply, type, verdict.reason, verdict.message);
     if (!body) {
       count(type, 'malformed');
