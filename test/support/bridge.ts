@@ -11,7 +11,8 @@ import type { Store } from '../../bot-bridge/store';
 import type { Logger } from '../../bot-bridge/ops';
 import { buildBotServer } from '../../demo/bot/app';
 import type { Gateway, WebhookSigner } from '../../demo/contact-center/gateway';
-import { agentClient, closeServer, eventually, type chatClient } from './emulator';
+import { afterAll, beforeAll } from 'vitest';
+import { agentClient, closeServer, eventually, startEmulator, type chatClient, type RunningEmulator } from './emulator';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -72,6 +73,37 @@ export async function listenAsBot(app: { listen(o: { port: number; host: string 
 export async function startBot() {
   const app = buildBotServer({});
   return { endpoint: await listenAsBot(app), close: () => closeServer(app) };
+}
+
+/**
+ * A test file's emulator and in-process demo bot, started before its tests and closed after them,
+ * and the bridges the file starts against them (`bridge()`), closed first. `bridges` is the list
+ * still to close: a test that closes some itself takes them out of it.
+ */
+export function bridgeRig() {
+  let emu: RunningEmulator | undefined;
+  let bot: Awaited<ReturnType<typeof startBot>> | undefined;
+  const bridges: RunningBridge[] = [];
+  beforeAll(async () => {
+    emu = await startEmulator();
+    bot = await startBot();
+  });
+  afterAll(async () => {
+    for (const b of bridges.splice(0)) await b.close();
+    await bot?.close();
+    await emu?.close();
+  });
+  return {
+    get emu(): RunningEmulator {
+      return emu!;
+    },
+    bridges,
+    async bridge(overrides: DeepPartial<BridgeConfig> = {}, options: Parameters<typeof startBridge>[1] = {}): Promise<RunningBridge> {
+      const b = await startBridge({ ...overrides, gateway: { url: emu!.url, ...overrides.gateway }, bot: { endpoint: bot!.endpoint, ...overrides.bot } }, options);
+      bridges.push(b);
+      return b;
+    },
+  };
 }
 
 export interface DeliveryOptions {

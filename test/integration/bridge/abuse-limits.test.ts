@@ -4,33 +4,17 @@
 // userData and offline-message sizes. Refusals are 429 statusCode 7 with Retry-After (413
 // statusCode 8 for sizes), counted in /metrics, and shared by replicas on Redis. Each limit is tiny
 // and hourly here, so the test is about counts, never about time.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseRate } from '../../../bot-bridge/limits';
-import { CC_ID, OTHER_CC_ID, http, startEmulator, type RunningEmulator } from '../../support/emulator';
-import { REDIS_URL, dropRedisPrefix, redisPrefix, startBot, startBridge, type RunningBridge } from '../../support/bridge';
+import { CC_ID, OTHER_CC_ID, http } from '../../support/emulator';
+import { REDIS_URL, bridgeRig, dropRedisPrefix, redisPrefix, type RunningBridge } from '../../support/bridge';
 import { LIMITS_OFF } from '../../support/bridge-config';
 
-let emu: RunningEmulator;
-let bot: Awaited<ReturnType<typeof startBot>>;
-const bridges: RunningBridge[] = [];
+const rig = bridgeRig();
+const { bridges } = rig;
 
-beforeAll(async () => {
-  emu = await startEmulator();
-  bot = await startBot();
-});
-afterAll(async () => {
-  for (const b of bridges) await b.close();
-  await bot?.close();
-  await emu?.close();
-});
-
-const OFF = LIMITS_OFF;
-
-async function bridgeWith(limits: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<RunningBridge> {
-  const b = await startBridge({ gateway: { url: emu.url }, bot: { endpoint: bot.endpoint }, contactCenterIds: [CC_ID, OTHER_CC_ID], limits: { ...OFF, ...limits }, ...extra });
-  bridges.push(b);
-  return b;
-}
+const bridgeWith = (limits: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<RunningBridge> =>
+  rig.bridge({ contactCenterIds: [CC_ID, OTHER_CC_ID], limits: { ...LIMITS_OFF, ...limits }, ...extra });
 
 const start = (b: RunningBridge, opts: { from?: string; cc?: string; userData?: unknown } = {}) =>
   http(`${b.url}/api/v2/chats`, {
