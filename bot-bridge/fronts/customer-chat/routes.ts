@@ -156,17 +156,13 @@ export async function customerChatApi(app: FastifyInstance, opts: CustomerChatOp
   ): Promise<GetMessagesResponse> => {
     const index = parseIndex(request.query.index);
     const waitS = parseWaitSeconds(request.query.waitSeconds, maxWaitS);
-    const { id, ended } = await openOrEnded(request);
+    // Only the id and state are kept while the request is held (thousands are, at once): not the session.
+    const { id, state } = await server.chatOf(request);
     polls.polled(id);
-    // Only the id is kept while the request is held (thousands are, at once): not the session.
     const read = () => store.readEntries(id, index, LIMITS.pageEntries);
     // An ended chat gets nothing new: no reason to hold its request.
-    const messages = await waits.hold(id, ended ? 0 : waitS, request, reply, read);
+    const messages = await waits.hold(id, state === 'ended' ? 0 : waitS, request, reply, read);
     return { messages: await withFileUrls(store, messages, deps.publicUrl()), ...(messages.length === LIMITS.pageEntries ? { more: true } : {}), statusCode: 0 };
-  };
-  const openOrEnded = async (request: ChatIdRequest): Promise<{ id: string; ended: boolean }> => {
-    const session = await server.chatOf(request);
-    return { id: session.id, ended: session.state === 'ended' };
   };
   app.get('/chats/:id/messages', getMessages);
   app.get('/me/chat/:id/messages', getMessages);
