@@ -14,9 +14,6 @@ import { createLogger, Metrics, startSweeper, type Logger } from './ops';
 import { Sessions } from './sessions/service';
 import { openStore, type Store } from './store';
 
-/** How often a replica looks for the webhook identity while another replica is learning it. */
-const IDENTITY_PEER_POLL_MS = 250;
-
 export interface Bridge {
   app: FastifyInstance;
   /** The admin listener for /metrics when METRICS_PORT is set (the caller listens on it); else null. */
@@ -126,7 +123,6 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
     // unless another replica has stored them already.
     identity: null,
     lookUpIdentity: () => knownGatewayIdentity(identitySource),
-    lookUpEveryMs: IDENTITY_PEER_POLL_MS,
     pins: { get: (kid) => store.getSetting(`jwk:${jwkUrl}:${kid}`), claim: (kid, jwk) => store.claimSetting(`jwk:${jwkUrl}:${kid}`, jwk) },
   });
 
@@ -203,7 +199,7 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
   // needs the gateway to reach us, through a load balancer that routes only to ready replicas:
   // so it runs after the setup (which /readyz waits for), and is retried until it works.
   const learnIdentity = async () => {
-    for (let attempt = 1; !stopped;) {
+    for (let attempt = 1; !stopped; attempt++) {
       try {
         const identity = await gatewayIdentity({ ...identitySource, client: deps.gateway, webhookUri: `${publicUrl}${WEBHOOK_PATH}`, owner: worker!.owner });
         if (identity) {
@@ -212,16 +208,12 @@ export async function buildBridge(config: BridgeConfig, options: BuildOptions = 
           markReady();
           return;
         }
-        // Another replica is learning them: it takes one round trip through the gateway, and every
-        // webhook that lands here meanwhile is refused (and comes again later, after the ones that
-        // followed it). So look again soon, not on a growing backoff.
-        await new Promise((r) => setTimeout(r, IDENTITY_PEER_POLL_MS));
-        continue;
       } catch (error) {
         log.warn({ err: error, attempt }, 'cannot tell whose webhooks to take yet (all are refused until then), retrying');
       }
-      // The gateway could not reach us yet, or the store is away.
-      await new Promise((r) => setTimeout(r, Math.min(backoff(attempt++, 500, 15_000), 15_000)));
+      // Another replica may be learning it (null), or the gateway could not reach us yet. Webhooks
+      // that land here meanwhile do not wait for this: the verifier looks in the store for them.
+      await new Promise((r) => setTimeout(r, Math.min(backoff(attempt, 500, 15_000), 15_000)));
     }
   };
 
