@@ -1,6 +1,6 @@
 // The SQLite database as a whole: whether it answers, closing it, and retention (Redis forgets by
 // TTL instead): one transaction forgets, across the ports, what no retry or reader can still ask for:
-// ended sessions with their transcript, bindings and counters; event ids, job keys, dead jobs,
+// ended sessions with their transcript, bindings, last-seen marks and counters; event ids, job keys, dead jobs,
 // claims, other counters, offline messages and the outbox's counts per origin older than the retention.
 import { conversationCounters, type StoreLifecycle } from '../ports';
 import { ENDED } from '../shared';
@@ -14,6 +14,8 @@ export function sqliteLifecycle(db: Db): Omit<StoreLifecycle, 'driver'> {
     db.prepare(`DELETE FROM counters WHERE key IN (SELECT @counters || conversation_id FROM conversations WHERE session_id IN (${old}))`),
     db.prepare(`DELETE FROM counter_writes WHERE key IN (SELECT @counters || conversation_id FROM conversations WHERE session_id IN (${old}))`),
     db.prepare(`DELETE FROM conversations WHERE session_id IN (${old})`),
+    // And any mark whose session is gone already (a poll's mark written as its session was purged).
+    db.prepare(`DELETE FROM session_seen WHERE id IN (${old}) OR id NOT IN (SELECT id FROM sessions)`),
     db.prepare('DELETE FROM sessions WHERE state = @ended AND updated_at < @before'),
     // Any other counter last written before the retention, except a bound (so live) conversation's:
     // those go with their session, as above.

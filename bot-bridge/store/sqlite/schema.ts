@@ -1,11 +1,22 @@
 // The whole database, by port. Every statement is IF NOT EXISTS: opening an existing file changes
 // nothing, so the layout may only grow by new tables and indexes.
+import { ENDED, POLLED } from '../shared';
+
+/** The sessions idleSessions() watches (a widget chat not ended): the partial index's terms, which a query must repeat word for word for the planner to use it. */
+export const WATCHED = `state != '${ENDED}' AND kind = '${POLLED}'`;
+
 export const SCHEMA = `
 -- sessions and transcript
 CREATE TABLE IF NOT EXISTS sessions (
   id TEXT PRIMARY KEY, doc TEXT NOT NULL, version INTEGER NOT NULL, kind TEXT NOT NULL, state TEXT NOT NULL,
   cursor INTEGER NOT NULL DEFAULT 0, seen INTEGER NOT NULL, updated_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS sessions_idle ON sessions (state, seen);
+-- when each customer was last seen (touchSessions): a narrow row, so that a poll's mark rewrites a
+-- few bytes, not the session's row and its index; sessions.seen catches up when the sweeper looks
+CREATE TABLE IF NOT EXISTS session_seen (id TEXT PRIMARY KEY, seen INTEGER NOT NULL) WITHOUT ROWID;
+-- the sessions idleSessions() watches (shared/session-index.ts: a widget chat not ended), by seen:
+-- the sweeper reads the silent ones, not every open chat
+CREATE INDEX IF NOT EXISTS sessions_watched ON sessions (seen) WHERE ${WATCHED};
 CREATE TABLE IF NOT EXISTS conversations (conversation_id TEXT PRIMARY KEY, session_id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS conversations_session ON conversations (session_id);
 CREATE TABLE IF NOT EXISTS entries (

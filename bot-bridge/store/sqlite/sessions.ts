@@ -1,8 +1,9 @@
 // Sessions and transcripts in SQLite: a row per session (the document, plus the columns the queries
 // need), a row per conversation binding, a row per entry.
 import type { Entry, NewEntry, Session, SessionStore } from '../ports';
-import { ENDED, POLLED, entryAt, entryJson } from '../shared';
+import { entryAt, entryJson } from '../shared';
 import { immediate, type Db } from './database';
+import { WATCHED } from './schema';
 
 /** The session a gateway conversation is bound to; also read by the inbox, inside its transaction. */
 export function boundSession(db: Db): (conversationId: string) => string | null {
@@ -15,9 +16,14 @@ export function sqliteSessions(db: Db): SessionStore {
     createSession: db.prepare('INSERT OR IGNORE INTO sessions (id, doc, version, kind, state, seen, updated_at) VALUES (@id, @doc, @version, @kind, @state, @seen, @now)'),
     getSession: db.prepare<[string], { doc: string }>('SELECT doc FROM sessions WHERE id = ?'),
     saveSession: db.prepare('UPDATE sessions SET doc = @doc, version = @version, state = @state, updated_at = @now WHERE id = @id AND version = @expected'),
-    touch: db.prepare('UPDATE sessions SET seen = MAX(seen, ?) WHERE id = ?'),
+    touch: db.prepare('INSERT INTO session_seen (id, seen) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET seen = MAX(seen, excluded.seen)'),
+    // The sessions the idle query would take for silent that have been seen since: their row catches up.
+    catchUp: db.prepare<[{ before: number }]>(
+      `UPDATE sessions SET seen = (SELECT t.seen FROM session_seen t WHERE t.id = sessions.id) WHERE ${WATCHED} AND seen < @before AND EXISTS (SELECT 1 FROM session_seen t WHERE t.id = sessions.id AND t.seen >= @before)`,
+    ),
     hasEntry: db.prepare('SELECT 1 FROM entries WHERE session_id = ? AND idx >= ? LIMIT 1'),
-    idle: db.prepare<[string, string, number, number], { id: string }>('SELECT id FROM sessions WHERE state != ? AND kind = ? AND seen < ? LIMIT ?'),
+    // WATCHED: the partial index sessions_watched's terms, so the planner reads that index.
+    idle: db.prepare<[number, number], { id: string }>(`SELECT id FROM sessions WHERE ${WATCHED} AND seen < ? LIMIT ?`),
     count: db.prepare<[], { state: string; n: number }>('SELECT state, COUNT(*) AS n FROM sessions GROUP BY state'),
     bind: db.prepare('INSERT OR IGNORE INTO conversations (conversation_id, session_id) VALUES (?, ?)'),
     entryByKey: db.prepare<[string, string], { idx: number; json: string }>('SELECT idx, json FROM entries WHERE session_id = ? AND key = ?'),
@@ -49,11 +55,14 @@ export function sqliteSessions(db: Db): SessionStore {
     },
 
     async touchSessions(touches: readonly (readonly [string, number])[]): Promise<void> {
-      if (touches.length) immediate(db, () => touches.forEach(([id, at]) => s.touch.run(at, id)));
+      if (touches.length) immediate(db, () => touches.forEach(([id, at]) => s.touch.run(id, at)));
     },
 
     async idleSessions(before: number, limit: number): Promise<string[]> {
-      return s.idle.all(ENDED, POLLED, before, limit).map((r) => r.id);
+      return immediate(db, () => {
+        s.catchUp.run({ before });
+        return s.idle.all(before, limit).map((r) => r.id);
+      });
     },
 
     async countSessions(): Promise<Record<string, number>> {

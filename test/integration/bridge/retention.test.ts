@@ -179,6 +179,12 @@ describe('retention, SQLite', () => {
     // Before the purge the ended chat and the offline message are there (not a vacuous check).
     expect(rows('SELECT id FROM sessions').length).toBe(2);
     expect(rows('SELECT id FROM offline_messages').length).toBe(1);
+    // Last-seen marks: the ended chat's, and one whose session is gone (written as it was purged).
+    await store.touchSessions([
+      [scenario.ended.id, Date.now()],
+      ['a-session-purged-already', Date.now()],
+    ]);
+    expect(rows('SELECT id FROM session_seen').map((r) => r.id)).toEqual(expect.arrayContaining([scenario.ended.id, 'a-session-purged-already']));
 
     await store.purge(Date.now() + 2 * DAY_MS);
 
@@ -191,6 +197,7 @@ describe('retention, SQLite', () => {
       sessions: (r) => r.id === live.id,
       entries: (r) => r.session_id === live.id,
       conversations: (r) => r.session_id === live.id,
+      session_seen: (r) => r.id === live.id,
       counters: (r) => liveCounters.has(r.key as string),
       counter_writes: (r) => liveCounters.has(r.key as string),
       inbox: () => false,

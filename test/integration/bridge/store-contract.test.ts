@@ -133,6 +133,20 @@ forEachDriver('sessions and transcript', () => {
     expect(found).not.toContain(b.id);
   });
 
+  it('takes a session seen since for idle once that mark is older than the cut, however often it is asked', async () => {
+    const s = session();
+    await store.createSession(s);
+    const seenAt = Date.now() + 5000;
+    await store.touchSessions([[s.id, seenAt]]);
+    expect(await store.idleSessions(seenAt - 1000, 1000)).not.toContain(s.id);
+    expect(await store.idleSessions(seenAt - 1000, 1000)).not.toContain(s.id);
+    expect(await store.idleSessions(seenAt + 1, 1000)).toContain(s.id);
+    // Seen again later: not idle at the earlier cut any more.
+    await store.touchSessions([[s.id, seenAt + 5000]]);
+    expect(await store.idleSessions(seenAt + 1, 1000)).not.toContain(s.id);
+    expect(await store.idleSessions(seenAt + 5001, 1000)).toContain(s.id);
+  });
+
   it('binds a conversation to a session', async () => {
     const id = randomUUID();
     expect(await store.sessionByConversation(id)).toBeNull();
