@@ -1,7 +1,8 @@
 // (ext) The longPoll extension's wait, for both servers (the bridge and the emulated contact center):
 // GetMessages with `waitSeconds` is held until an entry exists from the asked index on, or the
 // wait ends. No wake-up is lost: the watch starts before the first read, and a wake that comes
-// while a read is under way makes the wait read again instead of sleeping. A wake may be spurious
+// while a read is under way makes the wait read again instead of sleeping; a wait that runs out with
+// no wake since its last read answers that read (empty) without reading again. A wake may be spurious
 // (another replica's echo, a resubscription): the wait reads again and, finding nothing, goes on
 // waiting. Held requests end (answered with what there is) when the client goes away or the
 // server closes, so a closing server never waits for them. A wait that ends empty ends a little
@@ -87,6 +88,8 @@ export function longPolls(options: LongPollOptions): LongPolls {
             });
             resume = null;
             clearTimeout(timer);
+            // The wait ran out with no wake since the last read: nothing was appended, no need to read again.
+            if (!woken) return entries;
           }
         }
       } finally {

@@ -241,6 +241,32 @@ describe('the wait', () => {
     }
   });
 
+  it('reads once for a wait that runs out with no wake, and again for one woken, even spuriously', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      let wake = () => {};
+      const waits = longPolls({ watch: async (_id, w) => ((wake = w), () => undefined), random: () => 0 });
+      let reads = 0;
+      const read = async () => (reads++, [] as string[]);
+      const quiet = fakeExchange();
+      const held = waits.hold('chat', 10, quiet.request, quiet.reply, read);
+      await vi.advanceTimersByTimeAsync(10_001);
+      expect(await held).toEqual([]);
+      // Thousands of visitors wait at once: one that nobody wrote to costs one read, not two.
+      expect(reads).toBe(1);
+      reads = 0;
+      const woken = fakeExchange();
+      const second = waits.hold('chat', 10, woken.request, woken.reply, read);
+      await vi.advanceTimersByTimeAsync(1_000);
+      wake();
+      await vi.advanceTimersByTimeAsync(9_001);
+      expect(await second).toEqual([]);
+      expect(reads).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('answers at once when it cannot watch (the channel between replicas is down)', async () => {
     const waits = longPolls({ watch: async () => null });
     const { request, reply } = fakeExchange();
