@@ -133,7 +133,10 @@ export const NO_LIMITS = {
 
 /** A JSON client over keep-alive node:http with `maxSockets` connections, for benches (cheaper than fetch); `close()` ends its connections. */
 export function jsonCaller(maxSockets: number) {
-  const agent = new Agent({ keepAlive: true, maxSockets });
+  // An idle connection is closed after 30 s, before the server's keep-alive timeout (Fastify's is
+  // 72 s): a request never goes out on a connection the server is closing at that moment (that
+  // race answered nothing, status 0, to a few sends after a quiet minute).
+  const agent = new Agent({ keepAlive: true, maxSockets, timeout: 30_000 });
   const call = function call(url: string, method = 'GET', body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; ms: number }> {
     const t0 = performance.now();
     return new Promise((resolve) => {
