@@ -17,13 +17,16 @@ export function sqliteSessions(db: Db): SessionStore {
     getSession: db.prepare<[string], { doc: string }>('SELECT doc FROM sessions WHERE id = ?'),
     saveSession: db.prepare('UPDATE sessions SET doc = @doc, version = @version, state = @state, updated_at = @now WHERE id = @id AND version = @expected'),
     touch: db.prepare('INSERT INTO session_seen (id, seen) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET seen = MAX(seen, excluded.seen)'),
-    // The sessions the idle query would take for silent that have been seen since: their row catches up.
+    // Sessions whose row says silent since `before` but whose mark says seen since: the row catches
+    // up, so the next looks do not consider them again (an optimisation: `idle` checks the mark itself).
     catchUp: db.prepare<[{ before: number }]>(
       `UPDATE sessions SET seen = (SELECT t.seen FROM session_seen t WHERE t.id = sessions.id) WHERE ${WATCHED} AND seen < @before AND EXISTS (SELECT 1 FROM session_seen t WHERE t.id = sessions.id AND t.seen >= @before)`,
     ),
     hasEntry: db.prepare('SELECT 1 FROM entries WHERE session_id = ? AND idx >= ? LIMIT 1'),
     // WATCHED: the partial index sessions_watched's terms, so the planner reads that index.
-    idle: db.prepare<[number, number], { id: string }>(`SELECT id FROM sessions WHERE ${WATCHED} AND seen < ? LIMIT ?`),
+    idle: db.prepare<[{ before: number; limit: number }], { id: string }>(
+      `SELECT id FROM sessions WHERE ${WATCHED} AND seen < @before AND NOT EXISTS (SELECT 1 FROM session_seen t WHERE t.id = sessions.id AND t.seen >= @before) LIMIT @limit`,
+    ),
     count: db.prepare<[], { state: string; n: number }>('SELECT state, COUNT(*) AS n FROM sessions GROUP BY state'),
     bind: db.prepare('INSERT OR IGNORE INTO conversations (conversation_id, session_id) VALUES (?, ?)'),
     entryByKey: db.prepare<[string, string], { idx: number; json: string }>('SELECT idx, json FROM entries WHERE session_id = ? AND key = ?'),
@@ -59,10 +62,11 @@ export function sqliteSessions(db: Db): SessionStore {
     },
 
     async idleSessions(before: number, limit: number): Promise<string[]> {
-      return immediate(db, () => {
-        s.catchUp.run({ before });
-        return s.idle.all(before, limit).map((r) => r.id);
-      });
+      // Only a cut in the past (the sweeper's) has rows to catch up: marks are stamped when the
+      // customer polls. A cut in the future (the Direct Line transport listing every watched chat
+      // every few seconds) reads and writes nothing more.
+      if (before <= Date.now()) s.catchUp.run({ before });
+      return s.idle.all({ before, limit }).map((r) => r.id);
     },
 
     async countSessions(): Promise<Record<string, number>> {
